@@ -1,0 +1,22 @@
+package org.cyclegan.engine.backend;
+
+/** Amounts to pad the last two (H, W) dimensions, in PyTorch's order: left, right, top, bottom. */
+public record Padding(int left, int right, int top, int bottom) {
+    public Padding {
+        if (left < 0 || right < 0 || top < 0 || bottom < 0) {
+            throw new IllegalArgumentException("pad2d: padding must be >= 0, got " + this);
+        }
+    }
+
+    public static Padding all(int p) {
+        return new Padding(p, p, p, p);
+    }
+
+    /** How the border is filled. */
+    public enum Mode {
+        /** Zeros outside the input. */
+        ZERO,
+        /** Mirror without repeating the edge: [a b c] padded by 2 gives [c b | a b c | b a]. */
+        REFLECT
+    }
+}

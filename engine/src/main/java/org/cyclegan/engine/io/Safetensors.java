@@ -1,0 +1,170 @@
+package org.cyclegan.engine.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cyclegan.engine.Shape;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.Backend;
+
+/**
+ * The safetensors format: an 8-byte little-endian header length, a JSON header mapping each tensor name to
+ * {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets relative to the data block) plus an optional
+ * {@code "__metadata__"} map of strings, then the raw little-endian data.
+ *
+ * <p>Reading trusts nothing in the file: the header length, every shape and every offset are checked against the
+ * file's real size before any allocation, so a hostile file can neither read out of bounds nor make us allocate more
+ * than the file holds. Writing goes to a temporary file that is renamed into place, so a crash never leaves a
+ * half-written checkpoint under the real name.
+ */
+public final class Safetensors {
+    /** Headers larger than this are refused (the format's own reference implementation uses the same limit). */
+    static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+
+    private Safetensors() {}
+
+    /** The tensors (in header order) and string metadata of a file. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    public static Contents read(Path file, Backend backend) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        try {
+            return parse(bytes, backend);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": not a valid safetensors file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Parses a whole file held in memory; {@link IllegalArgumentException} says what is wrong. */
+    public static Contents parse(byte[] bytes, Backend backend) {
+        if (bytes.length < 8) throw new IllegalArgumentException("file is " + bytes.length + " bytes, shorter than the 8-byte header length");
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLen = buf.getLong(0);
+        if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > bytes.length - 8L) {
+            throw new IllegalArgumentException("header length " + Long.toUnsignedString(headerLen) + " does not fit a file of " + bytes.length + " bytes");
+        }
+        String headerText = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+        Object parsed = Json.parse(headerText.stripTrailing());
+        if (!(parsed instanceof Map<?, ?> header)) throw new IllegalArgumentException("header is not a JSON object");
+        int dataStart = 8 + (int) headerLen;
+        long dataLen = bytes.length - (long) dataStart;
+
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : header.entrySet()) {
+            String name = (String) e.getKey();
+            if (name.equals("__metadata__")) {
+                if (!(e.getValue() instanceof Map<?, ?> meta)) throw new IllegalArgumentException("__metadata__ is not an object");
+                for (Map.Entry<?, ?> m : meta.entrySet()) {
+                    if (!(m.getValue() instanceof String sv)) throw new IllegalArgumentException("__metadata__ value for '" + m.getKey() + "' is not a string");
+                    metadata.put((String) m.getKey(), sv);
+                }
+                continue;
+            }
+            if (!(e.getValue() instanceof Map<?, ?> info)) throw new IllegalArgumentException("entry '" + name + "' is not an object");
+            Object dtype = info.get("dtype");
+            if (!"F32".equals(dtype)) throw new IllegalArgumentException("tensor '" + name + "' has dtype " + dtype + "; only F32 is supported");
+            int[] shape = intList(name, "shape", info.get("shape"), 8);
+            long[] offsets = longPair(name, info.get("data_offsets"));
+            long expected = 4L * Shape.numel(shape);
+            if (offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLen) {
+                throw new IllegalArgumentException("tensor '" + name + "' data_offsets " + offsets[0] + ".." + offsets[1] + " lie outside the " + dataLen + "-byte data block");
+            }
+            if (offsets[1] - offsets[0] != expected) {
+                throw new IllegalArgumentException("tensor '" + name + "' shape " + Shape.str(shape) + " needs " + expected + " bytes but data_offsets span " + (offsets[1] - offsets[0]));
+            }
+            float[] values = new float[Shape.numel(shape)];
+            buf.position(dataStart + (int) offsets[0]);
+            buf.asFloatBuffer().get(values);
+            tensors.put(name, Tensor.of(backend, values, shape));
+        }
+        return new Contents(tensors, metadata);
+    }
+
+    private static int[] intList(String name, String field, Object v, int maxRank) {
+        if (!(v instanceof List<?> l)) throw new IllegalArgumentException("tensor '" + name + "' " + field + " is not a list");
+        if (l.size() > maxRank) throw new IllegalArgumentException("tensor '" + name + "' has rank " + l.size() + " (more than " + maxRank + ")");
+        int[] out = new int[l.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!(l.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("tensor '" + name + "' " + field + " holds an invalid dimension " + l.get(i));
+            }
+            out[i] = (int) (long) d;
+        }
+        return out;
+    }
+
+    private static long[] longPair(String name, Object v) {
+        if (!(v instanceof List<?> l) || l.size() != 2 || !(l.get(0) instanceof Long a) || !(l.get(1) instanceof Long b)) {
+            throw new IllegalArgumentException("tensor '" + name + "' data_offsets must be two integers, got " + v);
+        }
+        return new long[] {a, b};
+    }
+
+    /**
+     * Writes tensors (in map order) and metadata to {@code file} atomically: a temporary file in the same folder is
+     * written, flushed to disk and renamed over the target.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
+        long offset = 0;
+        List<float[]> blocks = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Tensor t = e.getValue();
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("dtype", "F32");
+            List<Object> shape = new ArrayList<>();
+            for (int d : t.shape()) shape.add((long) d);
+            info.put("shape", shape);
+            info.put("data_offsets", List.of(offset, offset + 4L * t.numel()));
+            header.put(e.getKey(), info);
+            offset += 4L * t.numel();
+            blocks.add(t.toArray());
+        }
+        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;   // keep the data block 8-byte aligned, as the format recommends
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded).put(json);
+        while (head.hasRemaining()) head.put((byte) ' ');
+        head.flip();
+
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                writeFully(ch, head);
+                for (float[] block : blocks) {
+                    ByteBuffer b = ByteBuffer.allocate(4 * block.length).order(ByteOrder.LITTLE_ENDIAN);
+                    b.asFloatBuffer().put(block);
+                    writeFully(ch, b);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) ch.write(b);
+    }
+
+}

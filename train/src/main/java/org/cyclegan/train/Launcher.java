@@ -1,0 +1,53 @@
+package org.cyclegan.train;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The jar's entry point. The Vector API lives in the incubator module {@code jdk.incubator.vector}, which no manifest
+ * attribute can add, so plain {@code java -jar cyclegan-engine.jar} starts without it. When it is missing this class
+ * starts the same Java again with {@code --add-modules=jdk.incubator.vector}, the same JVM options and arguments and
+ * the same standard streams, and exits with the child's status. When it is present it runs {@link Main} directly.
+ */
+public final class Launcher {
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    /** Set in the child so a JVM that still lacks the module cannot relaunch forever. */
+    static final String RELAUNCHED = "cyclegan.relaunched";
+
+    private Launcher() {}
+
+    public static void main(String[] args) throws Exception {
+        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent() || Boolean.getBoolean(RELAUNCHED)) {
+            System.exit(Main.run(args));
+            return;
+        }
+        List<String> command = relaunchCommand(args);
+        if (command == null) {
+            System.err.println("note: could not find how this JVM was started; running without the Vector API module (the cpu backend will be unavailable)");
+            System.exit(Main.run(args));
+            return;
+        }
+        Process child = new ProcessBuilder(command).inheritIO().start();
+        System.exit(child.waitFor());
+    }
+
+    private static List<String> relaunchCommand(String[] args) throws URISyntaxException {
+        String java = ProcessHandle.current().info().command().orElse(null);
+        if (java == null) java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (!new File(java).canExecute()) return null;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.add("--add-modules=" + VECTOR_MODULE);
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.add("-D" + RELAUNCHED + "=true");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Main.class.getName());
+        for (String a : args) cmd.add(a);
+        return cmd;
+    }
+}
