@@ -1,0 +1,79 @@
+package org.cyclegan.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.io.Safetensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** safetensors round trip, and refusal of broken or hostile files with a message that says what is wrong. */
+class SafetensorsTest {
+    @TempDir Path dir;
+
+    @Test void roundTripKeepsValuesShapesOrderAndMetadata() throws IOException {
+        Map<String, Tensor> ts = new LinkedHashMap<>();
+        ts.put("model.1.weight", Tensor.randn(new Random(1), 4, 3, 7, 7));
+        ts.put("model.1.bias", Tensor.randn(new Random(2), 4));
+        ts.put("scalar", Tensor.scalar(3.5f));
+        Path file = dir.resolve("net.safetensors");
+        Safetensors.write(file, ts, Map.of("netG", "resnet_9blocks"));
+        Safetensors.Contents c = Safetensors.read(file, Backends.getDefault());
+        assertEquals(ts.keySet().stream().toList(), c.tensors().keySet().stream().toList());
+        for (String k : ts.keySet()) {
+            assertArrayEquals(ts.get(k).shape(), c.tensors().get(k).shape(), k);
+            assertArrayEquals(ts.get(k).toArray(), c.tensors().get(k).toArray(), k);
+        }
+        assertEquals("resnet_9blocks", c.metadata().get("netG"));
+        long headerLen = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(0, headerLen % 8, "data block is 8-byte aligned");
+        try (var s = Files.list(dir)) {
+            assertEquals(1, s.count(), "no temporary file left behind");
+        }
+    }
+
+    private static byte[] file(String header, int dataBytes) {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        return b.array();
+    }
+
+    private static void assertRefused(byte[] bytes, String expectedFragment) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Safetensors.parse(bytes, Backends.getDefault()));
+        assertTrue(e.getMessage().contains(expectedFragment), "message '" + e.getMessage() + "' should mention '" + expectedFragment + "'");
+    }
+
+    @Test void refusesTruncatedAndHostileFiles() {
+        assertRefused(new byte[3], "shorter than");
+        byte[] hugeHeader = new byte[16];
+        ByteBuffer.wrap(hugeHeader).order(ByteOrder.LITTLE_ENDIAN).putLong(Long.MAX_VALUE);
+        assertRefused(hugeHeader, "header length");
+        assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4), "outside");
+        assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1000000,1000000],\"data_offsets\":[0,8]}}", 8), "elements");
+        assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8), "needs 12 bytes");
+        assertRefused(file("{\"a\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8), "dtype I64");
+        assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4), "invalid dimension");
+        assertRefused(file("{\"a\":", 0), "invalid JSON");
+        assertRefused(file("[" .repeat(100) + "]".repeat(100), 0), "nested deeper");
+    }
+
+    @Test void readNamesTheFileOnError() throws IOException {
+        Path bad = dir.resolve("broken.safetensors");
+        Files.write(bad, new byte[] {1, 2, 3});
+        IOException e = assertThrows(IOException.class, () -> Safetensors.read(bad, Backends.getDefault()));
+        assertTrue(e.getMessage().contains("broken.safetensors"), e.getMessage());
+    }
+}
