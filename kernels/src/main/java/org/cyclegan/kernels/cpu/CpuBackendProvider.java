@@ -1,0 +1,51 @@
+package org.cyclegan.kernels.cpu;
+
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.BackendProvider;
+
+/**
+ * Registers the cpu backend. It needs the incubator module {@code jdk.incubator.vector}; without it (a JVM started
+ * without {@code --add-modules jdk.incubator.vector}) {@code auto} falls back to the reference backend and says why.
+ * The thread count is the number of available cores unless the system property {@code cyclegan.threads} says otherwise.
+ */
+public final class CpuBackendProvider implements BackendProvider {
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public String unavailableReason() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return "the Vector API module is not loaded (start Java with --add-modules jdk.incubator.vector, or use the jar's launcher)";
+        }
+        try {
+            threads();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return null;
+    }
+
+    static int threads() {
+        String p = System.getProperty("cyclegan.threads");
+        if (p == null || p.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int t = Integer.parseInt(p.trim());
+            if (t >= 1) return t;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--threads must be a positive integer, got '" + p + "'");
+    }
+
+    @Override
+    public Backend create() {
+        return new CpuBackend(threads());
+    }
+}

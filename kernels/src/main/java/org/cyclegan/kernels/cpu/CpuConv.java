@@ -1,0 +1,103 @@
+package org.cyclegan.kernels.cpu;
+
+import java.util.Arrays;
+import org.cyclegan.engine.backend.ConvSpec;
+
+/**
+ * Convolution forward, data gradient and weight gradient as GEMMs over im2col bands (NCHW, one sample at a time).
+ *
+ * <pre>
+ *   forward        y[cout, P]      = W[cout, K] · col[K, P]             (K = cin·kh·kw, P = output positions)
+ *   weight grad    dW[cout, K]    += dy[cout, P] · col[K, P]ᵀ
+ *   data grad      dcol[K, P]      = W[cout, K]ᵀ · dy[cout, P],  then dx += col2im(dcol)
+ * </pre>
+ * The output rows are processed in bands so the col matrix stays within {@link #COL_BUDGET} floats however large the
+ * image. A 1×1 stride-1 unpadded convolution needs no lowering: x itself is the col matrix.
+ */
+final class CpuConv {
+    /** Largest col band, in floats (16 MB). */
+    static final int COL_BUDGET = 1 << 22;
+
+    private static final ThreadLocal<float[]> COL = ThreadLocal.withInitial(() -> new float[0]);
+
+    private CpuConv() {}
+
+    record Geometry(int n, int cin, int h, int w, int cout, int kh, int kw, int oh, int ow, ConvSpec spec) {
+        int k() { return cin * kh * kw; }
+        boolean direct() {
+            return kh == 1 && kw == 1 && spec.strideH() == 1 && spec.strideW() == 1 && spec.padH() == 0 && spec.padW() == 0;
+        }
+        int bandRows() { return Math.max(1, Math.min(oh, COL_BUDGET / Math.max(1, k() * ow))); }
+    }
+
+    private static float[] colBuffer(int size) {
+        float[] c = COL.get();
+        if (c.length < size) {
+            c = new float[size];
+            COL.set(c);
+        }
+        return c;
+    }
+
+    static void forward(Geometry g, float[] x, float[] wt, float[] bias, float[] y, WorkerPool pool) {
+        int k = g.k(), p = g.oh * g.ow;
+        for (int b = 0; b < g.n; b++) {
+            int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
+            if (bias != null) {
+                for (int co = 0; co < g.cout; co++) Arrays.fill(y, yOff + co * p, yOff + (co + 1) * p, bias[co]);
+            }
+            if (g.direct()) {
+                Gemm.gemm(g.cout, p, k, wt, 0, k, false, x, xOff, p, false, y, yOff, p, bias != null, pool);
+                continue;
+            }
+            int band = g.bandRows();
+            float[] col = colBuffer(k * band * g.ow);
+            for (int y0 = 0; y0 < g.oh; y0 += band) {
+                int y1 = Math.min(g.oh, y0 + band), cols = (y1 - y0) * g.ow;
+                Im2col.im2col(x, xOff, g.cin, g.h, g.w, g.kh, g.kw, g.spec, g.ow, y0, y1, col, pool);
+                Gemm.gemm(g.cout, cols, k, wt, 0, k, false, col, 0, cols, false, y, yOff + y0 * g.ow, p, bias != null, pool);
+            }
+        }
+    }
+
+    static void backwardWeight(Geometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
+        int k = g.k(), p = g.oh * g.ow;
+        boolean first = true;
+        for (int b = 0; b < g.n; b++) {
+            int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
+            if (g.direct()) {
+                Gemm.gemm(g.cout, k, p, dy, yOff, p, false, x, xOff, p, true, dw, 0, k, !first, pool);
+                first = false;
+                continue;
+            }
+            int band = g.bandRows();
+            float[] col = colBuffer(k * band * g.ow);
+            for (int y0 = 0; y0 < g.oh; y0 += band) {
+                int y1 = Math.min(g.oh, y0 + band), cols = (y1 - y0) * g.ow;
+                Im2col.im2col(x, xOff, g.cin, g.h, g.w, g.kh, g.kw, g.spec, g.ow, y0, y1, col, pool);
+                Gemm.gemm(g.cout, k, cols, dy, yOff + y0 * g.ow, p, false, col, 0, cols, true, dw, 0, k, !first, pool);
+                first = false;
+            }
+        }
+        if (first) Arrays.fill(dw, 0f);
+    }
+
+    static void backwardData(Geometry g, float[] dy, float[] wt, float[] dx, WorkerPool pool) {
+        int k = g.k(), p = g.oh * g.ow;
+        for (int b = 0; b < g.n; b++) {
+            int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
+            if (g.direct()) {
+                Gemm.gemm(k, p, g.cout, wt, 0, k, true, dy, yOff, p, false, dx, xOff, p, false, pool);
+                continue;
+            }
+            Arrays.fill(dx, xOff, xOff + g.cin * g.h * g.w, 0f);
+            int band = g.bandRows();
+            float[] col = colBuffer(k * band * g.ow);
+            for (int y0 = 0; y0 < g.oh; y0 += band) {
+                int y1 = Math.min(g.oh, y0 + band), cols = (y1 - y0) * g.ow;
+                Gemm.gemm(k, cols, g.cout, wt, 0, k, true, dy, yOff + y0 * g.ow, p, false, col, 0, cols, false, pool);
+                Im2col.col2im(col, g.cin, g.h, g.w, g.kh, g.kw, g.spec, g.ow, y0, y1, dx, xOff, pool);
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.cyclegan.kernels.cpu;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+/**
+ * A fixed set of worker threads, sized once to the cores we may use. {@link #forEach} runs task indices
+ * 0..n-1 on the workers and the calling thread together and returns when all are done; tasks are taken from a shared
+ * counter so uneven tasks balance themselves. Calls must not nest (a task must not call forEach).
+ */
+final class WorkerPool implements AutoCloseable {
+    private final int threads;
+    private final Thread[] workers;
+    private final BlockingQueue<Job>[] inboxes;
+
+    /** One parallel loop in flight. */
+    private static final class Job {
+        final int n;
+        final IntConsumer body;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger done = new AtomicInteger();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Job(int n, IntConsumer body) {
+            this.n = n;
+            this.body = body;
+        }
+
+        void work() {
+            int i;
+            while ((i = next.getAndIncrement()) < n) {
+                try {
+                    if (failure.get() == null) body.accept(i);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    WorkerPool(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        this.threads = threads;
+        this.workers = new Thread[threads - 1];
+        this.inboxes = new BlockingQueue[threads - 1];
+        for (int w = 0; w < workers.length; w++) {
+            BlockingQueue<Job> inbox = new ArrayBlockingQueue<>(1);
+            inboxes[w] = inbox;
+            workers[w] = new Thread(() -> {
+                try {
+                    while (true) inbox.take().work();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "cpu-backend-" + (w + 1));
+            workers[w].setDaemon(true);
+            workers[w].start();
+        }
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /** Runs body(0) … body(n−1) in parallel; rethrows the first failure. */
+    void forEach(int n, IntConsumer body) {
+        if (n <= 0) return;
+        if (n == 1 || threads == 1) {
+            for (int i = 0; i < n; i++) body.accept(i);
+            return;
+        }
+        for (Thread w : workers) {
+            if (w == Thread.currentThread()) throw new IllegalStateException("WorkerPool.forEach must not be nested");
+        }
+        Job job = new Job(n, body);
+        int helpers = Math.min(workers.length, n - 1);
+        for (int w = 0; w < helpers; w++) {
+            try {
+                inboxes[w].put(job);   // waits only if the worker has not yet picked up the previous, finished job
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while dispatching work", e);
+            }
+        }
+        job.work();
+        // Tasks are short (a GEMM slice, a group of planes): spin briefly, then yield the core.
+        for (int spins = 0; job.done.get() < n; spins++) {
+            if (spins < 10_000) Thread.onSpinWait();
+            else Thread.yield();
+        }
+        Throwable t = job.failure.get();
+        if (t instanceof RuntimeException re) throw re;
+        if (t instanceof Error er) throw er;
+        if (t != null) throw new IllegalStateException(t);
+    }
+
+    /** Splits [0, total) into about one contiguous range per thread and runs body(start, end) on each. */
+    void forRange(int total, int grain, RangeBody body) {
+        int chunks = Math.max(1, Math.min(threads, (total + grain - 1) / Math.max(1, grain)));
+        int per = (total + chunks - 1) / chunks;
+        forEach(chunks, c -> {
+            int s = c * per, e = Math.min(total, s + per);
+            if (s < e) body.run(s, e);
+        });
+    }
+
+    @FunctionalInterface
+    interface RangeBody {
+        void run(int start, int end);
+    }
+
+    @Override
+    public void close() {
+        for (Thread t : workers) t.interrupt();
+    }
+}
