@@ -1,0 +1,11 @@
+package org.cyclegan.model.layers;
+
+import org.cyclegan.engine.Tensor;
+
+/** {@code nn.ReLU}: max(x, 0). (The reference's {@code inplace=True} is a memory saving with no effect here.) */
+public final class ReLU extends Layer {
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.relu();
+    }
+}

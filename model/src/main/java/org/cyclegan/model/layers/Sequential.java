@@ -1,0 +1,59 @@
+package org.cyclegan.model.layers;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.cyclegan.engine.Tensor;
+
+/**
+ * {@code nn.Sequential}: layers applied one after the other, registered as children "0", "1", … so that the
+ * state-dict keys read {@code model.1.weight} as PyTorch's do. Layers without parameters (pads, activations,
+ * instance norm, Identity) still take an index.
+ */
+public final class Sequential extends Layer {
+    private final List<Layer> layers;
+
+    public Sequential(List<? extends Layer> layers) {
+        List<Layer> list = new ArrayList<>();
+        for (Layer layer : layers) list.add(registerModule(Integer.toString(list.size()), layer));
+        this.layers = Collections.unmodifiableList(list);
+    }
+
+    public Sequential(Layer... layers) {
+        this(List.of(layers));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return forward(x, 0, layers.size());
+    }
+
+    /** Runs layers {@code from} (inclusive) to {@code to} (exclusive) on x. */
+    public Tensor forward(Tensor x, int from, int to) {
+        if (from < 0 || to > layers.size() || from > to) {
+            throw new IndexOutOfBoundsException("Sequential of " + layers.size() + " layers: range [" + from + ", " + to + ")");
+        }
+        Tensor h = x;
+        for (int i = from; i < to; i++) h = layers.get(i).forward(h);
+        return h;
+    }
+
+    public Layer get(int index) {
+        return layers.get(index);
+    }
+
+    public int size() {
+        return layers.size();
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("Sequential(");
+        for (int i = 0; i < layers.size(); i++) sb.append(i == 0 ? "" : ", ").append(i).append(": ").append(layers.get(i));
+        return sb.append(')').toString();
+    }
+}

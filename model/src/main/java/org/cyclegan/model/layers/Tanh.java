@@ -1,0 +1,11 @@
+package org.cyclegan.model.layers;
+
+import org.cyclegan.engine.Tensor;
+
+/** {@code nn.Tanh}: squashes a generator's output into [−1, 1], the range images are scaled to. */
+public final class Tanh extends Layer {
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.tanh();
+    }
+}

@@ -1,0 +1,48 @@
+package org.cyclegan.model.networks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.model.layers.Conv2d;
+import org.cyclegan.model.layers.Dropout;
+import org.cyclegan.model.layers.Layer;
+import org.cyclegan.model.layers.ReLU;
+import org.cyclegan.model.layers.ReflectionPad2d;
+import org.cyclegan.model.layers.Sequential;
+
+/**
+ * A residual block, {@code x + conv_block(x)}, with
+ * <pre>
+ *   conv_block = [ReflectionPad2d(1), Conv2d(dim, dim, 3), norm, ReLU, (Dropout(0.5)), ReflectionPad2d(1), Conv2d(dim, dim, 3), norm]
+ * </pre>
+ * and no ReLU after the addition. State-dict keys: {@code conv_block.1.weight}, {@code conv_block.5.weight} (or
+ * {@code conv_block.6.weight} with dropout), plus biases or batch-norm entries.
+ *
+ * <p>The reference also offers 'replicate' and 'zero' padding, but {@code define_G} never selects them; only the
+ * reflection padding it uses is built here.
+ */
+public final class ResnetBlock extends Layer {
+    private final Sequential convBlock;
+
+    /**
+     * @param dropoutRng masks for the dropout layer; may be null when {@code useDropout} is false
+     */
+    public ResnetBlock(int dim, Norm norm, boolean useDropout, boolean useBias, Random dropoutRng) {
+        List<Layer> block = new ArrayList<>();
+        block.add(new ReflectionPad2d(1));
+        block.add(new Conv2d(dim, dim, 3, 1, 0, useBias));
+        block.add(norm.create(dim));
+        block.add(new ReLU());
+        if (useDropout) block.add(new Dropout(0.5f, dropoutRng));
+        block.add(new ReflectionPad2d(1));
+        block.add(new Conv2d(dim, dim, 3, 1, 0, useBias));
+        block.add(norm.create(dim));
+        convBlock = registerModule("conv_block", new Sequential(block));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return x.add(convBlock.forward(x));
+    }
+}

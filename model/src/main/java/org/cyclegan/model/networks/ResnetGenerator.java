@@ -1,0 +1,76 @@
+package org.cyclegan.model.networks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.model.layers.Conv2d;
+import org.cyclegan.model.layers.ConvTranspose2d;
+import org.cyclegan.model.layers.Layer;
+import org.cyclegan.model.layers.ReLU;
+import org.cyclegan.model.layers.ReflectionPad2d;
+import org.cyclegan.model.layers.Sequential;
+import org.cyclegan.model.layers.Tanh;
+
+/**
+ * CycleGAN's generator (Johnson et al.'s fast-style-transfer network): a 7×7 stem, two stride-2 down-samplings, n
+ * residual blocks at 4·ngf channels, two stride-2 transposed convolutions back up, and a 7×7 convolution to the
+ * output channels with tanh. {@code resnet_9blocks} is the 256-px default, {@code resnet_6blocks} the 128-px one.
+ *
+ * <p>One {@code nn.Sequential} called {@code model}, so the keys are {@code model.1.weight} (stem),
+ * {@code model.4.weight} and {@code model.7.weight} (down), {@code model.10.conv_block.1.weight} (first residual
+ * block), …, up to the last convolution, the only one that always has a bias.
+ */
+public final class ResnetGenerator extends Layer {
+    /** Down-samplings (and up-samplings) around the residual blocks; fixed at 2 in the reference. */
+    static final int N_DOWNSAMPLING = 2;
+
+    private final Sequential model;
+
+    /**
+     * @param dropoutRng masks for the residual blocks' dropout; may be null when {@code useDropout} is false
+     */
+    public ResnetGenerator(int inputNc, int outputNc, int ngf, Norm norm, boolean useDropout, int nBlocks, Random dropoutRng) {
+        if (nBlocks < 0) throw new IllegalArgumentException("ResnetGenerator: n_blocks must be >= 0, got " + nBlocks);
+        boolean useBias = norm.convBias();
+        List<Layer> layers = new ArrayList<>();
+
+        // c7s1-ngf: reflection-padded 7×7 convolution, norm, ReLU.
+        layers.add(new ReflectionPad2d(3));
+        layers.add(new Conv2d(inputNc, ngf, 7, 1, 0, useBias));
+        layers.add(norm.create(ngf));
+        layers.add(new ReLU());
+
+        // d(2·ngf), d(4·ngf): 3×3 stride-2 convolutions halve the size and double the channels.
+        for (int i = 0; i < N_DOWNSAMPLING; i++) {
+            int mult = 1 << i;
+            layers.add(new Conv2d(ngf * mult, ngf * mult * 2, 3, 2, 1, useBias));
+            layers.add(norm.create(ngf * mult * 2));
+            layers.add(new ReLU());
+        }
+
+        // R(4·ngf) × n_blocks.
+        int mult = 1 << N_DOWNSAMPLING;
+        for (int i = 0; i < nBlocks; i++) layers.add(new ResnetBlock(ngf * mult, norm, useDropout, useBias, dropoutRng));
+
+        // u(2·ngf), u(ngf): 3×3 stride-2 transposed convolutions; output_padding 1 makes them exactly double the size.
+        for (int i = 0; i < N_DOWNSAMPLING; i++) {
+            int m = 1 << (N_DOWNSAMPLING - i);
+            layers.add(new ConvTranspose2d(ngf * m, ngf * m / 2, 3, 2, 1, 1, useBias));
+            layers.add(norm.create(ngf * m / 2));
+            layers.add(new ReLU());
+        }
+
+        // c7s1-output_nc with tanh; this convolution always has a bias.
+        layers.add(new ReflectionPad2d(3));
+        layers.add(new Conv2d(ngf, outputNc, 7, 1, 0, true));
+        layers.add(new Tanh());
+
+        model = registerModule("model", new Sequential(layers));
+    }
+
+    @Override
+    public Tensor forward(Tensor x) {
+        return model.forward(x);
+    }
+}
