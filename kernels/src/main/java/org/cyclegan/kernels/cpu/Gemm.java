@@ -24,8 +24,8 @@ final class Gemm {
     /** Micro-tile: MR rows × NR columns of C held in registers (12 accumulators at 6 × 2 vectors). */
     static final int MR = 6;
     static final int NR = 2 * L;
-    static final int KC = 256;
-    static final int NC = 16 * NR;
+    static final int KC = Integer.getInteger("gemm.kc", 256);
+    static final int NC = Integer.getInteger("gemm.ncPanels", 16) * NR;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
             new float[KC * NC], new float[KC * MR], new float[MR * NR]});
@@ -87,7 +87,18 @@ final class Gemm {
                 packA(a, aOff, lda, ta, i, mr, p0, kc, ap);
                 for (int jp = 0; jp < panels; jp++) {
                     int nr = Math.min(NR, nc - jp * NR);
-                    kernel(kc, ap, bp, jp * kc * NR, c, cOff + i * ldc + j0 + jp * NR, ldc, mr, nr, load, tile);
+                    int co = cOff + i * ldc + j0 + jp * NR;
+                    if (mr == MR && nr == NR) {
+                        kernel(kc, ap, bp, jp * kc * NR, c, co, ldc, load);
+                    } else {
+                        // Edge tile: compute the full tile into scratch, then copy its valid part. Keeping a single
+                        // store path in the kernel lets the JIT keep every accumulator in a register.
+                        kernel(kc, ap, bp, jp * kc * NR, tile, 0, NR, false);
+                        for (int r = 0; r < mr; r++) {
+                            int row = co + r * ldc;
+                            for (int x = 0; x < nr; x++) c[row + x] = load ? c[row + x] + tile[r * NR + x] : tile[r * NR + x];
+                        }
+                    }
                 }
             }
         }
@@ -133,9 +144,20 @@ final class Gemm {
         for (int r = mr; r < MR; r++) for (int p = 0; p < kc; p++) ap[p * MR + r] = 0f;
     }
 
-    /** The MR × NR register tile: C_tile (+)= Ap · Bp over kc. */
-    private static void kernel(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc,
-                               int mr, int nr, boolean load, float[] tile) {
+    /**
+     * The MR × NR register tile: C_tile (+)= Ap · Bp over kc, with C_tile(r, x) = c[co + r·ldc + x].
+     *
+     * <p>Why two copies of the same loop: a vector value that reaches a control-flow join from two places (for
+     * example "add the old C only when accumulating") makes the JIT of JDK 17 materialize it as an object, and the
+     * kernel then runs about 4× slower. Each copy below has a single, straight store path instead.
+     */
+    private static void kernel(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, boolean load) {
+        if (load) kernelAccumulate(kc, ap, bp, bo, c, co, ldc);
+        else kernelStore(kc, ap, bp, bo, c, co, ldc);
+    }
+
+    /** C_tile = Ap · Bp. */
+    private static void kernelStore(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -159,34 +181,46 @@ final class Gemm {
             x = FloatVector.broadcast(S, ap[ao + 5]);
             c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        if (mr == MR && nr == NR) {
-            storeRow(c00, c01, c, co, load);
-            storeRow(c10, c11, c, co + ldc, load);
-            storeRow(c20, c21, c, co + 2 * ldc, load);
-            storeRow(c30, c31, c, co + 3 * ldc, load);
-            storeRow(c40, c41, c, co + 4 * ldc, load);
-            storeRow(c50, c51, c, co + 5 * ldc, load);
-            return;
-        }
-        // Edge tile: spill to a scratch tile and copy the valid part.
-        c00.intoArray(tile, 0); c01.intoArray(tile, L);
-        c10.intoArray(tile, NR); c11.intoArray(tile, NR + L);
-        c20.intoArray(tile, 2 * NR); c21.intoArray(tile, 2 * NR + L);
-        c30.intoArray(tile, 3 * NR); c31.intoArray(tile, 3 * NR + L);
-        c40.intoArray(tile, 4 * NR); c41.intoArray(tile, 4 * NR + L);
-        c50.intoArray(tile, 5 * NR); c51.intoArray(tile, 5 * NR + L);
-        for (int r = 0; r < mr; r++) {
-            int row = co + r * ldc;
-            for (int x = 0; x < nr; x++) c[row + x] = load ? c[row + x] + tile[r * NR + x] : tile[r * NR + x];
-        }
+        c00.intoArray(c, co); c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
     }
 
-    private static void storeRow(FloatVector v0, FloatVector v1, float[] c, int off, boolean load) {
-        if (load) {
-            v0 = v0.add(FloatVector.fromArray(S, c, off));
-            v1 = v1.add(FloatVector.fromArray(S, c, off + L));
+    /** C_tile += Ap · Bp. */
+    private static void kernelAccumulate(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc) {
+        // Start from the current C tile instead of zero: the same loop then needs no extra adds.
+        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc), c11 = FloatVector.fromArray(S, c, co + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc), c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * ldc), c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+        int ao = 0;
+        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector x = FloatVector.broadcast(S, ap[ao]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
-        v0.intoArray(c, off);
-        v1.intoArray(c, off + L);
+        c00.intoArray(c, co); c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
     }
+
 }

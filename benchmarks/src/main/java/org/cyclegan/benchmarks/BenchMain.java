@@ -1,0 +1,62 @@
+package org.cyclegan.benchmarks;
+
+import java.util.Collection;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+
+/**
+ * Runs JMH with the usual command-line options (a benchmark regex, {@code -p backend=cpu-2}, {@code -f}, ...), then
+ * prints every result as GFLOP/s and as a share of one core's FP32 peak (default 102 GFLOP/s: 2 FMA pipes × 8 lanes ×
+ * 2 flops × 3.2 GHz; override with {@code -Dpeak.gflops=...}).
+ */
+public final class BenchMain {
+    private BenchMain() {}
+
+    public static void main(String[] args) throws Exception {
+        CommandLineOptions options = new CommandLineOptions(args);
+        Runner runner = new Runner(options);
+        if (options.shouldHelp()) {
+            options.showHelp();
+            return;
+        }
+        if (options.shouldList()) {
+            runner.list();
+            return;
+        }
+        Collection<RunResult> results = runner.run();
+        double peak = Double.parseDouble(System.getProperty("peak.gflops", "102"));
+        System.out.println();
+        System.out.printf("%-58s %-10s %10s %9s %10s%n", "benchmark", "backend", "ms/op", "GFLOP/s", "% 1-core");
+        for (RunResult r : results) {
+            String label = r.getParams().getBenchmark().replace("org.cyclegan.benchmarks.", "");
+            String layer = r.getParams().getParam("layer");
+            if (layer != null) label += " " + layer;
+            String shape = r.getParams().getParam("shape");
+            if (shape != null) label += " " + shape;
+            String backend = r.getParams().getParam("backend");
+            if (backend == null) backend = r.getParams().getParam("impl");
+            if (backend == null) backend = r.getParams().getParam("bits") + "-bit";
+            double ms = r.getPrimaryResult().getScore();
+            double flops = flops(r);
+            double gflops = flops / (ms * 1e-3) / 1e9;
+            System.out.printf("%-58s %-10s %10.3f %9.1f %9.0f%%%n", label, backend, ms, gflops, 100 * gflops / peak);
+        }
+    }
+
+    private static double flops(RunResult r) {
+        String bench = r.getParams().getBenchmark();
+        if (bench.contains("ConvTransposeBenchmark")) return ConvTransposeBenchmark.FLOPS;
+        if (bench.contains("ConvBenchmark")) return ConvLayer.valueOf(r.getParams().getParam("layer")).flops();
+        if (bench.contains("InstanceNormBenchmark")) {
+            return bench.endsWith("forward") ? InstanceNormBenchmark.FORWARD_FLOPS : InstanceNormBenchmark.BACKWARD_FLOPS;
+        }
+        if (bench.contains("PeakFlopsBenchmark")) return 2.0 * (Integer.parseInt(r.getParams().getParam("bits")) / 32) * 12 * 1_000_000;   // PeakFlopsBenchmark.flops, without loading the Vector API here
+        if (bench.contains("GemmBenchmark")) {
+            double flops = 2;
+            for (String d : r.getParams().getParam("shape").split("x")) flops *= Integer.parseInt(d);
+            return flops;
+        }
+        return Double.NaN;
+    }
+}

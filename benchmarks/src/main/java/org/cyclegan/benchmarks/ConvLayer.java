@@ -1,0 +1,44 @@
+package org.cyclegan.benchmarks;
+
+import org.cyclegan.engine.backend.ConvSpec;
+
+/** The convolution shapes benchmarked: CycleGAN's own layers at batch 1. */
+public enum ConvLayer {
+    /** ResNet block conv at 256 px: 256→256, 3×3, pad 1, on 64×64. */
+    RES_3X3_256_64PX(256, 256, 64, 64, 3, 1, 1),
+    /** Generator stem at 256 px: 3→64, 7×7, on the 262×262 reflection-padded input. */
+    STEM_7X7_3_64_262PX(3, 64, 262, 262, 7, 1, 0),
+    /** Generator down-sampling at 256 px: 128→256, 3×3, stride 2, on 128×128. */
+    DOWN_3X3S2_128_256_128PX(128, 256, 128, 128, 3, 2, 1),
+    /** PatchGAN at 256 px: 128→256, 4×4, stride 2, on 64×64. */
+    PATCH_4X4S2_128_256_64PX(128, 256, 64, 64, 4, 2, 1);
+
+    final int cin, cout, h, w, k, stride, pad;
+
+    ConvLayer(int cin, int cout, int h, int w, int k, int stride, int pad) {
+        this.cin = cin;
+        this.cout = cout;
+        this.h = h;
+        this.w = w;
+        this.k = k;
+        this.stride = stride;
+        this.pad = pad;
+    }
+
+    ConvSpec spec() {
+        return ConvSpec.of(stride, pad);
+    }
+
+    int oh() {
+        return spec().outH(h, k);
+    }
+
+    int ow() {
+        return spec().outW(w, k);
+    }
+
+    /** Multiply-adds × 2 of one pass (forward, data gradient and weight gradient each cost the same). */
+    double flops() {
+        return 2.0 * cout * cin * k * k * oh() * ow();
+    }
+}
