@@ -37,6 +37,6 @@ class MainTest {
         assertEquals(2, run("--device", "tpu"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("'tpu'"));
         assertEquals(2, run("--device"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--device needs a value"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--device needs a value"), err.toString(StandardCharsets.UTF_8));
     }
 }

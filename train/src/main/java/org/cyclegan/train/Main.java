@@ -11,19 +11,19 @@ import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.optim.Adam;
 
 /**
- * The command line. This version has one command, {@code info} (the default): it prints the version, the backends
- * this machine can run and the one chosen, and runs a small autodiff demo on it. Training commands come next.
+ * The command line: {@code java -jar cyclegan-engine.jar <command> [options]}. Each command declares its options
+ * (see {@code --help}); every command takes {@code --device} and {@code --threads}. Bad input ends with a message that
+ * names the option and exit status 2.
  */
 public final class Main {
     private static final String USAGE = String.join("\n",
-            "usage: java -jar cyclegan-engine.jar [info] [--device auto|reference|<backend>] [--help]",
+            "usage: java -jar cyclegan-engine.jar <command> [options]",
             "",
-            "  info       print the version, the available backends and the chosen one, then fit a line",
-            "             with the autodiff engine and Adam as a self-test (the default command)",
+            "commands:",
+            "  info     version, available backends, and a small autodiff self-test (the default)",
+            "  bench    time full CycleGAN training iterations on random data",
             "",
-            "options:",
-            "  --device   backend to run on; auto (default) picks the fastest one this machine supports",
-            "  --help     show this text");
+            "run 'java -jar cyclegan-engine.jar <command> --help' for a command's options");
 
     private Main() {}
 
@@ -37,35 +37,45 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = "info";
-        String device = "auto";
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--help", "-h" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                case "--device" -> {
-                    if (i + 1 >= args.length) return usageError(err, "option --device needs a value");
-                    device = args[++i];
-                }
-                case "info" -> command = a;
-                default -> {
-                    if (a.startsWith("--device=")) device = a.substring("--device=".length());
-                    else if (a.startsWith("-")) return usageError(err, "unknown option '" + a + "'");
-                    else return usageError(err, "unknown command '" + a + "'");
-                }
-            }
+        String command = args.length > 0 && !args[0].startsWith("-") ? args[0] : "info";
+        List<String> rest = CommandLine.rest(args, args.length > 0 && !args[0].startsWith("-") ? 1 : 0);
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            out.println(USAGE);
+            return 0;
         }
-        Backend backend;
+        CommandLine cl = switch (command) {
+            case "info" -> new CommandLine("info", "Prints the version and the backends, then fits a line with autodiff and Adam as a self-test.")
+                    .option("device", "auto", "auto | cpu | reference")
+                    .option("threads", "", "cpu backend threads (default: all cores)");
+            case "bench" -> BenchCommand.options();
+            default -> null;
+        };
+        if (cl == null) return usageError(err, "unknown command '" + command + "'");
         try {
-            backend = Backends.select(device, msg -> err.println("warning: " + msg));
-        } catch (IllegalArgumentException e) {
+            cl.parse(rest);
+            if (cl.helpRequested()) {
+                out.print(cl.usage());
+                return 0;
+            }
+            Backend backend = selectBackend(cl, err);
+            Backends.setDefault(backend);
+            return switch (command) {
+                case "bench" -> BenchCommand.run(cl, backend, out);
+                default -> info(out, backend);
+            };
+        } catch (CommandLine.UsageException | IllegalArgumentException e) {
             return usageError(err, e.getMessage());
         }
-        Backends.setDefault(backend);
-        return info(out, backend);
+    }
+
+    /** Applies --threads and picks the --device backend, announcing any fallback on stderr. */
+    static Backend selectBackend(CommandLine cl, PrintStream err) {
+        String threads = cl.string("threads");
+        if (!threads.isEmpty()) {
+            cl.integer("threads", 1);   // validates
+            System.setProperty("cyclegan.threads", threads.trim());
+        }
+        return Backends.select(cl.string("device"), msg -> err.println("warning: " + msg));
     }
 
     private static int usageError(PrintStream err, String message) {

@@ -99,6 +99,14 @@ public interface Backend {
      */
     Tensor normalizeBackward(Tensor dy, Tensor xhat, Tensor invStd, boolean perInstance);
 
+    // ---- profiling -------------------------------------------------------------------------------------------
+
+    /**
+     * Starts recording every kernel's time and flops into {@code profile}, or stops when it is null. Backends that
+     * cannot profile ignore it (the default).
+     */
+    default void setProfile(KernelProfile profile) {}
+
     // ---- optimizers (in place) -----------------------------------------------------------------------------
 
     /**

@@ -30,6 +30,12 @@ public final class Adam extends Optimizer {
         this.m = new Tensor[this.params.size()];
         this.v = new Tensor[this.params.size()];
         this.steps = new int[this.params.size()];
+        // The moments are created here, not at the first step, so they never belong to an iteration's MemoryScope.
+        for (int i = 0; i < m.length; i++) {
+            Tensor p = this.params.get(i);
+            m[i] = p.backend().full(p.shape(), 0f);
+            v[i] = p.backend().full(p.shape(), 0f);
+        }
     }
 
     /** CycleGAN's setting: betas (0.5, 0.999), eps 1e-8, no weight decay. */
@@ -42,10 +48,6 @@ public final class Adam extends Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (p.grad() == null) continue;
-            if (m[i] == null) {
-                m[i] = p.backend().full(p.shape(), 0f);
-                v[i] = p.backend().full(p.shape(), 0f);
-            }
             int t = ++steps[i];
             // Bias corrections in double, as PyTorch computes them in Python floats.
             double bc1 = 1.0 - Math.pow(beta1, t);
@@ -56,7 +58,7 @@ public final class Adam extends Optimizer {
         }
     }
 
-    /** First moment of parameter i (null before its first step); saved with the training state. */
+    /** First moment of parameter i; saved with the training state. */
     public Tensor firstMoment(int i) {
         return m[i];
     }

@@ -11,6 +11,7 @@ public final class SGD extends Optimizer {
     private final float momentum, dampening, weightDecay;
     private final boolean nesterov;
     private final Tensor[] buffers;
+    private final boolean[] started;
 
     public SGD(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
         super(params, lr);
@@ -22,6 +23,11 @@ public final class SGD extends Optimizer {
         this.weightDecay = weightDecay;
         this.nesterov = nesterov;
         this.buffers = new Tensor[this.params.size()];
+        this.started = new boolean[this.params.size()];
+        // Created here rather than at the first step, so they never belong to an iteration's MemoryScope.
+        if (momentum != 0f) {
+            for (int i = 0; i < buffers.length; i++) buffers[i] = this.params.get(i).backend().full(this.params.get(i).shape(), 0f);
+        }
     }
 
     public SGD(List<Tensor> params, float lr) {
@@ -33,11 +39,8 @@ public final class SGD extends Optimizer {
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             if (p.grad() == null) continue;
-            boolean first = false;
-            if (momentum != 0f && buffers[i] == null) {
-                buffers[i] = p.backend().full(p.shape(), 0f);
-                first = true;
-            }
+            boolean first = !started[i];
+            started[i] = true;
             p.backend().sgdUpdate(p, p.grad(), momentum != 0f ? buffers[i] : null, lr, momentum, dampening, weightDecay, nesterov, first);
         }
     }

@@ -40,7 +40,7 @@ public final class ReferenceBackend implements Backend {
     // ---- memory -------------------------------------------------------------------------------------------
 
     private static float[] data(Tensor t) {
-        return ((HostStorage) t.storage()).data;
+        return ((HostStorage) t.storage()).array();
     }
 
     private Tensor make(float[] values, int... shape) {
@@ -59,7 +59,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public float[] download(Storage storage) {
-        return ((HostStorage) storage).data.clone();
+        return ((HostStorage) storage).array().clone();
     }
 
     @Override

@@ -11,7 +11,9 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.BinaryOp;
 import org.cyclegan.engine.backend.ConvSpec;
+import org.cyclegan.engine.backend.HostBufferPool;
 import org.cyclegan.engine.backend.HostStorage;
+import org.cyclegan.engine.backend.KernelProfile;
 import org.cyclegan.engine.backend.NormResult;
 import org.cyclegan.engine.backend.Padding;
 import org.cyclegan.engine.backend.Storage;
@@ -33,6 +35,9 @@ public final class CpuBackend implements Backend {
 
     private final WorkerPool pool;
     private final ReferenceBackend generic = new ReferenceBackend();
+    private volatile KernelProfile profile;
+    /** Arrays released by memory scopes, reused by later kernels (up to 8 GB or half the heap, whichever is less). */
+    private final HostBufferPool buffers = new HostBufferPool(Math.min(8L << 30, Runtime.getRuntime().maxMemory() / 2));
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
@@ -52,14 +57,35 @@ public final class CpuBackend implements Backend {
         return "cpu (Vector API " + S.vectorBitSize() + "-bit SIMD, " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ")";
     }
 
+    @Override
+    public void setProfile(KernelProfile profile) {
+        this.profile = profile;
+    }
+
+    /** Start time for {@link #record}, or 0 when not profiling. */
+    private long tick() {
+        return profile == null ? 0 : System.nanoTime();
+    }
+
+    private void record(String kernel, long start, double flops) {
+        KernelProfile p = profile;
+        if (p != null) p.add(kernel, System.nanoTime() - start, flops);
+    }
+
     // ---- memory -------------------------------------------------------------------------------------------
 
     private static float[] data(Tensor t) {
-        return ((HostStorage) t.storage()).data;
+        return ((HostStorage) t.storage()).array();
     }
 
+    /** Wraps an array from {@link #take} (or a new one) as a tensor whose memory returns to this backend's pool. */
     private Tensor make(float[] values, int... shape) {
-        return Tensor.wrap(this, new HostStorage(values), shape);
+        return Tensor.wrap(this, new HostStorage(values, buffers), shape);
+    }
+
+    /** An array of n floats from the pool; its old contents remain, so the caller must write every element. */
+    private float[] take(int n) {
+        return buffers.take(n);
     }
 
     /** Re-homes a result computed by the reference loops (same host storage) onto this backend. */
@@ -69,17 +95,21 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Storage allocate(int size) {
-        return new HostStorage(new float[size]);
+        float[] a = take(size);
+        Arrays.fill(a, 0f);
+        return new HostStorage(a, buffers);
     }
 
     @Override
     public Storage upload(float[] values) {
-        return new HostStorage(values.clone());
+        float[] a = take(values.length);
+        System.arraycopy(values, 0, a, 0, values.length);
+        return new HostStorage(a, buffers);
     }
 
     @Override
     public float[] download(Storage storage) {
-        return ((HostStorage) storage).data.clone();
+        return ((HostStorage) storage).array().clone();
     }
 
     @Override
@@ -90,8 +120,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor full(int[] shape, float value) {
-        float[] v = new float[Shape.numel(shape)];
-        if (value != 0f) Arrays.fill(v, value);
+        float[] v = take(Shape.numel(shape));
+        Arrays.fill(v, value);
         return make(v, shape);
     }
 
@@ -113,46 +143,56 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
-        float[] in = data(x);
-        float[] out = new float[in.length];
-        VectorOperators.Unary vop = switch (op) {
-            case NEG -> VectorOperators.NEG;
-            case ABS -> VectorOperators.ABS;
-            case SQRT -> VectorOperators.SQRT;
-            default -> null;
-        };
-        ranges(in.length, (s, e) -> {
-            int i = s;
-            if (vop != null) {
-                for (; i <= e - S.length(); i += S.length()) FloatVector.fromArray(S, in, i).lanewise(vop).intoArray(out, i);
-            } else if (op == UnaryOp.RELU) {
-                for (; i <= e - S.length(); i += S.length()) FloatVector.fromArray(S, in, i).max(0f).intoArray(out, i);
-            } else if (op == UnaryOp.STEP) {
-                FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
-                for (; i <= e - S.length(); i += S.length()) {
-                    VectorMask<Float> pos = FloatVector.fromArray(S, in, i).compare(VectorOperators.GT, 0f);
-                    zero.blend(one, pos).intoArray(out, i);
+        long t0 = tick();
+        try {
+            float[] in = data(x);
+            float[] out = take(in.length);
+            VectorOperators.Unary vop = switch (op) {
+                case NEG -> VectorOperators.NEG;
+                case ABS -> VectorOperators.ABS;
+                case SQRT -> VectorOperators.SQRT;
+                default -> null;
+            };
+            ranges(in.length, (s, e) -> {
+                int i = s;
+                if (vop != null) {
+                    for (; i <= e - S.length(); i += S.length()) FloatVector.fromArray(S, in, i).lanewise(vop).intoArray(out, i);
+                } else if (op == UnaryOp.RELU) {
+                    for (; i <= e - S.length(); i += S.length()) FloatVector.fromArray(S, in, i).max(0f).intoArray(out, i);
+                } else if (op == UnaryOp.STEP) {
+                    FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
+                    for (; i <= e - S.length(); i += S.length()) {
+                        VectorMask<Float> pos = FloatVector.fromArray(S, in, i).compare(VectorOperators.GT, 0f);
+                        zero.blend(one, pos).intoArray(out, i);
+                    }
                 }
-            }
-            // Transcendental functions (and the tails) use the scalar definition: identical to the reference backend.
-            for (; i < e; i++) out[i] = op.apply(in[i]);
-        });
-        return make(out, x.shape());
+                // Transcendental functions (and the tails) use the scalar definition: identical to the reference backend.
+                for (; i < e; i++) out[i] = op.apply(in[i]);
+            });
+            return make(out, x.shape());
+        } finally {
+            record("unary." + op, t0, x.numel());
+        }
     }
 
     @Override
     public Tensor leakyRelu(Tensor x, float slope) {
-        float[] in = data(x);
-        float[] out = new float[in.length];
-        ranges(in.length, (s, e) -> {
-            int i = s;
-            for (; i <= e - S.length(); i += S.length()) {
-                FloatVector v = FloatVector.fromArray(S, in, i);
-                v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
-            }
-            for (; i < e; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
-        });
-        return make(out, x.shape());
+        long t0 = tick();
+        try {
+            float[] in = data(x);
+            float[] out = take(in.length);
+            ranges(in.length, (s, e) -> {
+                int i = s;
+                for (; i <= e - S.length(); i += S.length()) {
+                    FloatVector v = FloatVector.fromArray(S, in, i);
+                    v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
+                }
+                for (; i < e; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
+            });
+            return make(out, x.shape());
+        } finally {
+            record("leaky_relu", t0, x.numel());
+        }
     }
 
     private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
@@ -167,25 +207,30 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        int[] as = a.shape(), bs = b.shape();
-        if (Arrays.equals(as, bs)) {
-            float[] x = data(a), y = data(b), out = new float[x.length];
-            ranges(x.length, (s, e) -> {
-                int i = s;
-                for (; i <= e - S.length(); i += S.length()) {
-                    apply(op, FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, y, i)).intoArray(out, i);
-                }
-                for (; i < e; i++) out[i] = op.apply(x[i], y[i]);
-            });
-            return make(out, as);
+        long t0 = tick();
+        try {
+            int[] as = a.shape(), bs = b.shape();
+            if (Arrays.equals(as, bs)) {
+                float[] x = data(a), y = data(b), out = take(x.length);
+                ranges(x.length, (s, e) -> {
+                    int i = s;
+                    for (; i <= e - S.length(); i += S.length()) {
+                        apply(op, FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, y, i)).intoArray(out, i);
+                    }
+                    for (; i < e; i++) out[i] = op.apply(x[i], y[i]);
+                });
+                return make(out, as);
+            }
+            if (b.numel() == 1 && Shape.broadcast("binary", as, bs).length == as.length) {
+                return binaryScalar(op, a, data(b)[0]);
+            }
+            if (as.length == 4 && isPerChannel(bs, as[1])) {
+                return perChannel(op, a, data(b));
+            }
+            return adopt(generic.binary(op, a, b));
+        } finally {
+            record("binary." + op, t0, Math.max(a.numel(), b.numel()));
         }
-        if (b.numel() == 1 && Shape.broadcast("binary", as, bs).length == as.length) {
-            return binaryScalar(op, a, data(b)[0]);
-        }
-        if (as.length == 4 && isPerChannel(bs, as[1])) {
-            return perChannel(op, a, data(b));
-        }
-        return adopt(generic.binary(op, a, b));
     }
 
     /** True for a shape that holds one value per channel of a 4-D tensor: [1, C, 1, 1] or [C, 1, 1]. */
@@ -197,7 +242,7 @@ public final class CpuBackend implements Backend {
     private Tensor perChannel(BinaryOp op, Tensor a, float[] perC) {
         int[] shape = a.shape();
         int c = shape[1], plane = shape[2] * shape[3], planes = shape[0] * c;
-        float[] x = data(a), out = new float[x.length];
+        float[] x = data(a), out = take(x.length);
         pool.forRange(planes, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 float v = perC[p % c];
@@ -212,14 +257,19 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor binaryScalar(BinaryOp op, Tensor a, float s) {
-        float[] x = data(a), out = new float[x.length];
-        FloatVector sv = FloatVector.broadcast(S, s);
-        ranges(x.length, (lo, hi) -> {
-            int i = lo;
-            for (; i <= hi - S.length(); i += S.length()) apply(op, FloatVector.fromArray(S, x, i), sv).intoArray(out, i);
-            for (; i < hi; i++) out[i] = op.apply(x[i], s);
-        });
-        return make(out, a.shape());
+        long t0 = tick();
+        try {
+            float[] x = data(a), out = take(x.length);
+            FloatVector sv = FloatVector.broadcast(S, s);
+            ranges(x.length, (lo, hi) -> {
+                int i = lo;
+                for (; i <= hi - S.length(); i += S.length()) apply(op, FloatVector.fromArray(S, x, i), sv).intoArray(out, i);
+                for (; i < hi; i++) out[i] = op.apply(x[i], s);
+            });
+            return make(out, a.shape());
+        } finally {
+            record("binary_scalar." + op, t0, a.numel());
+        }
     }
 
     // ---- shape and reduction ------------------------------------------------------------------------------
@@ -237,72 +287,102 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor sum(Tensor x, int[] axes) {
-        int[] shape = x.shape();
-        int[] outShape = shape.clone();
-        for (int a : axes) outShape[a] = 1;
-        float[] in = data(x);
-        if (axes.length == shape.length) {
-            double[] parts = new double[pool.threads()];
-            int per = (in.length + parts.length - 1) / parts.length;
-            if (in.length < PARALLEL_MIN) parts[0] = sumRange(in, 0, in.length);
-            else pool.forEach(parts.length, t -> parts[t] = sumRange(in, Math.min(in.length, t * per), Math.min(in.length, (t + 1) * per)));
-            double total = 0;
-            for (double p : parts) total += p;
-            return make(new float[] {(float) total}, outShape);
-        }
-        if (shape.length == 4 && (Arrays.equals(axes, new int[] {0, 2, 3}) || Arrays.equals(axes, new int[] {2, 3}))) {
-            boolean perChannel = axes.length == 3;
-            int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
-            double[] planeSums = new double[n * c];
-            pool.forRange(n * c, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
-                for (int p = p0; p < p1; p++) planeSums[p] = sumRange(in, p * plane, (p + 1) * plane);
-            });
-            float[] out = new float[perChannel ? c : n * c];
-            if (perChannel) {
-                for (int ch = 0; ch < c; ch++) {
-                    double s = 0;
-                    for (int b = 0; b < n; b++) s += planeSums[b * c + ch];
-                    out[ch] = (float) s;
-                }
-            } else {
-                for (int i = 0; i < out.length; i++) out[i] = (float) planeSums[i];
+        long t0 = tick();
+        try {
+            int[] shape = x.shape();
+            int[] outShape = shape.clone();
+            for (int a : axes) outShape[a] = 1;
+            float[] in = data(x);
+            if (axes.length == shape.length) {
+                double[] parts = new double[pool.threads()];
+                int per = (in.length + parts.length - 1) / parts.length;
+                if (in.length < PARALLEL_MIN) parts[0] = sumRange(in, 0, in.length);
+                else pool.forEach(parts.length, t -> parts[t] = sumRange(in, Math.min(in.length, t * per), Math.min(in.length, (t + 1) * per)));
+                double total = 0;
+                for (double p : parts) total += p;
+                return make(new float[] {(float) total}, outShape);
             }
-            return make(out, outShape);
+            if (shape.length == 4 && (Arrays.equals(axes, new int[] {0, 2, 3}) || Arrays.equals(axes, new int[] {2, 3}))) {
+                boolean perChannel = axes.length == 3;
+                int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
+                double[] planeSums = new double[n * c];
+                pool.forRange(n * c, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
+                    for (int p = p0; p < p1; p++) planeSums[p] = sumRange(in, p * plane, (p + 1) * plane);
+                });
+                float[] out = new float[perChannel ? c : n * c];
+                if (perChannel) {
+                    for (int ch = 0; ch < c; ch++) {
+                        double s = 0;
+                        for (int b = 0; b < n; b++) s += planeSums[b * c + ch];
+                        out[ch] = (float) s;
+                    }
+                } else {
+                    for (int i = 0; i < out.length; i++) out[i] = (float) planeSums[i];
+                }
+                return make(out, outShape);
+            }
+            return adopt(generic.sum(x, axes));
+        } finally {
+            record("sum", t0, x.numel());
         }
-        return adopt(generic.sum(x, axes));
     }
 
     @Override
     public Tensor broadcastTo(Tensor x, int[] shape) {
-        if (x.numel() == 1) return full(shape, data(x)[0]);
-        if (shape.length == 4 && isPerChannel(x.shape(), shape[1])) {
-            float[] perC = data(x);
-            int c = shape[1], plane = shape[2] * shape[3];
-            float[] out = new float[Shape.numel(shape)];
-            for (int p = 0; p < shape[0] * c; p++) Arrays.fill(out, p * plane, (p + 1) * plane, perC[p % c]);
-            return make(out, shape);
+        long t0 = tick();
+        try {
+            if (x.numel() == 1) return full(shape, data(x)[0]);
+            if (shape.length == 4 && isPerChannel(x.shape(), shape[1])) {
+                float[] perC = data(x);
+                int c = shape[1], plane = shape[2] * shape[3];
+                float[] out = take(Shape.numel(shape));
+                for (int p = 0; p < shape[0] * c; p++) Arrays.fill(out, p * plane, (p + 1) * plane, perC[p % c]);
+                return make(out, shape);
+            }
+            return adopt(generic.broadcastTo(x, shape));
+        } finally {
+            record("broadcast_to", t0, 0);
         }
-        return adopt(generic.broadcastTo(x, shape));
     }
 
     @Override
     public Tensor concat(List<Tensor> xs, int axis) {
-        return adopt(generic.concat(xs, axis));
+        long t0 = tick();
+        try {
+            return adopt(generic.concat(xs, axis));
+        } finally {
+            record("concat", t0, 0);
+        }
     }
 
     @Override
     public Tensor slice(Tensor x, int axis, int start, int length) {
-        return adopt(generic.slice(x, axis, start, length));
+        long t0 = tick();
+        try {
+            return adopt(generic.slice(x, axis, start, length));
+        } finally {
+            record("slice", t0, 0);
+        }
     }
 
     // ---- linear algebra and convolution ---------------------------------------------------------------------
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb) {
-        int m = ta ? a.dim(1) : a.dim(0), k = ta ? a.dim(0) : a.dim(1), n = tb ? b.dim(0) : b.dim(1);
-        float[] out = new float[m * n];
-        Gemm.gemm(m, n, k, data(a), 0, a.dim(1), ta, data(b), 0, b.dim(1), tb, out, 0, n, false, pool);
-        return make(out, m, n);
+        long t0 = tick();
+        try {
+            int m = ta ? a.dim(1) : a.dim(0), k = ta ? a.dim(0) : a.dim(1), n = tb ? b.dim(0) : b.dim(1);
+            float[] out = take(m * n);
+            Gemm.gemm(m, n, k, data(a), 0, a.dim(1), ta, data(b), 0, b.dim(1), tb, out, 0, n, false, pool);
+            return make(out, m, n);
+        } finally {
+            record("matmul", t0, 2.0 * a.numel() * (tb ? b.dim(0) : b.dim(1)));
+        }
+    }
+
+    /** 2 · multiply-adds of one convolution pass (forward, data gradient and weight gradient cost the same). */
+    private static double convFlops(int[] wShape, int n, int outPositions) {
+        return 2.0 * n * wShape[0] * wShape[1] * wShape[2] * wShape[3] * outPositions;
     }
 
     private static CpuConv.Geometry geometry(int[] xShape, int[] wShape, int oh, int ow, ConvSpec s) {
@@ -311,76 +391,106 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
-        int oh = s.outH(x.dim(2), w.dim(2)), ow = s.outW(x.dim(3), w.dim(3));
-        CpuConv.Geometry g = geometry(x.shape(), w.shape(), oh, ow, s);
-        float[] y = new float[g.n() * g.cout() * oh * ow];
-        CpuConv.forward(g, data(x), data(w), bias == null ? null : data(bias), y, pool);
-        return make(y, g.n(), g.cout(), oh, ow);
+        long t0 = tick();
+        try {
+            int oh = s.outH(x.dim(2), w.dim(2)), ow = s.outW(x.dim(3), w.dim(3));
+            CpuConv.Geometry g = geometry(x.shape(), w.shape(), oh, ow, s);
+            float[] y = take(g.n() * g.cout() * oh * ow);
+            CpuConv.forward(g, data(x), data(w), bias == null ? null : data(bias), y, pool);
+            return make(y, g.n(), g.cout(), oh, ow);
+        } finally {
+            record("conv2d.forward", t0, convFlops(w.shape(), x.dim(0), s.outH(x.dim(2), w.dim(2)) * s.outW(x.dim(3), w.dim(3))));
+        }
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec s) {
-        CpuConv.Geometry g = geometry(xShape, w.shape(), dy.dim(2), dy.dim(3), s);
-        float[] dx = new float[Shape.numel(xShape)];
-        CpuConv.backwardData(g, data(dy), data(w), dx, pool);
-        return make(dx, xShape);
+        long t0 = tick();
+        try {
+            CpuConv.Geometry g = geometry(xShape, w.shape(), dy.dim(2), dy.dim(3), s);
+            float[] dx = take(Shape.numel(xShape));
+            CpuConv.backwardData(g, data(dy), data(w), dx, pool);
+            return make(dx, xShape);
+        } finally {
+            record("conv2d.backward_data", t0, convFlops(w.shape(), dy.dim(0), dy.dim(2) * dy.dim(3)));
+        }
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
-        CpuConv.Geometry g = geometry(x.shape(), wShape, dy.dim(2), dy.dim(3), s);
-        float[] dw = new float[Shape.numel(wShape)];
-        CpuConv.backwardWeight(g, data(x), data(dy), dw, pool);
-        return make(dw, wShape);
+        long t0 = tick();
+        try {
+            CpuConv.Geometry g = geometry(x.shape(), wShape, dy.dim(2), dy.dim(3), s);
+            float[] dw = take(Shape.numel(wShape));
+            CpuConv.backwardWeight(g, data(x), data(dy), dw, pool);
+            return make(dw, wShape);
+        } finally {
+            record("conv2d.backward_weight", t0, convFlops(wShape, dy.dim(0), dy.dim(2) * dy.dim(3)));
+        }
     }
 
     // ---- padding and normalization ----------------------------------------------------------------------------
 
     @Override
     public Tensor pad2d(Tensor x, Padding p, Padding.Mode mode) {
-        return adopt(generic.pad2d(x, p, mode));
+        long t0 = tick();
+        try {
+            return adopt(generic.pad2d(x, p, mode));
+        } finally {
+            record("pad2d." + mode, t0, 0);
+        }
     }
 
     @Override
     public Tensor pad2dBackward(Tensor dy, int[] xShape, Padding p, Padding.Mode mode) {
-        return adopt(generic.pad2dBackward(dy, xShape, p, mode));
+        long t0 = tick();
+        try {
+            return adopt(generic.pad2dBackward(dy, xShape, p, mode));
+        } finally {
+            record("pad2d_backward." + mode, t0, 0);
+        }
     }
 
     @Override
     public NormResult normalize(Tensor x, boolean perInstance, float eps) {
-        int[] shape = x.shape();
-        int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
-        int groups = perInstance ? n * c : c;
-        int planesPerGroup = perInstance ? 1 : n;
-        float[] in = data(x), out = new float[in.length];
-        float[] mean = new float[groups], var = new float[groups], invStd = new float[groups];
-        long m = (long) planesPerGroup * plane;
-        pool.forRange(groups, Math.max(1, PARALLEL_MIN / Math.max(1, plane * planesPerGroup)), (g0, g1) -> {
-            for (int g = g0; g < g1; g++) {
-                double s = 0;
-                for (int q = 0; q < planesPerGroup; q++) {
-                    int off = planeOffset(perInstance, g, q, c, plane);
-                    s += sumRange(in, off, off + plane);
+        long t0 = tick();
+        try {
+            int[] shape = x.shape();
+            int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
+            int groups = perInstance ? n * c : c;
+            int planesPerGroup = perInstance ? 1 : n;
+            float[] in = data(x), out = take(in.length);
+            float[] mean = new float[groups], var = new float[groups], invStd = new float[groups];
+            long m = (long) planesPerGroup * plane;
+            pool.forRange(groups, Math.max(1, PARALLEL_MIN / Math.max(1, plane * planesPerGroup)), (g0, g1) -> {
+                for (int g = g0; g < g1; g++) {
+                    double s = 0;
+                    for (int q = 0; q < planesPerGroup; q++) {
+                        int off = planeOffset(perInstance, g, q, c, plane);
+                        s += sumRange(in, off, off + plane);
+                    }
+                    float mu = (float) (s / m);
+                    double v = 0;
+                    for (int q = 0; q < planesPerGroup; q++) {
+                        int off = planeOffset(perInstance, g, q, c, plane);
+                        v += squaredDeviation(in, off, off + plane, mu);
+                    }
+                    v /= m;
+                    float inv = (float) (1.0 / Math.sqrt(v + eps));
+                    for (int q = 0; q < planesPerGroup; q++) {
+                        int off = planeOffset(perInstance, g, q, c, plane);
+                        scaleShift(in, out, off, off + plane, inv, -mu * inv);
+                    }
+                    mean[g] = mu;
+                    var[g] = (float) v;
+                    invStd[g] = inv;
                 }
-                float mu = (float) (s / m);
-                double v = 0;
-                for (int q = 0; q < planesPerGroup; q++) {
-                    int off = planeOffset(perInstance, g, q, c, plane);
-                    v += squaredDeviation(in, off, off + plane, mu);
-                }
-                v /= m;
-                float inv = (float) (1.0 / Math.sqrt(v + eps));
-                for (int q = 0; q < planesPerGroup; q++) {
-                    int off = planeOffset(perInstance, g, q, c, plane);
-                    scaleShift(in, out, off, off + plane, inv, -mu * inv);
-                }
-                mean[g] = mu;
-                var[g] = (float) v;
-                invStd[g] = inv;
-            }
-        });
-        int[] statShape = perInstance ? new int[] {n, c} : new int[] {c};
-        return new NormResult(make(out, shape), make(mean, statShape), make(var, statShape), make(invStd, statShape));
+            });
+            int[] statShape = perInstance ? new int[] {n, c} : new int[] {c};
+            return new NormResult(make(out, shape), make(mean, statShape), make(var, statShape), make(invStd, statShape));
+        } finally {
+            record("normalize", t0, 5.0 * x.numel());
+        }
     }
 
     /** Offset of the q-th plane of normalization group g. */
@@ -410,33 +520,38 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor normalizeBackward(Tensor dy, Tensor xhat, Tensor invStd, boolean perInstance) {
-        int[] shape = dy.shape();
-        int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
-        int groups = perInstance ? n * c : c;
-        int planesPerGroup = perInstance ? 1 : n;
-        float[] g = data(dy), xh = data(xhat), inv = data(invStd), out = new float[g.length];
-        long m = (long) planesPerGroup * plane;
-        pool.forRange(groups, Math.max(1, PARALLEL_MIN / Math.max(1, plane * planesPerGroup)), (g0, g1) -> {
-            for (int grp = g0; grp < g1; grp++) {
-                double sg = 0, sgx = 0;
-                for (int q = 0; q < planesPerGroup; q++) {
-                    int off = planeOffset(perInstance, grp, q, c, plane);
-                    sg += sumRange(g, off, off + plane);
-                    sgx += dot(g, xh, off, off + plane);
-                }
-                float meanG = (float) (sg / m), meanGX = (float) (sgx / m), is = inv[grp];
-                for (int q = 0; q < planesPerGroup; q++) {
-                    int off = planeOffset(perInstance, grp, q, c, plane);
-                    int i = off, e = off + plane;
-                    for (; i <= e - S.length(); i += S.length()) {
-                        FloatVector gv = FloatVector.fromArray(S, g, i), xv = FloatVector.fromArray(S, xh, i);
-                        gv.sub(meanG).sub(xv.mul(meanGX)).mul(is).intoArray(out, i);
+        long t0 = tick();
+        try {
+            int[] shape = dy.shape();
+            int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
+            int groups = perInstance ? n * c : c;
+            int planesPerGroup = perInstance ? 1 : n;
+            float[] g = data(dy), xh = data(xhat), inv = data(invStd), out = take(g.length);
+            long m = (long) planesPerGroup * plane;
+            pool.forRange(groups, Math.max(1, PARALLEL_MIN / Math.max(1, plane * planesPerGroup)), (g0, g1) -> {
+                for (int grp = g0; grp < g1; grp++) {
+                    double sg = 0, sgx = 0;
+                    for (int q = 0; q < planesPerGroup; q++) {
+                        int off = planeOffset(perInstance, grp, q, c, plane);
+                        sg += sumRange(g, off, off + plane);
+                        sgx += dot(g, xh, off, off + plane);
                     }
-                    for (; i < e; i++) out[i] = is * (g[i] - meanG - xh[i] * meanGX);
+                    float meanG = (float) (sg / m), meanGX = (float) (sgx / m), is = inv[grp];
+                    for (int q = 0; q < planesPerGroup; q++) {
+                        int off = planeOffset(perInstance, grp, q, c, plane);
+                        int i = off, e = off + plane;
+                        for (; i <= e - S.length(); i += S.length()) {
+                            FloatVector gv = FloatVector.fromArray(S, g, i), xv = FloatVector.fromArray(S, xh, i);
+                            gv.sub(meanG).sub(xv.mul(meanGX)).mul(is).intoArray(out, i);
+                        }
+                        for (; i < e; i++) out[i] = is * (g[i] - meanG - xh[i] * meanGX);
+                    }
                 }
-            }
-        });
-        return make(out, shape);
+            });
+            return make(out, shape);
+        } finally {
+            record("normalize_backward", t0, 6.0 * dy.numel());
+        }
     }
 
     private static double dot(float[] a, float[] b, int s, int e) {
@@ -454,29 +569,34 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float beta1, float beta2, float eps,
                            float weightDecay, float stepSize, float bc2Sqrt) {
-        float[] P = data(param), G = data(grad), M = data(m), V = data(v);
-        float c1 = 1f - beta1, c2 = 1f - beta2, negStep = -stepSize;
-        ranges(P.length, (s, e) -> {
-            int i = s;
-            for (; i <= e - S.length(); i += S.length()) {
-                FloatVector p = FloatVector.fromArray(S, P, i);
-                FloatVector g = FloatVector.fromArray(S, G, i);
-                if (weightDecay != 0f) g = g.add(p.mul(weightDecay));
-                FloatVector mv = FloatVector.fromArray(S, M, i).mul(beta1).add(g.mul(c1));
-                FloatVector vv = FloatVector.fromArray(S, V, i).mul(beta2).add(g.mul(c2).mul(g));
-                FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);
-                mv.intoArray(M, i);
-                vv.intoArray(V, i);
-                p.add(mv.div(denom).mul(negStep)).intoArray(P, i);
-            }
-            for (; i < e; i++) {
-                float g = weightDecay != 0f ? G[i] + weightDecay * P[i] : G[i];
-                M[i] = M[i] * beta1 + g * c1;
-                V[i] = V[i] * beta2 + c2 * g * g;
-                float denom = (float) Math.sqrt(V[i]) / bc2Sqrt + eps;
-                P[i] = P[i] + negStep * (M[i] / denom);
-            }
-        });
+        long t0 = tick();
+        try {
+            float[] P = data(param), G = data(grad), M = data(m), V = data(v);
+            float c1 = 1f - beta1, c2 = 1f - beta2, negStep = -stepSize;
+            ranges(P.length, (s, e) -> {
+                int i = s;
+                for (; i <= e - S.length(); i += S.length()) {
+                    FloatVector p = FloatVector.fromArray(S, P, i);
+                    FloatVector g = FloatVector.fromArray(S, G, i);
+                    if (weightDecay != 0f) g = g.add(p.mul(weightDecay));
+                    FloatVector mv = FloatVector.fromArray(S, M, i).mul(beta1).add(g.mul(c1));
+                    FloatVector vv = FloatVector.fromArray(S, V, i).mul(beta2).add(g.mul(c2).mul(g));
+                    FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);
+                    mv.intoArray(M, i);
+                    vv.intoArray(V, i);
+                    p.add(mv.div(denom).mul(negStep)).intoArray(P, i);
+                }
+                for (; i < e; i++) {
+                    float g = weightDecay != 0f ? G[i] + weightDecay * P[i] : G[i];
+                    M[i] = M[i] * beta1 + g * c1;
+                    V[i] = V[i] * beta2 + c2 * g * g;
+                    float denom = (float) Math.sqrt(V[i]) / bc2Sqrt + eps;
+                    P[i] = P[i] + negStep * (M[i] / denom);
+                }
+            });
+        } finally {
+            record("adam", t0, 10.0 * param.numel());
+        }
     }
 
     @Override

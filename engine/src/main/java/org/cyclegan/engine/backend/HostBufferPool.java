@@ -1,0 +1,40 @@
+package org.cyclegan.engine.backend;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Free {@code float[]} arrays kept by exact length for reuse. A training iteration asks for the same sizes every time,
+ * so once the first iteration has returned its arrays (see {@link org.cyclegan.engine.MemoryScope}) later iterations
+ * allocate almost nothing. Arrays handed out may hold old values: callers that need zeros fill them.
+ */
+public final class HostBufferPool {
+    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final long maxBytes;
+    private long pooledBytes;
+
+    /** Keeps at most {@code maxBytes} of free arrays; beyond that, returned arrays are left to the garbage collector. */
+    public HostBufferPool(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    /** An array of exactly {@code n} floats, reused when one is free (contents undefined). */
+    public synchronized float[] take(int n) {
+        ArrayDeque<float[]> q = free.get(n);
+        float[] a = q == null ? null : q.poll();
+        if (a == null) return new float[n];
+        pooledBytes -= 4L * n;
+        return a;
+    }
+
+    public synchronized void give(float[] a) {
+        if (pooledBytes + 4L * a.length > maxBytes) return;
+        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        pooledBytes += 4L * a.length;
+    }
+
+    public synchronized long pooledBytes() {
+        return pooledBytes;
+    }
+}

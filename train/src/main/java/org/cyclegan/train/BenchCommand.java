@@ -1,0 +1,172 @@
+package org.cyclegan.train;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.KernelProfile;
+import org.cyclegan.engine.io.Json;
+import org.cyclegan.model.Networks;
+
+/**
+ * {@code bench}: full CycleGAN training iterations (both generators, both discriminators, all losses, image pools,
+ * both Adams) on random images, after a warm-up. Prints each iteration's time, the median, the conv/matmul GFLOP/s and
+ * the bytes the JVM allocated per iteration; {@code --json} ends with one JSON line; {@code --profile} adds the
+ * per-kernel profile of one more iteration.
+ */
+final class BenchCommand {
+    private BenchCommand() {}
+
+    static CommandLine options() {
+        return new CommandLine("bench", "Times full CycleGAN training iterations on random data (after a warm-up).")
+                .option("size", "128", "image height and width in pixels")
+                .option("batch_size", "1", "images per domain per iteration")
+                .option("netG", "resnet_9blocks", "generator: " + String.join(" | ", Networks.GENERATORS))
+                .option("netD", "basic", "discriminator: " + String.join(" | ", Networks.DISCRIMINATORS))
+                .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
+                .option("ngf", "64", "generator filters in the first conv layer")
+                .option("ndf", "64", "discriminator filters in the first conv layer")
+                .option("norm", "instance", "instance | batch | none")
+                .option("gan_mode", "lsgan", "lsgan | vanilla")
+                .option("iters", "5", "timed iterations")
+                .option("warmup", "2", "untimed iterations first (JIT compilation, buffer growth)")
+                .option("device", "auto", "auto | cpu | reference")
+                .option("threads", "", "cpu backend threads (default: all cores)")
+                .option("seed", "0", "seed for weights, data and image pools")
+                .flag("json", "end with one JSON line: seconds_per_iter (median), losses (first timed iteration), ...")
+                .flag("profile", "also print the per-kernel profile of one extra iteration");
+    }
+
+    static int run(CommandLine cl, Backend backend, PrintStream out) {
+        int size = cl.integer("size", 8);
+        int batch = cl.integer("batch_size", 1);
+        int iters = cl.integer("iters", 1);
+        int warmup = cl.integer("warmup", 0);
+        long seed = cl.longValue("seed");
+        CycleGanConfig config = new CycleGanConfig();
+        config.netG = cl.choice("netG", Networks.GENERATORS);
+        config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
+        config.nLayersD = cl.integer("n_layers_D", 1);
+        config.ngf = cl.integer("ngf", 1);
+        config.ndf = cl.integer("ndf", 1);
+        config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
+        config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
+
+        Random rng = new Random(seed);
+        CycleGan model = new CycleGan(config, rng);
+        out.printf("bench: CycleGAN %s + %s D, %d×%d, batch %d, %s, on %s%n", config.netG, config.netD, size, size, batch,
+                config.ganMode, backend.description());
+        out.printf("parameters: G_A %,d, D_A %,d; %d warm-up + %d timed iterations%n", model.gA.parameterCount(), model.dA.parameterCount(), warmup, iters);
+
+        Random data = new Random(seed + 1);
+        AllocationCounter alloc = new AllocationCounter();
+        for (int i = 0; i < warmup; i++) {
+            long t = System.nanoTime();
+            step(model, data, batch, size);
+            out.printf("  warm-up %d: %.3f s%n", i + 1, (System.nanoTime() - t) / 1e9);
+        }
+        double[] seconds = new double[iters];
+        long[] bytes = new long[iters];
+        Map<String, Float> firstLosses = null;
+        for (int i = 0; i < iters; i++) {
+            long a0 = alloc.total();
+            long t = System.nanoTime();
+            Map<String, Float> losses = step(model, data, batch, size);
+            seconds[i] = (System.nanoTime() - t) / 1e9;
+            bytes[i] = alloc.total() - a0;
+            if (firstLosses == null) firstLosses = losses;
+            out.printf("  iteration %d: %.3f s, %s allocated%n", i + 1, seconds[i], megabytes(bytes[i]));
+        }
+
+        // Flops are counted by the backend's kernel profile in one more iteration (identical work every iteration).
+        KernelProfile profile = new KernelProfile();
+        backend.setProfile(profile);
+        long tp = System.nanoTime();
+        step(model, data, batch, size);
+        double profiledSeconds = (System.nanoTime() - tp) / 1e9;
+        backend.setProfile(null);
+        double convFlops = 0;
+        for (KernelProfile.Entry e : profile.entries()) if (e.kernel.startsWith("conv2d") || e.kernel.equals("matmul")) convFlops += e.flops;
+
+        double median = median(seconds);
+        long medianBytes = (long) median(Arrays.stream(bytes).asDoubleStream().toArray());
+        double gflops = convFlops > 0 ? convFlops / median / 1e9 : Double.NaN;
+        out.printf("median %.3f s/iter (min %.3f, max %.3f); %.1f GFLOP/s (%.1f GFLOP of conv/matmul per iteration); %s allocated per iteration%n",
+                median, Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0), gflops, convFlops / 1e9, megabytes(medianBytes));
+        out.println("losses (first timed iteration): " + firstLosses);
+        if (convFlops == 0) out.println("note: backend '" + backend.name() + "' does not profile kernels, so GFLOP/s is not available");
+
+        if (cl.flag("profile")) printProfile(out, profile, profiledSeconds);
+        if (cl.flag("json")) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("seconds_per_iter", median);
+            json.put("seconds", toList(seconds));
+            json.put("gflops", Double.isFinite(gflops) ? gflops : null);
+            json.put("bytes_allocated_per_iter", medianBytes);
+            Map<String, Object> losses = new LinkedHashMap<>();
+            firstLosses.forEach((k, v) -> losses.put(k, (double) v));
+            json.put("losses", losses);
+            json.put("size", size);
+            json.put("batch_size", batch);
+            json.put("netG", config.netG);
+            json.put("netD", config.netD);
+            json.put("device", backend.name());
+            json.put("backend", backend.description());
+            json.put("seed", seed);
+            out.println(Json.write(json));
+        }
+        return 0;
+    }
+
+    private static Map<String, Float> step(CycleGan model, Random data, int batch, int size) {
+        Tensor a = Tensor.uniform(data, -1f, 1f, batch, model.config.inputNc, size, size);
+        Tensor b = Tensor.uniform(data, -1f, 1f, batch, model.config.outputNc, size, size);
+        return model.optimize(a, b);
+    }
+
+    private static void printProfile(PrintStream out, KernelProfile profile, double seconds) {
+        out.printf("%nper-kernel profile of one iteration (%.3f s wall; kernels %.3f s):%n", seconds, profile.totalNanos() / 1e9);
+        out.printf("  %-34s %7s %10s %7s %9s%n", "kernel", "calls", "ms", "share", "GFLOP/s");
+        for (KernelProfile.Entry e : profile.entries()) {
+            double ms = e.nanos / 1e6;
+            out.printf("  %-34s %7d %10.1f %6.1f%% %9s%n", e.kernel, e.calls, ms, 100.0 * e.nanos / (seconds * 1e9),
+                    e.flops > 0 && e.kernel.startsWith("conv2d") || e.kernel.equals("matmul") ? String.format("%.1f", e.flops / (e.nanos / 1e9) / 1e9) : "");
+        }
+        double other = seconds - profile.totalNanos() / 1e9;
+        out.printf("  %-34s %7s %10.1f %6.1f%%%n", "(outside kernels: autodiff, allocation)", "", other * 1e3, 100 * other / seconds);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static List<Object> toList(double[] v) {
+        List<Object> l = new ArrayList<>();
+        for (double d : v) l.add(d);
+        return l;
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format("%.1f MB", bytes / 1e6);
+    }
+
+    /** Bytes allocated on the Java heap by all live threads (HotSpot's per-thread allocation counters). */
+    static final class AllocationCounter {
+        private final com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+        long total() {
+            long[] ids = bean.getAllThreadIds();
+            long sum = 0;
+            for (long b : bean.getThreadAllocatedBytes(ids)) if (b > 0) sum += b;
+            return sum;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.cyclegan.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small option parser for the commands: options are declared with a default and a help line, given as
+ * {@code --name value}, {@code --name=value} or (flags) {@code --name}. An unknown option, a missing value or a value of
+ * the wrong type is an {@link UsageException} that names the option.
+ */
+final class CommandLine {
+    /** A declared option. */
+    private record Spec(String name, String defaultValue, boolean flag, String help) {}
+
+    /** Bad command-line input: the message is for the user. */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private final String command;
+    private final String summary;
+    private final Map<String, Spec> specs = new LinkedHashMap<>();
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private boolean help;
+
+    CommandLine(String command, String summary) {
+        this.command = command;
+        this.summary = summary;
+    }
+
+    CommandLine option(String name, String defaultValue, String help) {
+        specs.put(name, new Spec(name, defaultValue, false, help));
+        return this;
+    }
+
+    CommandLine flag(String name, String help) {
+        specs.put(name, new Spec(name, null, true, help));
+        return this;
+    }
+
+    CommandLine parse(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--help") || a.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!a.startsWith("--")) throw new UsageException(command + ": unexpected argument '" + a + "'");
+            String name = a.substring(2), value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            Spec spec = specs.get(name);
+            if (spec == null) throw new UsageException(command + ": unknown option '--" + name + "'");
+            if (spec.flag) {
+                if (value != null) throw new UsageException(command + ": option --" + name + " takes no value");
+                values.put(name, "true");
+            } else {
+                if (value == null) {
+                    if (i + 1 >= args.size()) throw new UsageException(command + ": option --" + name + " needs a value");
+                    value = args.get(++i);
+                }
+                values.put(name, value);
+            }
+        }
+        return this;
+    }
+
+    boolean helpRequested() {
+        return help;
+    }
+
+    String usage() {
+        StringBuilder sb = new StringBuilder("usage: java -jar cyclegan-engine.jar " + command + " [options]\n\n" + summary + "\n\noptions:\n");
+        for (Spec s : specs.values()) {
+            String left = "  --" + s.name + (s.flag ? "" : " " + (s.defaultValue == null ? "VALUE" : s.defaultValue));
+            sb.append(String.format("%-34s %s%n", left, s.help));
+        }
+        return sb.toString();
+    }
+
+    boolean given(String name) {
+        return values.containsKey(name);
+    }
+
+    String string(String name) {
+        Spec s = spec(name);
+        return values.getOrDefault(name, s.defaultValue);
+    }
+
+    boolean flag(String name) {
+        spec(name);
+        return values.containsKey(name);
+    }
+
+    int integer(String name, int min) {
+        String v = string(name);
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min) throw new UsageException(command + ": --" + name + " must be at least " + min + ", got " + n);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(command + ": --" + name + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    long longValue(String name) {
+        String v = string(name);
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(command + ": --" + name + " needs an integer, got '" + v + "'");
+        }
+    }
+
+    float real(String name) {
+        String v = string(name);
+        try {
+            float f = Float.parseFloat(v.trim());
+            if (!Float.isFinite(f)) throw new NumberFormatException();
+            return f;
+        } catch (NumberFormatException e) {
+            throw new UsageException(command + ": --" + name + " needs a number, got '" + v + "'");
+        }
+    }
+
+    String choice(String name, List<String> allowed) {
+        String v = string(name);
+        if (!allowed.contains(v)) throw new UsageException(command + ": --" + name + " must be one of " + allowed + ", got '" + v + "'");
+        return v;
+    }
+
+    private Spec spec(String name) {
+        Spec s = specs.get(name);
+        if (s == null) throw new IllegalArgumentException("option --" + name + " was not declared");
+        return s;
+    }
+
+    static List<String> rest(String[] args, int from) {
+        List<String> l = new ArrayList<>();
+        for (int i = from; i < args.length; i++) l.add(args[i]);
+        return l;
+    }
+}

@@ -1,0 +1,120 @@
+package org.cyclegan.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cyclegan.engine.F;
+import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.optim.Adam;
+import org.cyclegan.model.Networks;
+import org.cyclegan.model.layers.Layer;
+
+/**
+ * CycleGAN (Zhu et al. 2017) as the reference's {@code CycleGANModel}: two generators G_A: A → B and G_B: B → A, two
+ * discriminators D_A (judges domain B) and D_B (judges domain A), one Adam for both generators and one for both
+ * discriminators, and two image pools of past fakes.
+ *
+ * <p>One training step ({@link #optimize}) is: forward both cycles; update the generators with the discriminators
+ * frozen (adversarial + cycle + identity losses); then update the discriminators on real images and pooled fakes.
+ * The networks are created on the default backend.
+ */
+public final class CycleGan {
+    /** The reference's loss names, in its order. */
+    public static final List<String> LOSS_NAMES = List.of("D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B");
+
+    public final CycleGanConfig config;
+    public final Layer gA, gB, dA, dB;
+    public final Adam optimizerG, optimizerD;
+    public final ImagePool fakeAPool, fakeBPool;
+    private final GanLoss ganLoss;
+
+    public CycleGan(CycleGanConfig config, Random rng) {
+        config.validate();
+        this.config = config;
+        boolean dropout = !config.noDropout;
+        gA = Networks.defineG(config.inputNc, config.outputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
+        gB = Networks.defineG(config.outputNc, config.inputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
+        dA = Networks.defineD(config.outputNc, config.ndf, config.netD, config.nLayersD, config.norm, config.initType, config.initGain, rng);
+        dB = Networks.defineD(config.inputNc, config.ndf, config.netD, config.nLayersD, config.norm, config.initType, config.initGain, rng);
+        optimizerG = new Adam(concat(gA.parameters(), gB.parameters()), config.lr, config.beta1);
+        optimizerD = new Adam(concat(dA.parameters(), dB.parameters()), config.lr, config.beta1);
+        fakeAPool = new ImagePool(config.poolSize, new Random(rng.nextLong()));
+        fakeBPool = new ImagePool(config.poolSize, new Random(rng.nextLong()));
+        ganLoss = new GanLoss(GanLoss.parse(config.ganMode));
+    }
+
+    private static List<Tensor> concat(List<Tensor> a, List<Tensor> b) {
+        List<Tensor> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /**
+     * One training step on a batch from each domain; returns the losses by the reference's names. Every tensor the step
+     * creates is released when it returns (one {@link MemoryScope} per step), so steady-state training reuses memory.
+     */
+    public Map<String, Float> optimize(Tensor realA, Tensor realB) {
+        try (MemoryScope scope = MemoryScope.open()) {
+            return step(realA, realB);
+        }
+    }
+
+    private Map<String, Float> step(Tensor realA, Tensor realB) {
+        // Forward both cycles: A → B → A and B → A → B.
+        Tensor fakeB = gA.forward(realA);
+        Tensor recA = gB.forward(fakeB);
+        Tensor fakeA = gB.forward(realB);
+        Tensor recB = gA.forward(fakeA);
+
+        // Generators, with the discriminators frozen so the G loss does not train them.
+        dA.setRequiresGrad(false);
+        dB.setRequiresGrad(false);
+        optimizerG.zeroGrad();
+        float lambdaIdt = config.lambdaIdentity;
+        Tensor lossIdtA = null, lossIdtB = null;
+        if (lambdaIdt > 0) {
+            // G_A should be the identity on B images (and G_B on A images): keeps colours from drifting.
+            lossIdtA = F.l1Loss(gA.forward(realB), realB).mul(config.lambdaB * lambdaIdt);
+            lossIdtB = F.l1Loss(gB.forward(realA), realA).mul(config.lambdaA * lambdaIdt);
+        }
+        Tensor lossGA = ganLoss.apply(dA.forward(fakeB), true);
+        Tensor lossGB = ganLoss.apply(dB.forward(fakeA), true);
+        Tensor lossCycleA = F.l1Loss(recA, realA).mul(config.lambdaA);
+        Tensor lossCycleB = F.l1Loss(recB, realB).mul(config.lambdaB);
+        Tensor lossG = lossGA.add(lossGB).add(lossCycleA).add(lossCycleB);
+        if (lossIdtA != null) lossG = lossG.add(lossIdtA).add(lossIdtB);
+        lossG.backward();
+        optimizerG.step();
+
+        // Discriminators, on real images and on fakes drawn from the pools.
+        dA.setRequiresGrad(true);
+        dB.setRequiresGrad(true);
+        optimizerD.zeroGrad();
+        Tensor lossDA = backwardD(dA, realB, fakeBPool.query(fakeB.detach()));
+        Tensor lossDB = backwardD(dB, realA, fakeAPool.query(fakeA.detach()));
+        optimizerD.step();
+
+        Map<String, Float> losses = new LinkedHashMap<>();
+        losses.put("D_A", lossDA.item());
+        losses.put("G_A", lossGA.item());
+        losses.put("cycle_A", lossCycleA.item());
+        losses.put("idt_A", lossIdtA == null ? 0f : lossIdtA.item());
+        losses.put("D_B", lossDB.item());
+        losses.put("G_B", lossGB.item());
+        losses.put("cycle_B", lossCycleB.item());
+        losses.put("idt_B", lossIdtB == null ? 0f : lossIdtB.item());
+        return losses;
+    }
+
+    /** The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated. */
+    private Tensor backwardD(Layer d, Tensor real, Tensor fake) {
+        Tensor lossReal = ganLoss.apply(d.forward(real), true);
+        Tensor lossFake = ganLoss.apply(d.forward(fake.detach()), false);
+        Tensor loss = lossReal.add(lossFake).mul(0.5f);
+        loss.backward();
+        return loss;
+    }
+}

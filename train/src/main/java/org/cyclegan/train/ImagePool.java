@@ -1,0 +1,64 @@
+package org.cyclegan.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.cyclegan.engine.F;
+import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.Tensor;
+
+/**
+ * The history of generated images that the discriminators are trained on (Shrivastava et al. 2017), as the reference's
+ * {@code ImagePool}: until the pool is full every new fake is stored and returned; afterwards, with probability 1/2 a
+ * random stored fake is returned and the new one takes its place, otherwise the new fake is returned unchanged.
+ * Images are kept as detached copies, one sample each, outside any iteration's {@link MemoryScope}.
+ */
+public final class ImagePool {
+    private final int size;
+    private final Random rng;
+    private final List<Tensor> images = new ArrayList<>();
+
+    public ImagePool(int size, Random rng) {
+        if (size < 0) throw new IllegalArgumentException("--pool_size must be >= 0, got " + size);
+        this.size = size;
+        this.rng = rng;
+    }
+
+    /** Returns a batch of the same shape as {@code fakes}, drawn from the history as described above. */
+    public Tensor query(Tensor fakes) {
+        if (size == 0) return fakes;
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < fakes.dim(0); i++) {
+            Tensor image = copyOf(fakes.detach().slice(0, i, 1));
+            if (images.size() < size) {
+                images.add(image);
+                out.add(image);
+            } else if (rng.nextDouble() > 0.5) {
+                int id = rng.nextInt(size);
+                Tensor old = images.set(id, image);
+                out.add(old);
+                MemoryScope.release(old);   // leaves the pool: freed with the current iteration
+            } else {
+                out.add(image);
+                MemoryScope.release(image);   // not stored: an ordinary temporary of this iteration
+            }
+        }
+        return out.size() == 1 ? out.get(0) : F.concat(out, 0);
+    }
+
+    /** Number of stored images. */
+    public int count() {
+        return images.size();
+    }
+
+    public List<Tensor> images() {
+        return List.copyOf(images);
+    }
+
+    /** A copy that outlives the current memory scope (the pool keeps it across iterations). */
+    private static Tensor copyOf(Tensor t) {
+        Tensor c = t.backend().full(t.shape(), 0f);
+        t.backend().copy(t, c);
+        return MemoryScope.keep(c);
+    }
+}
