@@ -75,6 +75,13 @@ public final class MemoryScope implements AutoCloseable {
         return owned.size();
     }
 
+    /** Floats held by the storages this scope will release. */
+    public long floats() {
+        long n = 0;
+        for (Storage s : owned) n += s.size();
+        return n;
+    }
+
     @Override
     public void close() {
         if (closed) return;

@@ -132,14 +132,14 @@ final class BenchCommand {
 
     private static void printProfile(PrintStream out, KernelProfile profile, double seconds) {
         out.printf("%nper-kernel profile of one iteration (%.3f s wall; kernels %.3f s):%n", seconds, profile.totalNanos() / 1e9);
-        out.printf("  %-34s %7s %10s %7s %9s%n", "kernel", "calls", "ms", "share", "GFLOP/s");
+        out.printf("  %-52s %7s %10s %7s %9s%n", "kernel", "calls", "ms", "share", "GFLOP/s");
         for (KernelProfile.Entry e : profile.entries()) {
             double ms = e.nanos / 1e6;
-            out.printf("  %-34s %7d %10.1f %6.1f%% %9s%n", e.kernel, e.calls, ms, 100.0 * e.nanos / (seconds * 1e9),
+            out.printf("  %-52s %7d %10.1f %6.1f%% %9s%n", e.kernel, e.calls, ms, 100.0 * e.nanos / (seconds * 1e9),
                     e.flops > 0 && e.kernel.startsWith("conv2d") || e.kernel.equals("matmul") ? String.format("%.1f", e.flops / (e.nanos / 1e9) / 1e9) : "");
         }
         double other = seconds - profile.totalNanos() / 1e9;
-        out.printf("  %-34s %7s %10.1f %6.1f%%%n", "(outside kernels: autodiff, allocation)", "", other * 1e3, 100 * other / seconds);
+        out.printf("  %-52s %7s %10.1f %6.1f%%%n", "(outside kernels: autodiff, allocation)", "", other * 1e3, 100 * other / seconds);
     }
 
     private static double median(double[] v) {

@@ -147,28 +147,7 @@ public final class CpuBackend implements Backend {
         try {
             float[] in = data(x);
             float[] out = take(in.length);
-            VectorOperators.Unary vop = switch (op) {
-                case NEG -> VectorOperators.NEG;
-                case ABS -> VectorOperators.ABS;
-                case SQRT -> VectorOperators.SQRT;
-                default -> null;
-            };
-            ranges(in.length, (s, e) -> {
-                int i = s;
-                if (vop != null) {
-                    for (; i <= e - S.length(); i += S.length()) FloatVector.fromArray(S, in, i).lanewise(vop).intoArray(out, i);
-                } else if (op == UnaryOp.RELU) {
-                    for (; i <= e - S.length(); i += S.length()) FloatVector.fromArray(S, in, i).max(0f).intoArray(out, i);
-                } else if (op == UnaryOp.STEP) {
-                    FloatVector one = FloatVector.broadcast(S, 1f), zero = FloatVector.zero(S);
-                    for (; i <= e - S.length(); i += S.length()) {
-                        VectorMask<Float> pos = FloatVector.fromArray(S, in, i).compare(VectorOperators.GT, 0f);
-                        zero.blend(one, pos).intoArray(out, i);
-                    }
-                }
-                // Transcendental functions (and the tails) use the scalar definition: identical to the reference backend.
-                for (; i < e; i++) out[i] = op.apply(in[i]);
-            });
+            ranges(in.length, (s, e) -> Elementwise.unary(op, in, out, s, e));
             return make(out, x.shape());
         } finally {
             record("unary." + op, t0, x.numel());
@@ -181,28 +160,11 @@ public final class CpuBackend implements Backend {
         try {
             float[] in = data(x);
             float[] out = take(in.length);
-            ranges(in.length, (s, e) -> {
-                int i = s;
-                for (; i <= e - S.length(); i += S.length()) {
-                    FloatVector v = FloatVector.fromArray(S, in, i);
-                    v.mul(slope).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, i);
-                }
-                for (; i < e; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
-            });
+            ranges(in.length, (s, e) -> Elementwise.leakyRelu(in, slope, out, s, e));
             return make(out, x.shape());
         } finally {
             record("leaky_relu", t0, x.numel());
         }
-    }
-
-    private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
-        return switch (op) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case MAX -> a.max(b);
-        };
     }
 
     @Override
@@ -212,13 +174,7 @@ public final class CpuBackend implements Backend {
             int[] as = a.shape(), bs = b.shape();
             if (Arrays.equals(as, bs)) {
                 float[] x = data(a), y = data(b), out = take(x.length);
-                ranges(x.length, (s, e) -> {
-                    int i = s;
-                    for (; i <= e - S.length(); i += S.length()) {
-                        apply(op, FloatVector.fromArray(S, x, i), FloatVector.fromArray(S, y, i)).intoArray(out, i);
-                    }
-                    for (; i < e; i++) out[i] = op.apply(x[i], y[i]);
-                });
+                ranges(x.length, (s, e) -> Elementwise.binary(op, x, y, out, s, e));
                 return make(out, as);
             }
             if (b.numel() == 1 && Shape.broadcast("binary", as, bs).length == as.length) {
@@ -245,11 +201,7 @@ public final class CpuBackend implements Backend {
         float[] x = data(a), out = take(x.length);
         pool.forRange(planes, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
-                float v = perC[p % c];
-                FloatVector bv = FloatVector.broadcast(S, v);
-                int s = p * plane, e = s + plane, i = s;
-                for (; i <= e - S.length(); i += S.length()) apply(op, FloatVector.fromArray(S, x, i), bv).intoArray(out, i);
-                for (; i < e; i++) out[i] = op.apply(x[i], v);
+                Elementwise.scalar(op, x, perC[p % c], out, p * plane, (p + 1) * plane);
             }
         });
         return make(out, shape);
@@ -260,12 +212,7 @@ public final class CpuBackend implements Backend {
         long t0 = tick();
         try {
             float[] x = data(a), out = take(x.length);
-            FloatVector sv = FloatVector.broadcast(S, s);
-            ranges(x.length, (lo, hi) -> {
-                int i = lo;
-                for (; i <= hi - S.length(); i += S.length()) apply(op, FloatVector.fromArray(S, x, i), sv).intoArray(out, i);
-                for (; i < hi; i++) out[i] = op.apply(x[i], s);
-            });
+            ranges(x.length, (lo, hi) -> Elementwise.scalar(op, x, s, out, lo, hi));
             return make(out, a.shape());
         } finally {
             record("binary_scalar." + op, t0, a.numel());
@@ -380,6 +327,11 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** "cout←cin kxk/s on HxW", for the per-shape profile. */
+    private static String convKey(int[] w, int[] x, ConvSpec s) {
+        return w[0] + "<-" + w[1] + " " + w[2] + "x" + w[3] + "/" + s.strideH() + " on " + x[2] + "x" + x[3];
+    }
+
     /** 2 · multiply-adds of one convolution pass (forward, data gradient and weight gradient cost the same). */
     private static double convFlops(int[] wShape, int n, int outPositions) {
         return 2.0 * n * wShape[0] * wShape[1] * wShape[2] * wShape[3] * outPositions;
@@ -399,7 +351,7 @@ public final class CpuBackend implements Backend {
             CpuConv.forward(g, data(x), data(w), bias == null ? null : data(bias), y, pool);
             return make(y, g.n(), g.cout(), oh, ow);
         } finally {
-            record("conv2d.forward", t0, convFlops(w.shape(), x.dim(0), s.outH(x.dim(2), w.dim(2)) * s.outW(x.dim(3), w.dim(3))));
+            record(profile == null ? null : "conv2d.forward " + convKey(w.shape(), x.shape(), s), t0, convFlops(w.shape(), x.dim(0), s.outH(x.dim(2), w.dim(2)) * s.outW(x.dim(3), w.dim(3))));
         }
     }
 
@@ -412,7 +364,7 @@ public final class CpuBackend implements Backend {
             CpuConv.backwardData(g, data(dy), data(w), dx, pool);
             return make(dx, xShape);
         } finally {
-            record("conv2d.backward_data", t0, convFlops(w.shape(), dy.dim(0), dy.dim(2) * dy.dim(3)));
+            record(profile == null ? null : "conv2d.backward_data " + convKey(w.shape(), xShape, s), t0, convFlops(w.shape(), dy.dim(0), dy.dim(2) * dy.dim(3)));
         }
     }
 
@@ -425,7 +377,7 @@ public final class CpuBackend implements Backend {
             CpuConv.backwardWeight(g, data(x), data(dy), dw, pool);
             return make(dw, wShape);
         } finally {
-            record("conv2d.backward_weight", t0, convFlops(wShape, dy.dim(0), dy.dim(2) * dy.dim(3)));
+            record(profile == null ? null : "conv2d.backward_weight " + convKey(wShape, x.shape(), s), t0, convFlops(wShape, dy.dim(0), dy.dim(2) * dy.dim(3)));
         }
     }
 
@@ -435,7 +387,11 @@ public final class CpuBackend implements Backend {
     public Tensor pad2d(Tensor x, Padding p, Padding.Mode mode) {
         long t0 = tick();
         try {
-            return adopt(generic.pad2d(x, p, mode));
+            int h = x.dim(2), w = x.dim(3);
+            int[] shape = {x.dim(0), x.dim(1), h + p.top() + p.bottom(), w + p.left() + p.right()};
+            float[] y = take(Shape.numel(shape));
+            Pad.forward(data(x), y, x.dim(0) * x.dim(1), h, w, p, mode, pool);
+            return make(y, shape);
         } finally {
             record("pad2d." + mode, t0, 0);
         }
@@ -445,7 +401,9 @@ public final class CpuBackend implements Backend {
     public Tensor pad2dBackward(Tensor dy, int[] xShape, Padding p, Padding.Mode mode) {
         long t0 = tick();
         try {
-            return adopt(generic.pad2dBackward(dy, xShape, p, mode));
+            float[] dx = take(Shape.numel(xShape));
+            Pad.backward(data(dy), dx, xShape[0] * xShape[1], xShape[2], xShape[3], p, mode, pool);
+            return make(dx, xShape);
         } finally {
             record("pad2d_backward." + mode, t0, 0);
         }
@@ -578,7 +536,7 @@ public final class CpuBackend implements Backend {
                 for (; i <= e - S.length(); i += S.length()) {
                     FloatVector p = FloatVector.fromArray(S, P, i);
                     FloatVector g = FloatVector.fromArray(S, G, i);
-                    if (weightDecay != 0f) g = g.add(p.mul(weightDecay));
+                    g = g.add(p.mul(weightDecay));   // unconditional: a vector chosen at a branch would be boxed
                     FloatVector mv = FloatVector.fromArray(S, M, i).mul(beta1).add(g.mul(c1));
                     FloatVector vv = FloatVector.fromArray(S, V, i).mul(beta2).add(g.mul(c2).mul(g));
                     FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);

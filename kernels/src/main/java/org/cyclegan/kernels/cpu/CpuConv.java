@@ -40,6 +40,10 @@ final class CpuConv {
     }
 
     static void forward(Geometry g, float[] x, float[] wt, float[] bias, float[] y, WorkerPool pool) {
+        if (DirectConv.applies(g)) {
+            DirectConv.forward(g, x, wt, bias, y, pool);
+            return;
+        }
         int k = g.k(), p = g.oh * g.ow;
         for (int b = 0; b < g.n; b++) {
             int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
@@ -61,6 +65,10 @@ final class CpuConv {
     }
 
     static void backwardWeight(Geometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
+        if (DirectConv.applies(g)) {
+            DirectConv.backwardWeight(g, x, dy, dw, pool);
+            return;
+        }
         int k = g.k(), p = g.oh * g.ow;
         boolean first = true;
         for (int b = 0; b < g.n; b++) {
@@ -83,6 +91,15 @@ final class CpuConv {
     }
 
     static void backwardData(Geometry g, float[] dy, float[] wt, float[] dx, WorkerPool pool) {
+        if (g.cout <= DirectConv.MAX_COUT && g.spec.strideH() == 1 && g.spec.strideW() == 1
+                && g.spec.padH() < g.kh && g.spec.padW() < g.kw) {
+            // Few output channels: lowering dy would give a GEMM with K = cout·kh·kw tiny and a huge col2im. Instead
+            // run the equivalent forward convolution of dy with flipped, transposed weights (see DirectConv).
+            float[] flipped = DirectConv.flippedTransposed(wt, g.cout, g.cin, g.kh, g.kw);
+            ConvSpec pad = new ConvSpec(1, 1, g.kh - 1 - g.spec.padH(), g.kw - 1 - g.spec.padW());
+            forward(new Geometry(g.n, g.cout, g.oh, g.ow, g.cin, g.kh, g.kw, g.h, g.w, pad), dy, flipped, null, dx, pool);
+            return;
+        }
         int k = g.k(), p = g.oh * g.ow;
         for (int b = 0; b < g.n; b++) {
             int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
