@@ -26,8 +26,11 @@ public final class CpuBackendProvider implements BackendProvider {
         }
         try {
             threads();
+            VectorWidth.SPECIES.length();   // initializes the width; a bad cyclegan.vector.bits fails here
         } catch (IllegalArgumentException e) {
             return e.getMessage();
+        } catch (ExceptionInInitializerError e) {
+            return String.valueOf(e.getCause().getMessage());
         }
         return null;
     }

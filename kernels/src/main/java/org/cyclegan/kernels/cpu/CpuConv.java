@@ -4,15 +4,16 @@ import java.util.Arrays;
 import org.cyclegan.engine.backend.ConvSpec;
 
 /**
- * Convolution forward, data gradient and weight gradient as GEMMs over im2col bands (NCHW, one sample at a time).
+ * Convolution forward, data gradient and weight gradient as GEMMs over the im2col matrix (NCHW, one sample at a time).
  *
  * <pre>
  *   forward        y[cout, P]      = W[cout, K] · col[K, P]             (K = cin·kh·kw, P = output positions)
  *   weight grad    dW[cout, K]    += dy[cout, P] · col[K, P]ᵀ
  *   data grad      dcol[K, P]      = W[cout, K]ᵀ · dy[cout, P],  then dx += col2im(dcol)
  * </pre>
- * The output rows are processed in bands so the col matrix stays within {@link #COL_BUDGET} floats however large the
- * image. A 1×1 stride-1 unpadded convolution needs no lowering: x itself is the col matrix.
+ * In the forward and weight-gradient products, col is never built: {@link ConvPacker} writes its blocks straight into
+ * the GEMM's packed panels. The data gradient does build dcol, in bands of output rows so it stays within
+ * {@link #COL_BUDGET} floats however large the image. A 1×1 stride-1 unpadded convolution needs no lowering at all.
  */
 final class CpuConv {
     /** Largest col band, in floats (16 MB). */
@@ -54,13 +55,8 @@ final class CpuConv {
                 Gemm.gemm(g.cout, p, k, wt, 0, k, false, x, xOff, p, false, y, yOff, p, bias != null, pool);
                 continue;
             }
-            int band = g.bandRows();
-            float[] col = colBuffer(k * band * g.ow);
-            for (int y0 = 0; y0 < g.oh; y0 += band) {
-                int y1 = Math.min(g.oh, y0 + band), cols = (y1 - y0) * g.ow;
-                Im2col.im2col(x, xOff, g.cin, g.h, g.w, g.kh, g.kw, g.spec, g.ow, y0, y1, col, pool);
-                Gemm.gemm(g.cout, cols, k, wt, 0, k, false, col, 0, cols, false, y, yOff + y0 * g.ow, p, bias != null, pool);
-            }
+            ConvPacker im2col = new ConvPacker(x, xOff, g);
+            Gemm.gemm(g.cout, p, k, wt, 0, k, false, im2col::packTapsByPositions, y, yOff, p, bias != null, pool);
         }
     }
 
@@ -78,14 +74,9 @@ final class CpuConv {
                 first = false;
                 continue;
             }
-            int band = g.bandRows();
-            float[] col = colBuffer(k * band * g.ow);
-            for (int y0 = 0; y0 < g.oh; y0 += band) {
-                int y1 = Math.min(g.oh, y0 + band), cols = (y1 - y0) * g.ow;
-                Im2col.im2col(x, xOff, g.cin, g.h, g.w, g.kh, g.kw, g.spec, g.ow, y0, y1, col, pool);
-                Gemm.gemm(g.cout, k, cols, dy, yOff + y0 * g.ow, p, false, col, 0, cols, true, dw, 0, k, !first, pool);
-                first = false;
-            }
+            ConvPacker im2col = new ConvPacker(x, xOff, g);
+            Gemm.gemm(g.cout, k, p, dy, yOff, p, false, im2col::packPositionsByTaps, dw, 0, k, !first, pool);
+            first = false;
         }
         if (first) Arrays.fill(dw, 0f);
     }

@@ -21,14 +21,19 @@ import jdk.incubator.vector.VectorSpecies;
 final class Gemm {
     static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     static final int L = S.length();
-    /** Micro-tile: MR rows × NR columns of C held in registers (12 accumulators at 6 × 2 vectors). */
-    static final int MR = 6;
+    /** Micro-tile: MR rows × NR columns of C held in registers: 6 × 2 vectors with 16 registers, 8 × 2 with 32. */
+    static final int MR = L >= 16 ? 8 : 6;
     static final int NR = 2 * L;
+    /** Depth of a packed block (system property gemm.kc, for tuning experiments). */
     static final int KC = Integer.getInteger("gemm.kc", 256);
+    /** Width of a packed block of B: 16 panels (system property gemm.ncPanels, for tuning experiments). */
     static final int NC = Integer.getInteger("gemm.ncPanels", 16) * NR;
 
+    /** Per thread: a packed block of B and a scratch tile for edges. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
-            new float[KC * NC], new float[KC * MR], new float[MR * NR]});
+            new float[KC * NC], new float[MR * NR]});
+    /** Per calling thread: all of op(A), packed once per product and read by every worker. */
+    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
 
     private Gemm() {}
 
@@ -40,24 +45,61 @@ final class Gemm {
                      float[] a, int aOff, int lda, boolean ta,
                      float[] b, int bOff, int ldb, boolean tb,
                      float[] c, int cOff, int ldc, boolean accumulate, WorkerPool pool) {
+        gemm(m, n, k, a, aOff, lda, ta, (p0, kc, j0, nc, bp) -> packB(b, bOff, ldb, tb, p0, kc, j0, nc, bp),
+                c, cOff, ldc, accumulate, pool);
+    }
+
+    /**
+     * Writes the block B[p0 .. p0+kc) × [j0 .. j0+nc) in packed panel layout (see {@link #packB}). A convolution
+     * supplies one that reads its input image directly, so the im2col matrix is never materialized.
+     */
+    @FunctionalInterface
+    interface BPacker {
+        void pack(int p0, int kc, int j0, int nc, float[] bp);
+    }
+
+    /** C (+)= op(A) · B where B is delivered block by block by {@code packer}; called from several threads at once. */
+    static void gemm(int m, int n, int k,
+                     float[] a, int aOff, int lda, boolean ta, BPacker packer,
+                     float[] c, int cOff, int ldc, boolean accumulate, WorkerPool pool) {
         if (m <= 0 || n <= 0) return;
         if (k <= 0) {
             if (!accumulate) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
             return;
         }
         int threads = pool == null ? 1 : pool.threads();
-        int nBlocks = (n + NC - 1) / NC;
+        // Column blocks of at most NC columns, as many as a multiple of the thread count so no thread idles at the end.
+        int nPanels = (n + NR - 1) / NR;
+        int nBlocks = (nPanels + NC / NR - 1) / (NC / NR);
+        if (nBlocks > threads && nBlocks % threads != 0) nBlocks = Math.min(nPanels, (nBlocks + threads - 1) / threads * threads);
+        int blockWidth = (nPanels + nBlocks - 1) / nBlocks * NR;
+        nBlocks = (n + blockWidth - 1) / blockWidth;
         int rowPanels = (m + MR - 1) / MR;
-        // Enough column blocks: one task per block. Otherwise also split the rows so every thread has work.
+        // Fewer column blocks than threads: also split the rows so every thread has work.
         int mChunks = nBlocks >= threads ? 1 : Math.min(rowPanels, (threads + nBlocks - 1) / nBlocks);
         int panelsPerChunk = (rowPanels + mChunks - 1) / mChunks;
         int tasks = nBlocks * mChunks;
+
+        // Pack all of A once (every column block uses all of it): row panel rp holds, for each k, MR values.
+        float[] ap = PACKED_A.get();
+        if (ap.length < rowPanels * MR * k) {
+            ap = new float[rowPanels * MR * k];
+            PACKED_A.set(ap);
+        }
+        float[] packedA = ap;
+        Task pack = rp -> packA(a, aOff, lda, ta, rp * MR, Math.min(MR, m - rp * MR), 0, k, packedA, rp * MR * k);
+        run(pool, rowPanels, pack);
+
         Task task = (t) -> {
             int jb = t / mChunks, mc = t % mChunks;
-            int j0 = jb * NC, nc = Math.min(NC, n - j0);
+            int j0 = jb * blockWidth, nc = Math.min(blockWidth, n - j0);
             int i0 = mc * panelsPerChunk * MR, i1 = Math.min(m, i0 + panelsPerChunk * MR);
-            if (i0 < i1) block(i0, i1, j0, nc, k, a, aOff, lda, ta, b, bOff, ldb, tb, c, cOff, ldc, accumulate);
+            if (i0 < i1) block(i0, i1, j0, nc, k, packedA, packer, c, cOff, ldc, accumulate);
         };
+        run(pool, tasks, task);
+    }
+
+    private static void run(WorkerPool pool, int tasks, Task task) {
         if (tasks == 1 || pool == null) {
             for (int t = 0; t < tasks; t++) task.run(t);
         } else {
@@ -71,29 +113,27 @@ final class Gemm {
     }
 
     /** Rows [i0, i1) × columns [j0, j0 + nc) of C, over the whole k. */
-    private static void block(int i0, int i1, int j0, int nc, int k,
-                              float[] a, int aOff, int lda, boolean ta,
-                              float[] b, int bOff, int ldb, boolean tb,
+    private static void block(int i0, int i1, int j0, int nc, int k, float[] ap, BPacker packer,
                               float[] c, int cOff, int ldc, boolean accumulate) {
         float[][] buf = BUFFERS.get();
-        float[] bp = buf[0], ap = buf[1], tile = buf[2];
+        float[] bp = buf[0], tile = buf[1];
         int panels = (nc + NR - 1) / NR;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            packB(b, bOff, ldb, tb, p0, kc, j0, nc, bp);
+            packer.pack(p0, kc, j0, nc, bp);
             boolean load = accumulate || p0 > 0;
             for (int i = i0; i < i1; i += MR) {
                 int mr = Math.min(MR, i1 - i);
-                packA(a, aOff, lda, ta, i, mr, p0, kc, ap);
+                int ao = (i / MR) * MR * k + p0 * MR;
                 for (int jp = 0; jp < panels; jp++) {
                     int nr = Math.min(NR, nc - jp * NR);
                     int co = cOff + i * ldc + j0 + jp * NR;
                     if (mr == MR && nr == NR) {
-                        kernel(kc, ap, bp, jp * kc * NR, c, co, ldc, load);
+                        kernel(kc, ap, ao, bp, jp * kc * NR, c, co, ldc, load);
                     } else {
                         // Edge tile: compute the full tile into scratch, then copy its valid part. Keeping a single
                         // store path in the kernel lets the JIT keep every accumulator in a register.
-                        kernel(kc, ap, bp, jp * kc * NR, tile, 0, NR, false);
+                        kernel(kc, ap, ao, bp, jp * kc * NR, tile, 0, NR, false);
                         for (int r = 0; r < mr; r++) {
                             int row = co + r * ldc;
                             for (int x = 0; x < nr; x++) c[row + x] = load ? c[row + x] + tile[r * NR + x] : tile[r * NR + x];
@@ -128,20 +168,23 @@ final class Gemm {
         }
     }
 
-    /** Packs rows [i, i+mr) of op(A) over k in [p0, p0+kc) as kc groups of MR values (zero rows beyond mr). */
-    static void packA(float[] a, int aOff, int lda, boolean ta, int i, int mr, int p0, int kc, float[] ap) {
+    /**
+     * Packs rows [i, i+mr) of op(A) over k in [p0, p0+kc) into ap[at ..] as kc groups of MR values (zero rows beyond
+     * mr).
+     */
+    static void packA(float[] a, int aOff, int lda, boolean ta, int i, int mr, int p0, int kc, float[] ap, int at) {
         if (!ta) {
             for (int r = 0; r < mr; r++) {
                 int src = aOff + (i + r) * lda + p0;
-                for (int p = 0; p < kc; p++) ap[p * MR + r] = a[src + p];
+                for (int p = 0; p < kc; p++) ap[at + p * MR + r] = a[src + p];
             }
         } else {
             for (int p = 0; p < kc; p++) {
                 int src = aOff + (p0 + p) * lda + i;
-                for (int r = 0; r < mr; r++) ap[p * MR + r] = a[src + r];
+                System.arraycopy(a, src, ap, at + p * MR, mr);
             }
         }
-        for (int r = mr; r < MR; r++) for (int p = 0; p < kc; p++) ap[p * MR + r] = 0f;
+        for (int r = mr; r < MR; r++) for (int p = 0; p < kc; p++) ap[at + p * MR + r] = 0f;
     }
 
     /**
@@ -151,76 +194,158 @@ final class Gemm {
      * example "add the old C only when accumulating") makes the JIT of JDK 17 materialize it as an object, and the
      * kernel then runs about 4× slower. Each copy below has a single, straight store path instead.
      */
-    private static void kernel(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc, boolean load) {
-        if (load) kernelAccumulate(kc, ap, bp, bo, c, co, ldc);
-        else kernelStore(kc, ap, bp, bo, c, co, ldc);
+    private static void kernel(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc, boolean load) {
+        if (MR == 8) {
+            if (load) kernelAccumulate8(kc, ap, ao, bp, bo, c, co, ldc);
+            else kernelStore8(kc, ap, ao, bp, bo, c, co, ldc);
+        } else {
+            if (load) kernelAccumulate6(kc, ap, ao, bp, bo, c, co, ldc);
+            else kernelStore6(kc, ap, ao, bp, bo, c, co, ldc);
+        }
     }
 
-    /** C_tile = Ap · Bp. */
-    private static void kernelStore(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc) {
+    // The kernels below are generated (one line per row of the tile) so that every accumulator is a named local.
+    // 6 rows × 2 vectors = 12 accumulators suit 16 vector registers (AVX2); 8 rows = 16 suit 32 (AVX-512).
+
+    private static void kernelStore6(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        int ao = 0;
-        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+        for (int p = 0; p < kc; p++, ao += 6, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ao]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            FloatVector x0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
         }
-        c00.intoArray(c, co); c01.intoArray(c, co + L);
-        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
         c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
         c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
         c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
         c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
     }
 
-    /** C_tile += Ap · Bp. */
-    private static void kernelAccumulate(int kc, float[] ap, float[] bp, int bo, float[] c, int co, int ldc) {
-        // Start from the current C tile instead of zero: the same loop then needs no extra adds.
-        FloatVector c00 = FloatVector.fromArray(S, c, co), c01 = FloatVector.fromArray(S, c, co + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, co + ldc), c11 = FloatVector.fromArray(S, c, co + ldc + L);
+    private static void kernelAccumulate6(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, co + 0 * ldc), c01 = FloatVector.fromArray(S, c, co + 0 * ldc + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + 1 * ldc), c11 = FloatVector.fromArray(S, c, co + 1 * ldc + L);
         FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
         FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
         FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc), c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
         FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * ldc), c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
-        int ao = 0;
-        for (int p = 0; p < kc; p++, ao += MR, bo += NR) {
+        for (int p = 0; p < kc; p++, ao += 6, bo += NR) {
             FloatVector b0 = FloatVector.fromArray(S, bp, bo);
             FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
-            FloatVector x = FloatVector.broadcast(S, ap[ao]);
-            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ao + 1]);
-            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ao + 2]);
-            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ao + 3]);
-            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ao + 4]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ao + 5]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            FloatVector x0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
         }
-        c00.intoArray(c, co); c01.intoArray(c, co + L);
-        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
         c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
         c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
         c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
         c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
     }
+
+    private static void kernelStore8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ao += 8, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+        }
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    private static void kernelAccumulate8(int kc, float[] ap, int ao, float[] bp, int bo, float[] c, int co, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, co + 0 * ldc), c01 = FloatVector.fromArray(S, c, co + 0 * ldc + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, co + 1 * ldc), c11 = FloatVector.fromArray(S, c, co + 1 * ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, co + 2 * ldc), c21 = FloatVector.fromArray(S, c, co + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, co + 3 * ldc), c31 = FloatVector.fromArray(S, c, co + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, co + 4 * ldc), c41 = FloatVector.fromArray(S, c, co + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, co + 5 * ldc), c51 = FloatVector.fromArray(S, c, co + 5 * ldc + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, co + 6 * ldc), c61 = FloatVector.fromArray(S, c, co + 6 * ldc + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, co + 7 * ldc), c71 = FloatVector.fromArray(S, c, co + 7 * ldc + L);
+        for (int p = 0; p < kc; p++, ao += 8, bo += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector x0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+            FloatVector x6 = FloatVector.broadcast(S, ap[ao + 6]);
+            c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+            FloatVector x7 = FloatVector.broadcast(S, ap[ao + 7]);
+            c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+        }
+        c00.intoArray(c, co + 0 * ldc); c01.intoArray(c, co + 0 * ldc + L);
+        c10.intoArray(c, co + 1 * ldc); c11.intoArray(c, co + 1 * ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
+    }
+
 
 }

@@ -17,7 +17,7 @@ final class VectorWidth {
         String bits = System.getProperty("cyclegan.vector.bits");
         if (bits == null || bits.isBlank()) return FloatVector.SPECIES_PREFERRED;
         try {
-            return FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Integer.parseInt(bits.trim()))).check(Float.class);
+            return FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(Integer.parseInt(bits.trim()))).check(float.class);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cyclegan.vector.bits must be 128, 256 or 512, got '" + bits + "'", e);
         }

@@ -1,0 +1,87 @@
+package org.cyclegan.kernels.cpu;
+
+import java.util.Arrays;
+
+/**
+ * Packs blocks of a convolution's im2col matrix straight from the input image into the GEMM's panel layout, so the
+ * matrix itself (cin·kh·kw × output positions, often tens of megabytes) is never written out and read back.
+ *
+ * <p>Row r of the im2col matrix is a tap (ci, i, j) = (r / (kh·kw), r / kw mod kh, r mod kw); column q is an output
+ * position (oy, ox) = (q / ow, q mod ow); the entry is x[ci, oy·sh − ph + i, ox·sw − pw + j], zero outside the image.
+ */
+final class ConvPacker {
+    private final float[] x;
+    private final int xOff;
+    private final CpuConv.Geometry g;
+
+    ConvPacker(float[] x, int xOff, CpuConv.Geometry g) {
+        this.x = x;
+        this.xOff = xOff;
+        this.g = g;
+    }
+
+    /** B = im2col (k = taps, n = positions): the forward product W · B. */
+    void packTapsByPositions(int p0, int kc, int j0, int nc, float[] bp) {
+        int nr = Gemm.NR;
+        int panels = (nc + nr - 1) / nr;
+        for (int jp = 0; jp < panels; jp++) {
+            int base = jp * kc * nr;
+            int q0 = j0 + jp * nr, w = Math.min(nr, nc - jp * nr);
+            for (int p = 0; p < kc; p++) {
+                int d = base + p * nr;
+                row(p0 + p, q0, w, bp, d, 1);
+                if (w < nr) Arrays.fill(bp, d + w, d + nr, 0f);
+            }
+        }
+    }
+
+    /** B = im2colᵀ (k = positions, n = taps): the weight-gradient product dy · B. */
+    void packPositionsByTaps(int p0, int kc, int j0, int nc, float[] bp) {
+        int nr = Gemm.NR;
+        int panels = (nc + nr - 1) / nr;
+        for (int jp = 0; jp < panels; jp++) {
+            int base = jp * kc * nr;
+            int w = Math.min(nr, nc - jp * nr);
+            for (int t = 0; t < w; t++) row(j0 + jp * nr + t, p0, kc, bp, base + t, nr);
+            for (int t = w; t < nr; t++) for (int p = 0; p < kc; p++) bp[base + p * nr + t] = 0f;
+        }
+    }
+
+    /** Writes im2col[r][q0 .. q0+len) to dst[d], dst[d + stride], ... */
+    private void row(int r, int q0, int len, float[] dst, int d, int stride) {
+        int kk = g.kh() * g.kw();
+        int ci = r / kk, i = (r / g.kw()) % g.kh(), j = r % g.kw();
+        int sh = g.spec().strideH(), sw = g.spec().strideW(), ph = g.spec().padH(), pw = g.spec().padW();
+        int h = g.h(), wd = g.w(), ow = g.ow();
+        int plane = xOff + ci * h * wd;
+        int q = q0, end = q0 + len;
+        while (q < end) {
+            int oy = q / ow, ox = q - oy * ow;
+            int run = Math.min(end - q, ow - ox);   // positions left in this output row
+            int iy = oy * sh - ph + i;
+            if (iy < 0 || iy >= h) {
+                for (int t = 0; t < run; t++) dst[d + t * stride] = 0f;
+            } else {
+                int src = plane + iy * wd - pw + j;   // x index of ox = 0 (before the bounds check)
+                if (sw == 1 && stride == 1) {
+                    // Contiguous: zeros left of the image, one copy, zeros right of it.
+                    int lo = Math.max(ox, pw - j), hi = Math.min(ox + run, wd + pw - j);
+                    if (hi <= lo) {
+                        Arrays.fill(dst, d, d + run, 0f);
+                    } else {
+                        if (lo > ox) Arrays.fill(dst, d, d + lo - ox, 0f);
+                        System.arraycopy(x, src + lo, dst, d + lo - ox, hi - lo);
+                        if (hi < ox + run) Arrays.fill(dst, d + hi - ox, d + run, 0f);
+                    }
+                } else {
+                    for (int t = 0; t < run; t++) {
+                        int ix = (ox + t) * sw - pw + j;
+                        dst[d + t * stride] = ix >= 0 && ix < wd ? x[src + (ox + t) * sw] : 0f;
+                    }
+                }
+            }
+            d += run * stride;
+            q += run;
+        }
+    }
+}
