@@ -63,11 +63,13 @@ public final class MemoryScope implements AutoCloseable {
         return t;
     }
 
-    /** Hands a tensor kept earlier to the current scope, so it is released when that scope closes. */
-    public static void release(Tensor t) {
+    /**
+     * Hands a tensor kept earlier back to the current scope, so it is released when that scope closes (the tensor stays
+     * usable until then). With no scope open it is left to the garbage collector.
+     */
+    public static void adopt(Tensor t) {
         MemoryScope s = CURRENT.get();
         if (s != null) s.owned.add(t.storage());
-        else t.close();
     }
 
     /** Number of storages this scope will release. */

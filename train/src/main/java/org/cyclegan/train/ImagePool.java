@@ -37,10 +37,10 @@ public final class ImagePool {
                 int id = rng.nextInt(size);
                 Tensor old = images.set(id, image);
                 out.add(old);
-                MemoryScope.release(old);   // leaves the pool: freed with the current iteration
+                MemoryScope.adopt(old);   // leaves the pool: freed with the current iteration
             } else {
                 out.add(image);
-                MemoryScope.release(image);   // not stored: an ordinary temporary of this iteration
+                MemoryScope.adopt(image);   // not stored: an ordinary temporary of this iteration
             }
         }
         return out.size() == 1 ? out.get(0) : F.concat(out, 0);

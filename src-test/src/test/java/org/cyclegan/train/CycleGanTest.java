@@ -1,0 +1,81 @@
+package org.cyclegan.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.reference.ReferenceBackend;
+import org.cyclegan.kernels.cpu.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+/** Full CycleGAN training steps on tiny networks: finite losses, moving parameters, and the same losses on both backends. */
+class CycleGanTest {
+
+    static CycleGanConfig tiny() {
+        CycleGanConfig c = new CycleGanConfig();
+        c.netG = "resnet_6blocks";
+        c.ngf = 4;
+        c.ndf = 4;
+        return c;
+    }
+
+    /** Runs {@code steps} training steps on 32×32 random images with everything created on {@code backend}. */
+    static List<Map<String, Float>> train(Backend backend, int steps, CycleGan[] out) {
+        Backend previous = Backends.getDefault();
+        Backends.setDefault(backend);
+        try {
+            CycleGan model = new CycleGan(tiny(), new Random(5));
+            if (out != null) out[0] = model;
+            Random data = new Random(6);
+            List<Map<String, Float>> losses = new java.util.ArrayList<>();
+            for (int i = 0; i < steps; i++) {
+                Tensor a = Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32);
+                Tensor b = Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32);
+                losses.add(model.optimize(a, b));
+            }
+            return losses;
+        } finally {
+            Backends.setDefault(previous);
+        }
+    }
+
+    @Test void stepsGiveFiniteLossesUnderTheReferenceNamesAndMoveEveryNetwork() {
+        CycleGan[] holder = new CycleGan[1];
+        Backend cpu = new CpuBackend(2);
+        Backends.setDefault(cpu);
+        float[] gBefore, dBefore;
+        try {
+            CycleGan probe = new CycleGan(tiny(), new Random(5));
+            gBefore = probe.gA.parameters().get(0).toArray();
+            dBefore = probe.dB.parameters().get(0).toArray();
+        } finally {
+            Backends.setDefault(new ReferenceBackend());
+        }
+        List<Map<String, Float>> losses = train(cpu, 3, holder);
+        for (Map<String, Float> step : losses) {
+            assertEquals(CycleGan.LOSS_NAMES, List.copyOf(step.keySet()));
+            step.forEach((k, v) -> assertTrue(Float.isFinite(v) && v >= 0, k + " = " + v));
+        }
+        assertFalse(Arrays.equals(gBefore, holder[0].gA.parameters().get(0).toArray()), "G_A moved");
+        assertFalse(Arrays.equals(dBefore, holder[0].dB.parameters().get(0).toArray()), "D_B moved");
+        assertEquals(3, holder[0].fakeAPool.count(), "one fake per step enters the pool");
+    }
+
+    @Test void cpuBackendGivesTheReferenceBackendsLosses() {
+        List<Map<String, Float>> ref = train(new ReferenceBackend(), 2, null);
+        List<Map<String, Float>> cpu = train(new CpuBackend(2), 2, null);
+        for (int s = 0; s < ref.size(); s++) {
+            for (String k : CycleGan.LOSS_NAMES) {
+                float r = ref.get(s).get(k), c = cpu.get(s).get(k);
+                assertEquals(r, c, 1e-4 * Math.max(1, Math.abs(r)), "step " + (s + 1) + " " + k);
+            }
+        }
+    }
+}
