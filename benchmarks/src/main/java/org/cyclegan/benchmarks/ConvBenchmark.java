@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class ConvBenchmark {
-    @Param({"cpu-1", "cpu-2"})
+    /** reference is the plain-loop oracle (seconds per call at these shapes); cpu-N is the cpu backend on N threads. */
+    @Param({"cpu-1", "cpu-2", "reference"})
     public String backend;
 
     @Param({"RES_3X3_256_64PX", "STEM_7X7_3_64_262PX", "DOWN_3X3S2_128_256_128PX", "PATCH_4X4S2_128_256_64PX"})

@@ -36,7 +36,8 @@ public class ConvTransposeBenchmark {
     /** 2 · (multiply-adds) of one pass. */
     public static final double FLOPS = 2.0 * CIN * COUT * K * K * H * H;
 
-    @Param({"cpu-1", "cpu-2"})
+    /** reference is the plain-loop oracle (seconds per call at these shapes); cpu-N is the cpu backend on N threads. */
+    @Param({"cpu-1", "cpu-2", "reference"})
     public String backend;
 
     Backend b;

@@ -42,6 +42,7 @@ public class PeakFlopsBenchmark {
         return bits == 512 ? run512() : run256();
     }
 
+    // Two copies, one per width: the species must be a constant in each loop for the JIT to use vector registers.
     private float run512() {
         final VectorSpecies<Float> s = FloatVector.SPECIES_512;
         FloatVector x = FloatVector.broadcast(s, a), y = FloatVector.broadcast(s, b);

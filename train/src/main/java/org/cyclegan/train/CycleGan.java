@@ -58,9 +58,7 @@ public final class CycleGan {
      */
     public Map<String, Float> optimize(Tensor realA, Tensor realB) {
         try (MemoryScope scope = MemoryScope.open()) {
-            Map<String, Float> r = step(realA, realB);
-            if (Boolean.getBoolean("cyclegan.debug.scope")) System.err.printf("scope: %d storages, %.1f MB%n", scope.size(), scope.floats() * 4 / 1e6);
-            return r;
+            return step(realA, realB);
         }
     }
 
