@@ -2,6 +2,7 @@ package org.cyclegan.benchmarks;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -46,16 +47,22 @@ public class ConvBenchmark {
 
     @Benchmark
     public Tensor forward() {
-        return b.conv2d(x, w, bias, layer.spec());
+        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
+            return b.conv2d(x, w, bias, layer.spec());
+        }
     }
 
     @Benchmark
     public Tensor backwardData() {
-        return b.conv2dBackwardData(dy, w, x.shape(), layer.spec());
+        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
+            return b.conv2dBackwardData(dy, w, x.shape(), layer.spec());
+        }
     }
 
     @Benchmark
     public Tensor backwardWeight() {
-        return b.conv2dBackwardWeight(x, dy, w.shape(), layer.spec());
+        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
+            return b.conv2dBackwardWeight(x, dy, w.shape(), layer.spec());
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.cyclegan.benchmarks;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.ConvSpec;
@@ -54,16 +55,22 @@ public class ConvTransposeBenchmark {
 
     @Benchmark
     public Tensor forward() {
-        return b.conv2dBackwardData(x, w, OUT, SPEC);
+        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
+            return b.conv2dBackwardData(x, w, OUT, SPEC);
+        }
     }
 
     @Benchmark
     public Tensor backwardData() {
-        return b.conv2d(dy, w, null, SPEC);
+        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
+            return b.conv2d(dy, w, null, SPEC);
+        }
     }
 
     @Benchmark
     public Tensor backwardWeight() {
-        return b.conv2dBackwardWeight(dy, x, w.shape(), SPEC);
+        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
+            return b.conv2dBackwardWeight(dy, x, w.shape(), SPEC);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.cyclegan.benchmarks;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.ejml.data.FMatrixRMaj;
@@ -64,6 +65,8 @@ public class GemmBenchmark {
             CommonOps_FDRM.mult(ea, eb, ec);
             return ec;
         }
-        return b.matmul(a, bm, false, false);
+        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
+            return b.matmul(a, bm, false, false);
+        }
     }
 }

@@ -20,7 +20,7 @@ import org.cyclegan.engine.backend.Storage;
  *   }                                  // every tensor made inside is released here
  * </pre>
  * A tensor that must outlive the scope (an image kept in a history, say) is passed to {@link #keep}; it then belongs to
- * the enclosing scope, or to no scope at all, and is freed by {@code Tensor.close()} or the garbage collector. Tensors
+ * no scope at all, and is freed by {@code Tensor.close()} or the garbage collector. Tensors
  * created with no scope open (parameters, optimizer state) are never released by a scope. Using a released tensor
  * throws an {@link IllegalStateException}.
  */
@@ -49,17 +49,12 @@ public final class MemoryScope implements AutoCloseable {
     }
 
     /**
-     * Lets {@code t} outlive the current scope: its storage moves to the enclosing scope, or to none. Returns {@code t}.
+     * Lets {@code t} outlive every open scope: no scope will release it. It is freed by {@code Tensor.close()} or, once
+     * unreachable, by the garbage collector. Returns {@code t}.
      */
     public static Tensor keep(Tensor t) {
-        MemoryScope s = CURRENT.get();
         Storage st = t.storage();
-        for (MemoryScope c = s; c != null; c = c.parent) {
-            if (c.owned.remove(st)) {
-                if (c.parent != null) c.parent.owned.add(st);
-                break;
-            }
-        }
+        for (MemoryScope c = CURRENT.get(); c != null; c = c.parent) c.owned.remove(st);
         return t;
     }
 
@@ -77,12 +72,6 @@ public final class MemoryScope implements AutoCloseable {
         return owned.size();
     }
 
-    /** Floats held by the storages this scope will release. */
-    public long floats() {
-        long n = 0;
-        for (Storage s : owned) n += s.size();
-        return n;
-    }
 
     @Override
     public void close() {

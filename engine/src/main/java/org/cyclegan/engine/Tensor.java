@@ -111,7 +111,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public int numel() {
-        return storage.size();
+        return Shape.numel(shape);
     }
 
     public Backend backend() {
@@ -134,7 +134,10 @@ public final class Tensor implements AutoCloseable {
         return toArray()[0];
     }
 
-    /** Releases the storage to its backend (device memory, pools). The tensor must not be used afterwards. */
+    /**
+     * Releases the storage to its backend (device memory, pools). The tensor must not be used afterwards — nor any
+     * tensor sharing its storage: {@link #reshape} and {@link #detach} results are views of the same memory.
+     */
     @Override
     public void close() {
         if (storage != null) storage.release();
@@ -242,7 +245,10 @@ public final class Tensor implements AutoCloseable {
 
     @Override
     public String toString() {
-        float[] v = storage == null ? new float[0] : toArray();
+        if (storage == null || storage instanceof org.cyclegan.engine.backend.HostStorage h && h.isReleased()) {
+            return "Tensor" + Shape.str(shape) + " <released>";
+        }
+        float[] v = toArray();
         int show = Math.min(v.length, 8);
         StringBuilder sb = new StringBuilder("Tensor").append(Shape.str(shape)).append(' ');
         sb.append(Arrays.toString(Arrays.copyOf(v, show)));

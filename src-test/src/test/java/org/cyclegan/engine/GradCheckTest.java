@@ -72,6 +72,7 @@ class GradCheckTest {
     @Test void neg() { check("neg", x -> x.get(0).neg(), randn(3, 4)); }
     @Test void exp() { check("exp", x -> x.get(0).exp(), randn(3, 4)); }
     @Test void log() { check("log", x -> x.get(0).log(), positive(3, 4)); }
+    @Test void log1p() { check("log1p", x -> org.cyclegan.engine.ops.Elementwise.log1p(x.get(0)), positive(3, 4)); }
     @Test void sqrt() { check("sqrt", x -> x.get(0).sqrt(), positive(3, 4)); }
     @Test void abs() { check("abs", x -> x.get(0).abs(), awayFromZero(3, 4)); }
     @Test void tanh() { check("tanh", x -> x.get(0).tanh(), randn(3, 4)); }

@@ -37,16 +37,22 @@ class MemoryScopeTest {
         assertArrayEquals(new float[] {1, 1}, outside.toArray());
     }
 
-    @Test void nestedScopesReleaseInnerFirstAndKeepMovesToTheParent() {
-        Tensor movedUp;
+    @Test void keptTensorsOutliveEveryEnclosingScopeAndAdoptedOnesDieWithTheCurrentOne() {
+        Tensor kept, adopted;
         try (MemoryScope outer = MemoryScope.open()) {
+            Tensor madeOuter = Tensor.of(cpu, new float[] {1}, 1);
             try (MemoryScope inner = MemoryScope.open()) {
-                movedUp = MemoryScope.keep(Tensor.of(cpu, new float[] {5}, 1));
+                kept = MemoryScope.keep(Tensor.of(cpu, new float[] {5}, 1));
             }
-            assertEquals(5f, movedUp.item(), "alive after the inner scope");
-            assertEquals(1, outer.size());
+            assertEquals(5f, kept.item(), "alive after the inner scope");
+            assertEquals(1f, madeOuter.item(), "the outer scope's tensors survive the inner one");
+            adopted = Tensor.of(cpu, new float[] {3}, 1);
+            MemoryScope.keep(adopted);
+            MemoryScope.adopt(adopted);
         }
-        assertThrows(IllegalStateException.class, movedUp::item);
+        assertEquals(5f, kept.item(), "kept: no scope releases it");
+        assertThrows(IllegalStateException.class, adopted::item);
+        assertTrue(adopted.toString().contains("<released>"), adopted.toString());
     }
 
     @Test void scopesMustCloseInReverseOrder() {

@@ -68,6 +68,14 @@ class SafetensorsTest {
         assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,4]}}", 4), "invalid dimension");
         assertRefused(file("{\"a\":", 0), "invalid JSON");
         assertRefused(file("[" .repeat(100) + "]".repeat(100), 0), "nested deeper");
+        // The tensors must tile the data block: no overlap, no gap, no trailing bytes.
+        assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8), "like another tensor");
+        assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8), "gap or an overlap");
+        assertRefused(file("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 8), "belong to no tensor");
+        byte[] badUtf8 = file("{\"a\":1}", 0);
+        badUtf8[10] = (byte) 0xC3;   // a lone UTF-8 lead byte inside the header
+        assertRefused(badUtf8, "UTF-8");
     }
 
     @Test void readNamesTheFileOnError() throws IOException {

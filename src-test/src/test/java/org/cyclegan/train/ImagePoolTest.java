@@ -28,8 +28,15 @@ class ImagePoolTest {
         Set<Float> stored = new HashSet<>();
         for (int i = 3; i < 203; i++) {
             float got = pool.query(image(i)).toArray()[0];
-            if (got == i) fresh++;
-            else fromHistory++;
+            boolean newStored = false;
+            for (Tensor t : pool.images()) newStored |= t.toArray()[0] == i;
+            if (got == i) {
+                fresh++;
+                assertTrue(!newStored, "a new image returned as is is not stored");
+            } else {
+                fromHistory++;
+                assertTrue(newStored, "the new image takes the place of the one handed out");
+            }
             assertTrue(got <= i, "never an image from the future");
         }
         for (Tensor t : pool.images()) stored.add(t.toArray()[0]);
@@ -44,6 +51,22 @@ class ImagePoolTest {
         Tensor back = pool.query(t);
         assertArrayEquals(t.toArray(), back.toArray());
         assertTrue(back != t, "a detached copy is stored");
+    }
+
+    @Test void historySurvivesTrainingStepScopesAndNestedScopes() {
+        // As in training: every query inside a step's MemoryScope, here also inside an outer (epoch) scope.
+        ImagePool pool = new ImagePool(1, new Random(3));
+        try (org.cyclegan.engine.MemoryScope epoch = org.cyclegan.engine.MemoryScope.open()) {
+            for (int i = 0; i < 20; i++) {
+                try (org.cyclegan.engine.MemoryScope step = org.cyclegan.engine.MemoryScope.open()) {
+                    float got = pool.query(image(i)).toArray()[0];
+                    assertTrue(got <= i);
+                }
+                assertEquals(1, pool.images().size());
+                pool.images().get(0).toArray();   // still readable after the step's scope closed
+            }
+        }
+        pool.images().get(0).toArray();   // and after the outer scope
     }
 
     @Test void sizeZeroPassesImagesThrough() {

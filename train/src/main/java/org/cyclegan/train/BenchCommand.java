@@ -44,7 +44,7 @@ final class BenchCommand {
     }
 
     static int run(CommandLine cl, Backend backend, PrintStream out) {
-        int size = cl.integer("size", 8);
+        int size = cl.integer("size", 1);
         int batch = cl.integer("batch_size", 1);
         int iters = cl.integer("iters", 1);
         int warmup = cl.integer("warmup", 0);
@@ -58,8 +58,14 @@ final class BenchCommand {
         config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
         config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
 
+        checkSize(size, config);
         Random rng = new Random(seed);
-        CycleGan model = new CycleGan(config, rng);
+        CycleGan model;
+        try {
+            model = new CycleGan(config, rng);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("bench: " + e.getMessage());
+        }
         out.printf("bench: CycleGAN %s + %s D, %d×%d, batch %d, %s, on %s%n", config.netG, config.netD, size, size, batch,
                 config.ganMode, backend.description());
         out.printf("parameters: G_A %,d, D_A %,d; %d warm-up + %d timed iterations%n", model.gA.parameterCount(), model.dA.parameterCount(), warmup, iters);
@@ -124,6 +130,21 @@ final class BenchCommand {
         return 0;
     }
 
+    /** The sizes the networks accept, checked up front so a bad --size is a clear message, not an engine error. */
+    static void checkSize(int size, CycleGanConfig config) {
+        int multiple = switch (config.netG) {
+            case "unet_128" -> 128;
+            case "unet_256" -> 256;
+            default -> 4;   // two stride-2 convolutions down, two transposed ones back up
+        };
+        // The PatchGAN halves the image n_layers times, then two 4×4 stride-1 convolutions need at least 3×3 left.
+        int minForD = config.netD.equals("pixel") ? 1 : (1 << (config.netD.equals("basic") ? 3 : config.nLayersD)) * 3;
+        if (size % multiple != 0 || size < Math.max(multiple, minForD)) {
+            throw new CommandLine.UsageException("bench: --size " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD
+                    + ": use a multiple of " + multiple + " of at least " + Math.max(multiple, minForD));
+        }
+    }
+
     private static Map<String, Float> step(CycleGan model, Random data, int batch, int size) {
         Tensor a = Tensor.uniform(data, -1f, 1f, batch, model.config.inputNc, size, size);
         Tensor b = Tensor.uniform(data, -1f, 1f, batch, model.config.outputNc, size, size);
@@ -136,7 +157,7 @@ final class BenchCommand {
         for (KernelProfile.Entry e : profile.entries()) {
             double ms = e.nanos / 1e6;
             out.printf("  %-52s %7d %10.1f %6.1f%% %9s%n", e.kernel, e.calls, ms, 100.0 * e.nanos / (seconds * 1e9),
-                    e.flops > 0 && e.kernel.startsWith("conv2d") || e.kernel.equals("matmul") ? String.format("%.1f", e.flops / (e.nanos / 1e9) / 1e9) : "");
+                    e.flops > 0 && e.nanos > 0 && (e.kernel.startsWith("conv2d") || e.kernel.equals("matmul")) ? String.format("%.1f", e.flops / (e.nanos / 1e9) / 1e9) : "");
         }
         double other = seconds - profile.totalNanos() / 1e9;
         out.printf("  %-52s %7s %10.1f %6.1f%%%n", "(outside kernels: autodiff, allocation)", "", other * 1e3, 100 * other / seconds);

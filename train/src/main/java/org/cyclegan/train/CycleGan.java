@@ -55,10 +55,14 @@ public final class CycleGan {
     /**
      * One training step on a batch from each domain; returns the losses by the reference's names. Every tensor the step
      * creates is released when it returns (one {@link MemoryScope} per step), so steady-state training reuses memory.
+     * The gradients live in that scope too, so they are cleared before it closes: after a step no parameter has one.
      */
     public Map<String, Float> optimize(Tensor realA, Tensor realB) {
         try (MemoryScope scope = MemoryScope.open()) {
-            return step(realA, realB);
+            Map<String, Float> losses = step(realA, realB);
+            optimizerG.zeroGrad();
+            optimizerD.zeroGrad();
+            return losses;
         }
     }
 
@@ -73,21 +77,11 @@ public final class CycleGan {
         dA.setRequiresGrad(false);
         dB.setRequiresGrad(false);
         optimizerG.zeroGrad();
-        float lambdaIdt = config.lambdaIdentity;
-        Tensor lossIdtA = null, lossIdtB = null;
-        if (lambdaIdt > 0) {
-            // G_A should be the identity on B images (and G_B on A images): keeps colours from drifting.
-            lossIdtA = F.l1Loss(gA.forward(realB), realB).mul(config.lambdaB * lambdaIdt);
-            lossIdtB = F.l1Loss(gB.forward(realA), realA).mul(config.lambdaA * lambdaIdt);
-        }
-        Tensor lossGA = ganLoss.apply(dA.forward(fakeB), true);
-        Tensor lossGB = ganLoss.apply(dB.forward(fakeA), true);
-        Tensor lossCycleA = F.l1Loss(recA, realA).mul(config.lambdaA);
-        Tensor lossCycleB = F.l1Loss(recB, realB).mul(config.lambdaB);
-        Tensor lossG = lossGA.add(lossGB).add(lossCycleA).add(lossCycleB);
-        if (lossIdtA != null) lossG = lossG.add(lossIdtA).add(lossIdtB);
-        lossG.backward();
+        GeneratorLosses g = generatorLosses(realA, realB, fakeA, fakeB, recA, recB);
+        g.total().backward();
         optimizerG.step();
+        Tensor lossGA = g.ganA(), lossGB = g.ganB(), lossCycleA = g.cycleA(), lossCycleB = g.cycleB();
+        Tensor lossIdtA = g.idtA(), lossIdtB = g.idtB();
 
         // Discriminators, on real images and on fakes drawn from the pools.
         dA.setRequiresGrad(true);
@@ -107,6 +101,27 @@ public final class CycleGan {
         losses.put("cycle_B", lossCycleB.item());
         losses.put("idt_B", lossIdtB == null ? 0f : lossIdtB.item());
         return losses;
+    }
+
+    /** The generators' loss terms (identity terms null when λ_identity is 0) and their sum. */
+    public record GeneratorLosses(Tensor ganA, Tensor ganB, Tensor cycleA, Tensor cycleB, Tensor idtA, Tensor idtB, Tensor total) {}
+
+    /** The reference's backward_G losses, for the given forward results (not yet back-propagated). */
+    public GeneratorLosses generatorLosses(Tensor realA, Tensor realB, Tensor fakeA, Tensor fakeB, Tensor recA, Tensor recB) {
+        float lambdaIdt = config.lambdaIdentity;
+        Tensor lossIdtA = null, lossIdtB = null;
+        if (lambdaIdt > 0) {
+            // G_A should be the identity on B images (and G_B on A images): keeps colours from drifting.
+            lossIdtA = F.l1Loss(gA.forward(realB), realB).mul(config.lambdaB * lambdaIdt);
+            lossIdtB = F.l1Loss(gB.forward(realA), realA).mul(config.lambdaA * lambdaIdt);
+        }
+        Tensor lossGA = ganLoss.apply(dA.forward(fakeB), true);
+        Tensor lossGB = ganLoss.apply(dB.forward(fakeA), true);
+        Tensor lossCycleA = F.l1Loss(recA, realA).mul(config.lambdaA);
+        Tensor lossCycleB = F.l1Loss(recB, realB).mul(config.lambdaB);
+        Tensor total = lossGA.add(lossGB).add(lossCycleA).add(lossCycleB);
+        if (lossIdtA != null) total = total.add(lossIdtA).add(lossIdtB);
+        return new GeneratorLosses(lossGA, lossGB, lossCycleA, lossCycleB, lossIdtA, lossIdtB, total);
     }
 
     /** The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated. */

@@ -51,21 +51,31 @@ public final class Main {
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
+        Backend backend;
         try {
             cl.parse(rest);
             if (cl.helpRequested()) {
                 out.print(cl.usage());
                 return 0;
             }
-            Backend backend = selectBackend(cl, err);
-            Backends.setDefault(backend);
+            backend = selectBackend(cl, err);
+        } catch (CommandLine.UsageException e) {
+            return usageError(err, e.getMessage());
+        }
+        Backend previous = Backends.getDefault();
+        Backends.setDefault(backend);
+        try {
             return switch (command) {
                 case "bench" -> BenchCommand.run(cl, backend, out);
                 default -> info(out, backend);
             };
-        } catch (CommandLine.UsageException | IllegalArgumentException e) {
+        } catch (CommandLine.UsageException e) {
             return usageError(err, e.getMessage());
+        } finally {
+            Backends.setDefault(previous);
+            backend.close();
         }
+        // Anything else (an engine error) is a bug, not bad input: it propagates with its stack trace, exit status 1.
     }
 
     /** Applies --threads and picks the --device backend, announcing any fallback on stderr. */
@@ -74,8 +84,19 @@ public final class Main {
         if (!threads.isEmpty()) {
             cl.integer("threads", 1);   // validates
             System.setProperty("cyclegan.threads", threads.trim());
+        } else {
+            System.clearProperty("cyclegan.threads");
         }
-        return Backends.select(cl.string("device"), msg -> err.println("warning: " + msg));
+        Backend backend;
+        try {
+            backend = Backends.select(cl.string("device"), msg -> err.println("warning: " + msg));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException(e.getMessage());
+        }
+        if (!threads.isEmpty() && !backend.name().equals("cpu")) {
+            err.println("warning: --threads applies to the cpu backend only; '" + backend.name() + "' ignores it");
+        }
+        return backend;
     }
 
     private static int usageError(PrintStream err, String message) {

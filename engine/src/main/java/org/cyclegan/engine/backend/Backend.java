@@ -11,13 +11,17 @@ import org.cyclegan.engine.Tensor;
  * oracle. All tensors are float32, contiguous, row-major (NCHW for images); arguments arrive already shape-checked.
  * Kernels never modify their inputs, except the optimizer updates and {@link #copy}, which are documented as in place.
  */
-public interface Backend {
+public interface Backend extends AutoCloseable {
 
     /** Short name used by {@code --device}: reference, cpu, opencl. */
     String name();
 
     /** One line for people: what this backend runs on. */
     String description();
+
+    /** Stops the backend's threads and frees its pools and device resources. The default has nothing to free. */
+    @Override
+    default void close() {}
 
     // ---- memory -------------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ public enum BinaryOp {
     SUB { public float apply(float a, float b) { return a - b; } },
     MUL { public float apply(float a, float b) { return a * b; } },
     DIV { public float apply(float a, float b) { return a / b; } },
-    /** max(a, b): used by losses; its derivative is never needed. */
+    /** max(a, b). No autodiff op uses it yet; backends implement it so the set stays complete. */
     MAX { public float apply(float a, float b) { return Math.max(a, b); } };
 
     public abstract float apply(float a, float b);

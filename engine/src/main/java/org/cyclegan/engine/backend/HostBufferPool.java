@@ -12,19 +12,27 @@ import java.util.Map;
 public final class HostBufferPool {
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
     private final long maxBytes;
+    private final boolean poison;
     private long pooledBytes;
 
     /** Keeps at most {@code maxBytes} of free arrays; beyond that, returned arrays are left to the garbage collector. */
     public HostBufferPool(long maxBytes) {
+        this(maxBytes, false);
+    }
+
+    /** With {@code poison}, every array handed out is filled with NaN first: for tests of kernels' output coverage. */
+    public HostBufferPool(long maxBytes, boolean poison) {
         this.maxBytes = maxBytes;
+        this.poison = poison;
     }
 
     /** An array of exactly {@code n} floats, reused when one is free (contents undefined). */
     public synchronized float[] take(int n) {
         ArrayDeque<float[]> q = free.get(n);
         float[] a = q == null ? null : q.poll();
-        if (a == null) return new float[n];
-        pooledBytes -= 4L * n;
+        if (a == null) a = new float[n];
+        else pooledBytes -= 4L * n;
+        if (poison) java.util.Arrays.fill(a, Float.NaN);
         return a;
     }
 

@@ -20,7 +20,8 @@ public enum UnaryOp {
             return (float) (e / (1.0 + e));
         }
     },
-    RELU { public float apply(float x) { return x > 0 ? x : 0f; } },
+    /** max(x, 0); NaN stays NaN (as PyTorch), so a diverging run is not hidden. */
+    RELU { public float apply(float x) { return Math.max(x, 0f); } },
     /** -1, 0 or 1. The derivative of |x| (0 at 0, as PyTorch). */
     SIGN { public float apply(float x) { return Math.signum(x); } },
     /** 1 where x &gt; 0, else 0. The derivative of relu (0 at 0, as PyTorch). */

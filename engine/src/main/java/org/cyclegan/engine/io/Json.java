@@ -181,6 +181,8 @@ public final class Json {
     private static void write(Object v, StringBuilder sb) {
         if (v == null) sb.append("null");
         else if (v instanceof String str) writeString(str, sb);
+        else if (v instanceof Double d && !Double.isFinite(d)) sb.append("null");   // JSON has no NaN or Infinity
+        else if (v instanceof Float f && !Float.isFinite(f)) sb.append("null");
         else if (v instanceof Number || v instanceof Boolean) sb.append(v);
         else if (v instanceof Map<?, ?> m) {
             sb.append('{');

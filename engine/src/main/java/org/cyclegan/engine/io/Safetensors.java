@@ -39,6 +39,8 @@ public final class Safetensors {
     public static Contents read(Path file, Backend backend) throws IOException {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > Integer.MAX_VALUE - 64) throw new IOException(file + ": " + size + " bytes is more than this reader handles (2 GB)");
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new IOException(file + ": cannot read: " + e.getMessage(), e);
@@ -58,7 +60,15 @@ public final class Safetensors {
         if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > bytes.length - 8L) {
             throw new IllegalArgumentException("header length " + Long.toUnsignedString(headerLen) + " does not fit a file of " + bytes.length + " bytes");
         }
-        String headerText = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+        String headerText;
+        try {
+            headerText = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 8, (int) headerLen)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("header is not valid UTF-8");
+        }
         Object parsed = Json.parse(headerText.stripTrailing());
         if (!(parsed instanceof Map<?, ?> header)) throw new IllegalArgumentException("header is not a JSON object");
         int dataStart = 8 + (int) headerLen;
@@ -66,6 +76,7 @@ public final class Safetensors {
 
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        java.util.TreeMap<Long, long[]> spans = new java.util.TreeMap<>();   // begin -> {end}, to check the layout
         for (Map.Entry<?, ?> e : header.entrySet()) {
             String name = (String) e.getKey();
             if (name.equals("__metadata__")) {
@@ -88,11 +99,21 @@ public final class Safetensors {
             if (offsets[1] - offsets[0] != expected) {
                 throw new IllegalArgumentException("tensor '" + name + "' shape " + Shape.str(shape) + " needs " + expected + " bytes but data_offsets span " + (offsets[1] - offsets[0]));
             }
+            if (expected > 0 && spans.put(offsets[0], new long[] {offsets[1]}) != null) {
+                throw new IllegalArgumentException("tensor '" + name + "' starts at offset " + offsets[0] + " like another tensor");
+            }
             float[] values = new float[Shape.numel(shape)];
             buf.position(dataStart + (int) offsets[0]);
             buf.asFloatBuffer().get(values);
             tensors.put(name, Tensor.of(backend, values, shape));
         }
+        // As the format requires: the tensors tile the data block exactly, with no overlap, gap or trailing bytes.
+        long at = 0;
+        for (Map.Entry<Long, long[]> s : spans.entrySet()) {
+            if (s.getKey() != at) throw new IllegalArgumentException("data block has a gap or an overlap at byte " + Math.min(at, s.getKey()));
+            at = s.getValue()[0];
+        }
+        if (at != dataLen) throw new IllegalArgumentException("data block has " + (dataLen - at) + " bytes that belong to no tensor");
         return new Contents(tensors, metadata);
     }
 

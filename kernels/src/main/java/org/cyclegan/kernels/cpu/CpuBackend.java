@@ -37,10 +37,32 @@ public final class CpuBackend implements Backend {
     private final ReferenceBackend generic = new ReferenceBackend();
     private volatile KernelProfile profile;
     /** Arrays released by memory scopes, reused by later kernels (up to 8 GB or half the heap, whichever is less). */
-    private final HostBufferPool buffers = new HostBufferPool(Math.min(8L << 30, Runtime.getRuntime().maxMemory() / 2));
+    private final HostBufferPool buffers;
+    /** Largest data-gradient im2col band, in floats. */
+    private final int colBudget;
 
     public CpuBackend(int threads) {
+        this(threads, false, CpuConv.COL_BUDGET);
+    }
+
+    private CpuBackend(int threads, boolean poison, int colBudget) {
         this.pool = new WorkerPool(threads);
+        this.buffers = new HostBufferPool(Math.min(8L << 30, Runtime.getRuntime().maxMemory() / 2), poison);
+        this.colBudget = colBudget;
+    }
+
+    /**
+     * A backend for tests: every array it hands out is first filled with NaN (so a kernel that leaves any output
+     * element unwritten is caught), and the data-gradient im2col bands hold at most {@code colBudgetFloats}, so small
+     * test shapes exercise the banded path.
+     */
+    public static CpuBackend forTesting(int threads, int colBudgetFloats) {
+        return new CpuBackend(threads, true, colBudgetFloats);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
     }
 
     public int threads() {
@@ -54,7 +76,8 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "cpu (Vector API " + S.vectorBitSize() + "-bit SIMD, " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ")";
+        return "cpu (Vector API " + S.vectorBitSize() + "-bit SIMD" + (VectorWidth.emulated() ? ", EMULATED: wider than this CPU's vectors, slow" : "")
+                + ", " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ")";
     }
 
     @Override
@@ -361,7 +384,7 @@ public final class CpuBackend implements Backend {
         try {
             CpuConv.Geometry g = geometry(xShape, w.shape(), dy.dim(2), dy.dim(3), s);
             float[] dx = take(Shape.numel(xShape));
-            CpuConv.backwardData(g, data(dy), data(w), dx, pool);
+            CpuConv.backwardData(g, data(dy), data(w), dx, colBudget, pool);
             return make(dx, xShape);
         } finally {
             record(profile == null ? null : "conv2d.backward_data " + convKey(w.shape(), xShape, s), t0, convFlops(w.shape(), dy.dim(0), dy.dim(2) * dy.dim(3)));

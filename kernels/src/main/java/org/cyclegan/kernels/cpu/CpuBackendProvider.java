@@ -31,6 +31,9 @@ public final class CpuBackendProvider implements BackendProvider {
             return e.getMessage();
         } catch (ExceptionInInitializerError e) {
             return String.valueOf(e.getCause().getMessage());
+        } catch (LinkageError e) {
+            // Asked again after a failed initialization: the JVM now only says the class could not be initialized.
+            return "the vector width could not be set up (see cyclegan.vector.bits): " + e.getMessage();
         }
         return null;
     }

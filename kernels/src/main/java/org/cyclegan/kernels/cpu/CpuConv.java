@@ -28,7 +28,7 @@ final class CpuConv {
         boolean direct() {
             return kh == 1 && kw == 1 && spec.strideH() == 1 && spec.strideW() == 1 && spec.padH() == 0 && spec.padW() == 0;
         }
-        int bandRows() { return Math.max(1, Math.min(oh, COL_BUDGET / Math.max(1, k() * ow))); }
+        int bandRows(int colBudget) { return Math.max(1, Math.min(oh, colBudget / Math.max(1, k() * ow))); }
     }
 
     private static float[] colBuffer(int size) {
@@ -81,7 +81,7 @@ final class CpuConv {
         if (first) Arrays.fill(dw, 0f);
     }
 
-    static void backwardData(Geometry g, float[] dy, float[] wt, float[] dx, WorkerPool pool) {
+    static void backwardData(Geometry g, float[] dy, float[] wt, float[] dx, int colBudget, WorkerPool pool) {
         if (g.cout <= DirectConv.MAX_COUT && g.spec.strideH() == 1 && g.spec.strideW() == 1
                 && g.spec.padH() < g.kh && g.spec.padW() < g.kw) {
             // Few output channels: lowering dy would give a GEMM with K = cout·kh·kw tiny and a huge col2im. Instead
@@ -99,7 +99,7 @@ final class CpuConv {
                 continue;
             }
             Arrays.fill(dx, xOff, xOff + g.cin * g.h * g.w, 0f);
-            int band = g.bandRows();
+            int band = g.bandRows(colBudget);
             float[] col = colBuffer(k * band * g.ow);
             for (int y0 = 0; y0 < g.oh; y0 += band) {
                 int y1 = Math.min(g.oh, y0 + band), cols = (y1 - y0) * g.ow;

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>B is cut into blocks of KC rows × NC columns and packed into panels NR columns wide, laid out so the
  *       micro-kernel reads it sequentially;</li>
- *   <li>A is packed MR rows at a time into a KC × MR panel (column of MR values per k);</li>
+ *   <li>A is packed once per product into panels of MR rows (for each k, MR consecutive values), shared by all
+ *       threads;</li>
  *   <li>the micro-kernel keeps an MR × NR tile of C in 2·MR vector registers and, for each k, broadcasts one value of
  *       A per row and does two fused multiply-adds per row.</li>
  * </ul>
@@ -25,9 +26,9 @@ final class Gemm {
     static final int MR = L >= 16 ? 8 : 6;
     static final int NR = 2 * L;
     /** Depth of a packed block (system property gemm.kc, for tuning experiments). */
-    static final int KC = Integer.getInteger("gemm.kc", 256);
+    static final int KC = positive("gemm.kc", 256);
     /** Width of a packed block of B: 16 panels (system property gemm.ncPanels, for tuning experiments). */
-    static final int NC = Integer.getInteger("gemm.ncPanels", 16) * NR;
+    static final int NC = positive("gemm.ncPanels", 16) * NR;
 
     /** Per thread: a packed block of B and a scratch tile for edges. */
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[][] {
@@ -36,6 +37,12 @@ final class Gemm {
     private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
 
     private Gemm() {}
+
+    private static int positive(String property, int defaultValue) {
+        int v = Integer.getInteger(property, defaultValue);
+        if (v < 1) throw new IllegalArgumentException("system property " + property + " must be at least 1, got " + v);
+        return v;
+    }
 
     /**
      * C[m×n] (+)= op(A)[m×k] · op(B)[k×n]. With {@code ta}, A is stored as k×m (A(i,p) = a[aOff + p·lda + i]),

@@ -15,6 +15,9 @@ final class WorkerPool implements AutoCloseable {
     private final int threads;
     private final Thread[] workers;
     private final BlockingQueue<Job>[] inboxes;
+    /** True on a thread while it runs a task of this pool's (worker or caller), to refuse nested loops. */
+    private final ThreadLocal<Boolean> inTask = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    private volatile boolean closed;
 
     /** One parallel loop in flight. */
     private static final class Job {
@@ -29,16 +32,21 @@ final class WorkerPool implements AutoCloseable {
             this.body = body;
         }
 
-        void work() {
-            int i;
-            while ((i = next.getAndIncrement()) < n) {
-                try {
-                    if (failure.get() == null) body.accept(i);
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    done.incrementAndGet();
+        void work(ThreadLocal<Boolean> inTask) {
+            inTask.set(Boolean.TRUE);
+            try {
+                int i;
+                while ((i = next.getAndIncrement()) < n) {
+                    try {
+                        if (failure.get() == null) body.accept(i);
+                    } catch (Throwable t) {
+                        failure.compareAndSet(null, t);   // rethrown by forEach on the calling thread
+                    } finally {
+                        done.incrementAndGet();
+                    }
                 }
+            } finally {
+                inTask.set(Boolean.FALSE);
             }
         }
     }
@@ -54,7 +62,7 @@ final class WorkerPool implements AutoCloseable {
             inboxes[w] = inbox;
             workers[w] = new Thread(() -> {
                 try {
-                    while (true) inbox.take().work();
+                    while (true) inbox.take().work(inTask);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -71,12 +79,11 @@ final class WorkerPool implements AutoCloseable {
     /** Runs body(0) … body(n−1) in parallel; rethrows the first failure. */
     void forEach(int n, IntConsumer body) {
         if (n <= 0) return;
+        if (closed) throw new IllegalStateException("the cpu backend was closed");
+        if (inTask.get()) throw new IllegalStateException("WorkerPool.forEach must not be nested");
         if (n == 1 || threads == 1) {
             for (int i = 0; i < n; i++) body.accept(i);
             return;
-        }
-        for (Thread w : workers) {
-            if (w == Thread.currentThread()) throw new IllegalStateException("WorkerPool.forEach must not be nested");
         }
         Job job = new Job(n, body);
         int helpers = Math.min(workers.length, n - 1);
@@ -88,7 +95,7 @@ final class WorkerPool implements AutoCloseable {
                 throw new IllegalStateException("interrupted while dispatching work", e);
             }
         }
-        job.work();
+        job.work(inTask);
         // Tasks are short (a GEMM slice, a group of planes): spin briefly, then yield the core.
         for (int spins = 0; job.done.get() < n; spins++) {
             if (spins < 10_000) Thread.onSpinWait();
@@ -115,8 +122,10 @@ final class WorkerPool implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /** Stops the worker threads; later calls to forEach fail. */
     @Override
     public void close() {
+        closed = true;
         for (Thread t : workers) t.interrupt();
     }
 }
