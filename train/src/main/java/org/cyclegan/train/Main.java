@@ -20,8 +20,9 @@ public final class Main {
             "usage: java -jar cyclegan-engine.jar <command> [options]",
             "",
             "commands:",
-            "  info     version, available backends, and a small autodiff self-test (the default)",
+            "  train    train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
             "  bench    time full CycleGAN training iterations on random data",
+            "  info     version, available backends, and a small autodiff self-test (the default)",
             "",
             "run 'java -jar cyclegan-engine.jar <command> --help' for a command's options");
 
@@ -48,6 +49,7 @@ public final class Main {
                     .option("device", "auto", "auto | cpu | reference")
                     .option("threads", "", "cpu backend threads (default: all cores)");
             case "bench" -> BenchCommand.options();
+            case "train" -> TrainCommand.options();
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -67,10 +69,14 @@ public final class Main {
         try {
             return switch (command) {
                 case "bench" -> BenchCommand.run(cl, backend, out);
+                case "train" -> TrainCommand.run(cl, backend, out, err);
                 default -> info(out, backend);
             };
         } catch (CommandLine.UsageException e) {
             return usageError(err, e.getMessage());
+        } catch (java.io.IOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         } finally {
             Backends.setDefault(previous);
             backend.close();
