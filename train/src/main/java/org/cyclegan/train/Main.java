@@ -20,9 +20,10 @@ public final class Main {
             "usage: java -jar cyclegan-engine.jar <command> [options]",
             "",
             "commands:",
-            "  train    train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
-            "  bench    time full CycleGAN training iterations on random data",
-            "  info     version, available backends, and a small autodiff self-test (the default)",
+            "  train      train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
+            "  translate  run a saved generator on an image or a folder of images",
+            "  bench      time full CycleGAN training iterations on random data",
+            "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
             "run 'java -jar cyclegan-engine.jar <command> --help' for a command's options");
 
@@ -50,6 +51,7 @@ public final class Main {
                     .option("threads", "", "cpu backend threads (default: all cores)");
             case "bench" -> BenchCommand.options();
             case "train" -> TrainCommand.options();
+            case "translate" -> TranslateCommand.options();
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -70,6 +72,7 @@ public final class Main {
             return switch (command) {
                 case "bench" -> BenchCommand.run(cl, backend, out);
                 case "train" -> TrainCommand.run(cl, backend, out, err);
+                case "translate" -> TranslateCommand.run(cl, backend, out, err);
                 default -> info(out, backend);
             };
         } catch (CommandLine.UsageException e) {

@@ -1,0 +1,135 @@
+package org.cyclegan.train;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.autograd.GradMode;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.model.Networks;
+import org.cyclegan.model.layers.Layer;
+import org.cyclegan.train.data.ImageFolder;
+import org.cyclegan.train.data.ImageReadException;
+import org.cyclegan.train.data.Images;
+import org.cyclegan.train.data.Preprocess;
+import org.cyclegan.train.data.Transform;
+
+/**
+ * {@code translate}: runs one saved generator on an image or a folder of images. The architecture comes from the
+ * weights file's metadata (or from --netG/--ngf/--norm when it has none). The network is fully convolutional, so any
+ * size works after the reference's {@code --preprocess none} rounding to a multiple of 4.
+ */
+final class TranslateCommand {
+    private TranslateCommand() {}
+
+    static CommandLine options() {
+        return new CommandLine("translate", "Translates images with one saved generator (e.g. checkpoints/emoji_g2t/latest_net_G_A.safetensors).")
+                .option("weights", null, "generator weights (.safetensors written by train)")
+                .option("input", null, "an image file or a folder of images")
+                .option("output", null, "folder for the translated PNG images (created if needed)")
+                .option("netG", "", "generator architecture when the weights file does not say it")
+                .option("ngf", "", "generator width when the weights file does not say it")
+                .option("norm", "", "instance | batch | none, when the weights file does not say it")
+                .option("device", "auto", "auto | cpu | reference")
+                .option("threads", "", "cpu backend threads (default: all cores)");
+    }
+
+    static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
+        for (String required : List.of("weights", "input", "output")) {
+            if (cl.string(required) == null || cl.string(required).isEmpty()) throw new CommandLine.UsageException("translate: --" + required + " is required");
+        }
+        Path weights = Path.of(cl.string("weights")), input = Path.of(cl.string("input")), output = Path.of(cl.string("output"));
+        if (!Files.isRegularFile(weights)) throw new CommandLine.UsageException("translate: --weights " + weights + " is not a file");
+        if (!Files.exists(input)) throw new CommandLine.UsageException("translate: --input " + input + " does not exist");
+        Safetensors.Contents c = Safetensors.read(weights, backend);
+        Map<String, String> meta = c.metadata();
+        String netG = pick(cl, meta, "netG", weights);
+        int ngf;
+        try {
+            ngf = Integer.parseInt(pick(cl, meta, "ngf", weights));
+        } catch (NumberFormatException e) {
+            throw new CommandLine.UsageException("translate: ngf must be an integer");
+        }
+        String norm = pick(cl, meta, "norm", weights);
+        int inputNc = Integer.parseInt(meta.getOrDefault("input_nc", "3")), outputNc = Integer.parseInt(meta.getOrDefault("output_nc", "3"));
+        Layer g;
+        try {
+            g = Networks.defineG(inputNc, outputNc, ngf, netG, norm, false, "normal", 0.02f, new Random(0));
+            g.loadStateDict(c.tensors());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("translate: " + weights + " does not fit a " + netG + " generator with ngf " + ngf + ": " + e.getMessage());
+        }
+        g.eval();
+
+        List<Path> files = new ArrayList<>();
+        if (Files.isDirectory(input)) {
+            try (Stream<Path> s = Files.walk(input)) {
+                s.filter(Files::isRegularFile).filter(p -> ImageFolder.isImageFile(p.getFileName().toString())).sorted().forEach(files::add);
+            }
+            if (files.isEmpty()) throw new CommandLine.UsageException("translate: --input " + input + " holds no images");
+        } else {
+            files.add(input);
+        }
+        Files.createDirectories(output);
+        Transform none = new Transform(Preprocess.NONE, 1, 1, true);   // sizes unused by none; no flip
+        int done = 0;
+        for (Path f : files) {
+            BufferedImage rgb;
+            try {
+                rgb = Images.read(f);
+            } catch (ImageReadException e) {
+                err.println("warning: skipping " + e.getMessage());
+                continue;
+            }
+            Transform.Prepared p = none.apply(rgb, new Random(0));
+            try (MemoryScope scope = MemoryScope.open(); GradMode.Scope noGrad = GradMode.noGrad()) {
+                Tensor x = Tensor.of(backend, p.toArray(), 1, inputNc, p.height(), p.width());
+                Tensor y = g.forward(x);
+                String name = f.getFileName().toString();
+                String base = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
+                Path target = output.resolve(base + ".png");
+                writePng(y, target);
+                out.println(f + " -> " + target);
+                done++;
+            }
+        }
+        out.printf("translated %d of %d images with %s (%s, ngf %d)%n", done, files.size(), weights, netG, ngf);
+        return done > 0 ? 0 : 1;
+    }
+
+    private static String pick(CommandLine cl, Map<String, String> meta, String key, Path weights) {
+        String given = cl.string(key);
+        if (given != null && !given.isEmpty()) return given;
+        String v = meta.get(key);
+        if (v == null) throw new CommandLine.UsageException("translate: " + weights + " does not record " + key + "; give --" + key);
+        return v;
+    }
+
+    private static void writePng(Tensor y, Path file) throws IOException {
+        int h = y.dim(2), w = y.dim(3), plane = h * w;
+        float[] v = y.toArray();
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < plane; i++) {
+            int rgb = (SampleGrid.to8bit(v[i]) << 16) | (SampleGrid.to8bit(v[plane + i]) << 8) | SampleGrid.to8bit(v[2 * plane + i]);
+            img.setRGB(i % w, i / w, rgb);
+        }
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try {
+            if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer available");
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
