@@ -245,7 +245,7 @@ public final class Tensor implements AutoCloseable {
 
     @Override
     public String toString() {
-        if (storage == null || storage instanceof org.cyclegan.engine.backend.HostStorage h && h.isReleased()) {
+        if (storage == null || storage.isReleased()) {
             return "Tensor" + Shape.str(shape) + " <released>";
         }
         float[] v = toArray();

@@ -48,6 +48,7 @@ public final class HostStorage implements Storage {
         if (pool != null) pool.give(d);
     }
 
+    @Override
     public boolean isReleased() {
         return data == null;
     }

@@ -17,6 +17,17 @@ public record Padding(int left, int right, int top, int bottom) {
         /** Zeros outside the input. */
         ZERO,
         /** Mirror without repeating the edge: [a b c] padded by 2 gives [c b | a b c | b a]. */
-        REFLECT
+        REFLECT;
+
+        /**
+         * Where coordinate {@code o} of a padded axis reads from in an axis of {@code size} entries padded by
+         * {@code before} in front, or −1 where zero padding reads nothing.
+         */
+        public int source(int o, int before, int size) {
+            int i = o - before;
+            if (i >= 0 && i < size) return i;
+            if (this == ZERO) return -1;
+            return i < 0 ? -i : 2 * (size - 1) - i;   // mirror about the edge element, which is not repeated
+        }
     }
 }

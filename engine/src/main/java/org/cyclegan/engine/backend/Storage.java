@@ -13,4 +13,9 @@ public interface Storage {
      * Host storage may ignore this and leave the array to the garbage collector.
      */
     default void release() {}
+
+    /** True once {@link #release()} has taken the memory back (always false where release does nothing). */
+    default boolean isReleased() {
+        return false;
+    }
 }

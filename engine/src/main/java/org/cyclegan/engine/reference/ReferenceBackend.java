@@ -301,14 +301,6 @@ public final class ReferenceBackend implements Backend {
 
     // ---- padding and normalization ----------------------------------------------------------------------------
 
-    /** Where output coordinate {@code o} of a padded axis reads from, or -1 for a zero. */
-    static int padSource(int o, int before, int size, Padding.Mode mode) {
-        int i = o - before;
-        if (i >= 0 && i < size) return i;
-        if (mode == Padding.Mode.ZERO) return -1;
-        return i < 0 ? -i : 2 * (size - 1) - i;   // mirror about the edge element, which is not repeated
-    }
-
     @Override
     public Tensor pad2d(Tensor x, Padding p, Padding.Mode mode) {
         int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3);
@@ -317,9 +309,9 @@ public final class ReferenceBackend implements Backend {
         float[] Y = new float[planes * oh * ow];
         for (int c = 0; c < planes; c++)
             for (int y = 0; y < oh; y++) {
-                int sy = padSource(y, p.top(), h, mode);
+                int sy = mode.source(y, p.top(), h);
                 for (int xo = 0; xo < ow; xo++) {
-                    int sx = padSource(xo, p.left(), w, mode);
+                    int sx = mode.source(xo, p.left(), w);
                     if (sy >= 0 && sx >= 0) Y[(c * oh + y) * ow + xo] = X[(c * h + sy) * w + sx];
                 }
             }
@@ -334,9 +326,9 @@ public final class ReferenceBackend implements Backend {
         double[] acc = new double[planes * h * w];
         for (int c = 0; c < planes; c++)
             for (int y = 0; y < oh; y++) {
-                int sy = padSource(y, p.top(), h, mode);
+                int sy = mode.source(y, p.top(), h);
                 for (int xo = 0; xo < ow; xo++) {
-                    int sx = padSource(xo, p.left(), w, mode);
+                    int sx = mode.source(xo, p.left(), w);
                     if (sy >= 0 && sx >= 0) acc[(c * h + sy) * w + sx] += DY[(c * oh + y) * ow + xo];
                 }
             }

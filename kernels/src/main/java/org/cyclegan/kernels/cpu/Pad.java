@@ -14,29 +14,21 @@ final class Pad {
 
     private Pad() {}
 
-    /** Source index of padded coordinate {@code o}, or −1 where zero padding reads nothing. */
-    static int source(int o, int before, int size, Padding.Mode mode) {
-        int i = o - before;
-        if (i >= 0 && i < size) return i;
-        if (mode == Padding.Mode.ZERO) return -1;
-        return i < 0 ? -i : 2 * (size - 1) - i;
-    }
-
     static void forward(float[] x, float[] y, int planes, int h, int w, Padding p, Padding.Mode mode, WorkerPool pool) {
         int oh = h + p.top() + p.bottom(), ow = w + p.left() + p.right();
         pool.forRange(planes, Math.max(1, (1 << 15) / Math.max(1, oh * ow)), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 for (int oy = 0; oy < oh; oy++) {
                     int dst = (c * oh + oy) * ow;
-                    int sy = source(oy, p.top(), h, mode);
+                    int sy = mode.source(oy, p.top(), h);
                     if (sy < 0) {
                         Arrays.fill(y, dst, dst + ow, 0f);
                         continue;
                     }
                     int src = (c * h + sy) * w;
                     System.arraycopy(x, src, y, dst + p.left(), w);
-                    for (int ox = 0; ox < p.left(); ox++) y[dst + ox] = value(x, src, source(ox, p.left(), w, mode));
-                    for (int ox = p.left() + w; ox < ow; ox++) y[dst + ox] = value(x, src, source(ox, p.left(), w, mode));
+                    for (int ox = 0; ox < p.left(); ox++) y[dst + ox] = value(x, src, mode.source(ox, p.left(), w));
+                    for (int ox = p.left() + w; ox < ow; ox++) y[dst + ox] = value(x, src, mode.source(ox, p.left(), w));
                 }
             }
         });
@@ -52,16 +44,16 @@ final class Pad {
             for (int c = c0; c < c1; c++) {
                 Arrays.fill(dx, c * h * w, (c + 1) * h * w, 0f);
                 for (int oy = 0; oy < oh; oy++) {
-                    int sy = source(oy, p.top(), h, mode);
+                    int sy = mode.source(oy, p.top(), h);
                     if (sy < 0) continue;
                     int src = (c * oh + oy) * ow, dst = (c * h + sy) * w;
                     addRow(dy, src + p.left(), dx, dst, w);
                     for (int ox = 0; ox < p.left(); ox++) {
-                        int sx = source(ox, p.left(), w, mode);
+                        int sx = mode.source(ox, p.left(), w);
                         if (sx >= 0) dx[dst + sx] += dy[src + ox];
                     }
                     for (int ox = p.left() + w; ox < ow; ox++) {
-                        int sx = source(ox, p.left(), w, mode);
+                        int sx = mode.source(ox, p.left(), w);
                         if (sx >= 0) dx[dst + sx] += dy[src + ox];
                     }
                 }
