@@ -5,13 +5,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
@@ -99,7 +97,7 @@ final class TranslateCommand {
                 String name = f.getFileName().toString();
                 String base = name.lastIndexOf('.') > 0 ? name.substring(0, name.lastIndexOf('.')) : name;
                 Path target = output.resolve(base + ".png");
-                writePng(y, target);
+                Png.write(Png.toImage(y), target);
                 out.println(f + " -> " + target);
                 done++;
             }
@@ -114,22 +112,5 @@ final class TranslateCommand {
         String v = meta.get(key);
         if (v == null) throw new CommandLine.UsageException("translate: " + weights + " does not record " + key + "; give --" + key);
         return v;
-    }
-
-    private static void writePng(Tensor y, Path file) throws IOException {
-        int h = y.dim(2), w = y.dim(3), plane = h * w;
-        float[] v = y.toArray();
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        for (int i = 0; i < plane; i++) {
-            int rgb = (SampleGrid.to8bit(v[i]) << 16) | (SampleGrid.to8bit(v[plane + i]) << 8) | SampleGrid.to8bit(v[2 * plane + i]);
-            img.setRGB(i % w, i / w, rgb);
-        }
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer available");
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

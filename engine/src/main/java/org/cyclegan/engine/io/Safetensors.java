@@ -7,8 +7,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +22,8 @@ import org.cyclegan.engine.backend.Backend;
  *
  * <p>Reading trusts nothing in the file: the header length, every shape and every offset are checked against the
  * file's real size before any allocation, so a hostile file can neither read out of bounds nor make us allocate more
- * than the file holds. Writing goes to a temporary file that is renamed into place, so a crash never leaves a
- * half-written checkpoint under the real name.
+ * than the file holds. Writing goes through {@link AtomicFile}, so a crash never leaves a half-written checkpoint under
+ * the real name.
  */
 public final class Safetensors {
     /** Headers larger than this are refused (the format's own reference implementation uses the same limit). */
@@ -165,23 +163,14 @@ public final class Safetensors {
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
 
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeFully(ch, head);
-                for (float[] block : blocks) {
-                    ByteBuffer b = ByteBuffer.allocate(4 * block.length).order(ByteOrder.LITTLE_ENDIAN);
-                    b.asFloatBuffer().put(block);
-                    writeFully(ch, b);
-                }
-                ch.force(true);
+        AtomicFile.write(file, ch -> {
+            writeFully(ch, head);
+            for (float[] block : blocks) {
+                ByteBuffer b = ByteBuffer.allocate(4 * block.length).order(ByteOrder.LITTLE_ENDIAN);
+                b.asFloatBuffer().put(block);
+                writeFully(ch, b);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
