@@ -24,20 +24,13 @@ final class BenchCommand {
     private BenchCommand() {}
 
     static CommandLine options() {
-        return new CommandLine("bench", "Times full CycleGAN training iterations on random data (after a warm-up).")
+        CommandLine cl = new CommandLine("bench", "Times full CycleGAN training iterations on random data (after a warm-up).")
                 .option("size", "128", "image height and width in pixels")
-                .option("batch_size", "1", "images per domain per iteration")
-                .option("netG", "resnet_9blocks", "generator: " + String.join(" | ", Networks.GENERATORS))
-                .option("netD", "basic", "discriminator: " + String.join(" | ", Networks.DISCRIMINATORS))
-                .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
-                .option("ngf", "64", "generator filters in the first conv layer")
-                .option("ndf", "64", "discriminator filters in the first conv layer")
-                .option("norm", "instance", "instance | batch | none")
-                .option("gan_mode", "lsgan", "lsgan | vanilla")
+                .option("batch_size", "1", "images per domain per iteration");
+        return ModelOptions.declare(cl, "resnet_9blocks", "generator: " + String.join(" | ", Networks.GENERATORS))
                 .option("iters", "5", "timed iterations")
                 .option("warmup", "2", "untimed iterations first (JIT compilation, buffer growth)")
-                .option("device", "auto", "auto | cpu | reference")
-                .option("threads", "", "cpu backend threads (default: all cores)")
+                .deviceOptions()
                 .option("seed", "0", "seed for weights, data and image pools")
                 .flag("json", "end with one JSON line: seconds_per_iter (median), losses (first timed iteration), ...")
                 .flag("profile", "also print the per-kernel profile of one extra iteration");
@@ -49,14 +42,7 @@ final class BenchCommand {
         int iters = cl.integer("iters", 1);
         int warmup = cl.integer("warmup", 0);
         long seed = cl.longValue("seed");
-        CycleGanConfig config = new CycleGanConfig();
-        config.netG = cl.choice("netG", Networks.GENERATORS);
-        config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
-        config.nLayersD = cl.integer("n_layers_D", 1);
-        config.ngf = cl.integer("ngf", 1);
-        config.ndf = cl.integer("ndf", 1);
-        config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
-        config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
+        CycleGanConfig config = ModelOptions.read(cl, "resnet_9blocks");
 
         checkSize(size, config);
         Random rng = new Random(seed);

@@ -37,6 +37,12 @@ final class CommandLine {
         return this;
     }
 
+    /** --device and --threads, which every command takes (see {@code Main.selectBackend}). */
+    CommandLine deviceOptions() {
+        return option("device", "auto", "auto | cpu | reference")
+                .option("threads", "", "cpu backend threads (default: all cores)");
+    }
+
     CommandLine flag(String name, String help) {
         specs.put(name, new Spec(name, null, true, help));
         return this;

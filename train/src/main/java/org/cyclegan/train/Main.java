@@ -47,8 +47,7 @@ public final class Main {
         }
         CommandLine cl = switch (command) {
             case "info" -> new CommandLine("info", "Prints the version and the backends, then fits a line with autodiff and Adam as a self-test.")
-                    .option("device", "auto", "auto | cpu | reference")
-                    .option("threads", "", "cpu backend threads (default: all cores)");
+                    .deviceOptions();
             case "bench" -> BenchCommand.options();
             case "train" -> TrainCommand.options();
             case "translate" -> TranslateCommand.options();

@@ -16,7 +16,6 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
-import org.cyclegan.model.Networks;
 import org.cyclegan.train.data.Batch;
 import org.cyclegan.train.data.DataOptions;
 import org.cyclegan.train.data.DataSetException;
@@ -38,19 +37,13 @@ final class TrainCommand {
     private TrainCommand() {}
 
     static CommandLine options() {
-        return new CommandLine("train", "Trains a CycleGAN on --dataroot (trainA/ and trainB/ folders) or, without it, on the embedded emoji set.")
+        CommandLine cl = new CommandLine("train", "Trains a CycleGAN on --dataroot (trainA/ and trainB/ folders) or, without it, on the embedded emoji set.")
                 .option("dataroot", "", "folder with trainA/ and trainB/ (default: the embedded Google→Twitter emoji set, 32×32)")
                 .option("name", "", "experiment name: checkpoints go to <checkpoints_dir>/<name> (default: emoji_g2t, or the dataroot's name)")
-                .option("checkpoints_dir", "./checkpoints", "where experiments are saved")
-                .option("netG", "", "resnet_9blocks | resnet_6blocks | unet_256 | unet_128 (default resnet_9blocks; resnet_6blocks on the embedded set)")
-                .option("netD", "basic", "basic | n_layers | pixel")
-                .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
-                .option("ngf", "64", "generator filters in the first conv layer")
-                .option("ndf", "64", "discriminator filters in the first conv layer")
-                .option("norm", "instance", "instance | batch | none")
+                .option("checkpoints_dir", "./checkpoints", "where experiments are saved");
+        return ModelOptions.declare(cl, "", "resnet_9blocks | resnet_6blocks | unet_256 | unet_128 (default resnet_9blocks; resnet_6blocks on the embedded set)")
                 .option("init_type", "normal", "normal | xavier | kaiming | orthogonal")
                 .option("init_gain", "0.02", "scale for normal, xavier and orthogonal init")
-                .option("gan_mode", "lsgan", "lsgan | vanilla")
                 .option("pool_size", "50", "size of the image history the discriminators see")
                 .option("lambda_A", "10.0", "weight of the cycle loss A → B → A")
                 .option("lambda_B", "10.0", "weight of the cycle loss B → A → B")
@@ -71,22 +64,14 @@ final class TrainCommand {
                 .option("save_epoch_freq", "5", "also keep <epoch>_net_*.safetensors every this many epochs")
                 .option("print_freq", "100", "print a progress line every this many steps")
                 .option("seed", "0", "seed for weights, data order, augmentation and image pools")
-                .option("device", "auto", "auto | cpu | reference")
-                .option("threads", "", "cpu backend threads (default: all cores)");
+                .deviceOptions();
     }
 
     static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
         boolean embedded = cl.string("dataroot").isEmpty();
-        CycleGanConfig config = new CycleGanConfig();
-        config.netG = cl.string("netG").isEmpty() ? (embedded ? "resnet_6blocks" : "resnet_9blocks") : cl.choice("netG", Networks.GENERATORS);
-        config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
-        config.nLayersD = cl.integer("n_layers_D", 1);
-        config.ngf = cl.integer("ngf", 1);
-        config.ndf = cl.integer("ndf", 1);
-        config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
+        CycleGanConfig config = ModelOptions.read(cl, embedded ? "resnet_6blocks" : "resnet_9blocks");
         config.initType = cl.choice("init_type", List.of("normal", "xavier", "kaiming", "orthogonal"));
         config.initGain = cl.real("init_gain");
-        config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
         config.poolSize = cl.integer("pool_size", 0);
         config.lambdaA = cl.real("lambda_A");
         config.lambdaB = cl.real("lambda_B");

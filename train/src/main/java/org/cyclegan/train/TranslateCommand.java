@@ -39,8 +39,7 @@ final class TranslateCommand {
                 .option("netG", "", "generator architecture when the weights file does not say it")
                 .option("ngf", "", "generator width when the weights file does not say it")
                 .option("norm", "", "instance | batch | none, when the weights file does not say it")
-                .option("device", "auto", "auto | cpu | reference")
-                .option("threads", "", "cpu backend threads (default: all cores)");
+                .deviceOptions();
     }
 
     static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {

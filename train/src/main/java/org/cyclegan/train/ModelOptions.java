@@ -1,0 +1,33 @@
+package org.cyclegan.train;
+
+import java.util.List;
+import org.cyclegan.model.Networks;
+
+/** The network options every model-building command shares, declared and read in one place. */
+final class ModelOptions {
+    private ModelOptions() {}
+
+    /** Declares --netG (with the given default and help), --netD, --n_layers_D, --ngf, --ndf, --norm and --gan_mode. */
+    static CommandLine declare(CommandLine cl, String netGDefault, String netGHelp) {
+        return cl.option("netG", netGDefault, netGHelp)
+                .option("netD", "basic", "discriminator: " + String.join(" | ", Networks.DISCRIMINATORS))
+                .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
+                .option("ngf", "64", "generator filters in the first conv layer")
+                .option("ndf", "64", "discriminator filters in the first conv layer")
+                .option("norm", "instance", "instance | batch | none")
+                .option("gan_mode", "lsgan", "lsgan | vanilla");
+    }
+
+    /** A config with those options applied; {@code netGWhenUnset} is used when --netG was left empty. */
+    static CycleGanConfig read(CommandLine cl, String netGWhenUnset) {
+        CycleGanConfig config = new CycleGanConfig();
+        config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : cl.choice("netG", Networks.GENERATORS);
+        config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
+        config.nLayersD = cl.integer("n_layers_D", 1);
+        config.ngf = cl.integer("ngf", 1);
+        config.ndf = cl.integer("ndf", 1);
+        config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
+        config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
+        return config;
+    }
+}
