@@ -29,7 +29,8 @@ public final class ImagePool {
         if (size == 0) return fakes;
         List<Tensor> out = new ArrayList<>();
         for (int i = 0; i < fakes.dim(0); i++) {
-            Tensor image = copyOf(fakes.detach().slice(0, i, 1));
+            // slice returns a new tensor: keeping it takes it out of the step's scope, no further copy needed.
+            Tensor image = MemoryScope.keep(fakes.detach().slice(0, i, 1));
             if (images.size() < size) {
                 images.add(image);
                 out.add(image);
@@ -53,12 +54,5 @@ public final class ImagePool {
 
     public List<Tensor> images() {
         return List.copyOf(images);
-    }
-
-    /** A copy that outlives the current memory scope (the pool keeps it across iterations). */
-    private static Tensor copyOf(Tensor t) {
-        Tensor c = t.backend().full(t.shape(), 0f);
-        t.backend().copy(t, c);
-        return MemoryScope.keep(c);
     }
 }

@@ -64,7 +64,10 @@ public interface Backend extends AutoCloseable {
     /** Joins tensors along {@code axis}; all other dimensions are equal. */
     Tensor concat(List<Tensor> xs, int axis);
 
-    /** {@code length} consecutive entries of {@code axis} starting at {@code start}. The adjoint of {@link #concat}. */
+    /**
+     * {@code length} consecutive entries of {@code axis} starting at {@code start}, as a new tensor (never a view).
+     * The adjoint of {@link #concat}.
+     */
     Tensor slice(Tensor x, int axis, int start, int length);
 
     // ---- linear algebra and convolution ---------------------------------------------------------------------

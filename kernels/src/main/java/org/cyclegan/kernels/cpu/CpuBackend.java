@@ -132,13 +132,12 @@ public final class CpuBackend implements Backend {
 
     @Override
     public float[] download(Storage storage) {
-        return ((HostStorage) storage).array().clone();
+        return generic.download(storage);
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
-        if (src.numel() != dst.numel()) throw new IllegalArgumentException("copy: " + src.numel() + " elements into " + dst.numel());
-        System.arraycopy(data(src), 0, data(dst), 0, src.numel());
+        generic.copy(src, dst);
     }
 
     @Override
@@ -170,7 +169,7 @@ public final class CpuBackend implements Backend {
         try {
             float[] in = data(x);
             float[] out = take(in.length);
-            ranges(in.length, (s, e) -> Elementwise.unary(op, in, out, s, e));
+            ranges(in.length, (s, e) -> ElementwiseLoops.unary(op, in, out, s, e));
             return make(out, x.shape());
         } finally {
             record("unary." + op, t0, x.numel());
@@ -183,7 +182,7 @@ public final class CpuBackend implements Backend {
         try {
             float[] in = data(x);
             float[] out = take(in.length);
-            ranges(in.length, (s, e) -> Elementwise.leakyRelu(in, slope, out, s, e));
+            ranges(in.length, (s, e) -> ElementwiseLoops.leakyRelu(in, slope, out, s, e));
             return make(out, x.shape());
         } finally {
             record("leaky_relu", t0, x.numel());
@@ -197,7 +196,7 @@ public final class CpuBackend implements Backend {
             int[] as = a.shape(), bs = b.shape();
             if (Arrays.equals(as, bs)) {
                 float[] x = data(a), y = data(b), out = take(x.length);
-                ranges(x.length, (s, e) -> Elementwise.binary(op, x, y, out, s, e));
+                ranges(x.length, (s, e) -> ElementwiseLoops.binary(op, x, y, out, s, e));
                 return make(out, as);
             }
             if (b.numel() == 1 && Shape.broadcast("binary", as, bs).length == as.length) {
@@ -224,7 +223,7 @@ public final class CpuBackend implements Backend {
         float[] x = data(a), out = take(x.length);
         pool.forRange(planes, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
-                Elementwise.scalar(op, x, perC[p % c], out, p * plane, (p + 1) * plane);
+                ElementwiseLoops.scalar(op, x, perC[p % c], out, p * plane, (p + 1) * plane);
             }
         });
         return make(out, shape);
@@ -235,7 +234,7 @@ public final class CpuBackend implements Backend {
         long t0 = tick();
         try {
             float[] x = data(a), out = take(x.length);
-            ranges(x.length, (lo, hi) -> Elementwise.scalar(op, x, s, out, lo, hi));
+            ranges(x.length, (lo, hi) -> ElementwiseLoops.scalar(op, x, s, out, lo, hi));
             return make(out, a.shape());
         } finally {
             record("binary_scalar." + op, t0, a.numel());

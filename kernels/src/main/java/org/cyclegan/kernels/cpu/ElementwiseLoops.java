@@ -13,11 +13,11 @@ import org.cyclegan.engine.backend.UnaryOp;
  * (a switch that returns a vector) merges vector values at a branch, which JDK 17's JIT compiles by allocating a vector
  * object per step: that was about 100× slower.
  */
-final class Elementwise {
+final class ElementwiseLoops {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
 
-    private Elementwise() {}
+    private ElementwiseLoops() {}
 
     /** out[i] = op(x[i]) for i in [s, e). */
     static void unary(UnaryOp op, float[] x, float[] out, int s, int e) {
