@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
+import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class ImagePoolTest {
     }
 
     @Test void returnsNewImagesUntilFullThenMixesHistoryAndNew() {
-        ImagePool pool = new ImagePool(3, new Random(1));
+        ImagePool pool = new ImagePool(3, new ResumableRandom(1));
         for (int i = 0; i < 3; i++) {
             assertEquals(i, pool.query(image(i)).toArray()[0], "while filling, the new image comes back");
         }
@@ -46,7 +47,7 @@ class ImagePoolTest {
     }
 
     @Test void storesACopyNotTheCallersTensor() {
-        ImagePool pool = new ImagePool(2, new Random(1));
+        ImagePool pool = new ImagePool(2, new ResumableRandom(1));
         Tensor t = image(7);
         Tensor back = pool.query(t);
         assertArrayEquals(t.toArray(), back.toArray());
@@ -55,7 +56,7 @@ class ImagePoolTest {
 
     @Test void historySurvivesTrainingStepScopesAndNestedScopes() {
         // As in training: every query inside a step's MemoryScope, here also inside an outer (epoch) scope.
-        ImagePool pool = new ImagePool(1, new Random(3));
+        ImagePool pool = new ImagePool(1, new ResumableRandom(3));
         try (org.cyclegan.engine.MemoryScope epoch = org.cyclegan.engine.MemoryScope.open()) {
             for (int i = 0; i < 20; i++) {
                 try (org.cyclegan.engine.MemoryScope step = org.cyclegan.engine.MemoryScope.open()) {
@@ -70,14 +71,14 @@ class ImagePoolTest {
     }
 
     @Test void sizeZeroPassesImagesThrough() {
-        ImagePool pool = new ImagePool(0, new Random(1));
+        ImagePool pool = new ImagePool(0, new ResumableRandom(1));
         Tensor t = image(1);
         assertSame(t, pool.query(t));
         assertEquals(0, pool.count());
     }
 
     @Test void batchesAreHandledPerImage() {
-        ImagePool pool = new ImagePool(4, new Random(1));
+        ImagePool pool = new ImagePool(4, new ResumableRandom(1));
         Tensor batch = Tensor.of(new float[] {1, 2, 3}, 3, 1, 1, 1);
         assertArrayEquals(new float[] {1, 2, 3}, pool.query(batch).toArray());
         assertEquals(3, pool.count());

@@ -72,4 +72,114 @@ class TrainCommandTest {
         LrSchedule resumed = new LrSchedule(151, 100, 100);   // --epoch_count 151: already 50 epochs into the decay
         assertEquals(1.0 - 51.0 / 101, resumed.multiplier(151), 1e-12);
     }
+
+    @Test void stepCosineAndPlateauPoliciesMatchPyTorchsSchedulers() {
+        LrSchedule step = new LrSchedule("step", 1, 100, 100, 3);
+        assertEquals(1.0, step.multiplier(3), 1e-12);
+        assertEquals(0.1, step.multiplier(4), 1e-12);
+        assertEquals(0.01, step.multiplier(7), 1e-12);
+        // torch.optim.lr_scheduler.CosineAnnealingLR(T_max=4, eta_min=0), lr 1, epochs 0..5
+        LrSchedule cosine = new LrSchedule("cosine", 1, 4, 0, 50);
+        double[] torchCosine = {1.0, 0.8535533905932737, 0.5, 0.14644660940672627, 0.0, 0.1464466094067262};
+        for (int k = 0; k < torchCosine.length; k++) assertEquals(torchCosine[k], cosine.multiplier(1 + k), 1e-12, "cosine epoch " + k);
+        // ReduceLROnPlateau(mode='min', factor=0.2, threshold=0.01, patience=5) fed these metrics, lr after each step:
+        double[] metrics = {5, 4, 3.99, 3.98, 3.97, 3.96, 3.95, 3.94, 2, 2, 2, 2, 2, 2, 2, 2};
+        double[] torchPlateau = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.2, 0.2};
+        LrSchedule plateau = new LrSchedule("plateau", 1, 100, 100, 50);
+        for (int i = 0; i < metrics.length; i++) {
+            plateau.endEpoch(metrics[i]);
+            assertEquals(torchPlateau[i], plateau.multiplier(2 + i), 1e-12, "plateau after metric " + i);
+        }
+    }
+
+    /** A tiny run that saves mid-epoch (iter_3, iter_6) and at each epoch end (1_, 2_), with a pool small enough to fill. */
+    private int tinyRun(Path checkpoints, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--max_dataset_size", "4", "--ngf", "4", "--ndf", "4",
+                "--n_epochs", "1", "--n_epochs_decay", "1", "--pool_size", "3", "--load_size", "36", "--crop_size", "32",
+                "--save_epoch_freq", "1", "--save_latest_freq", "3", "--save_by_iter", "--print_freq", "1000",
+                "--checkpoints_dir", checkpoints.toString(), "--name", "tiny", "--device", "cpu", "--seed", "11"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(target);
+                else Files.copy(f, target);
+            }
+        }
+    }
+
+    private static void assertSameTensors(Path expected, Path actual) throws java.io.IOException {
+        var want = Safetensors.read(expected, Backends.getDefault()).tensors();
+        var got = Safetensors.read(actual, Backends.getDefault()).tensors();
+        assertEquals(want.keySet(), got.keySet(), actual.toString());
+        for (String k : want.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want.get(k).toArray(), got.get(k).toArray(), actual + ": " + k);
+        }
+    }
+
+    @Test void continuingFromTheMiddleOrTheEndOfAnEpochGivesExactlyTheUninterruptedRun() throws Exception {
+        Path full = dir.resolve("full");
+        assertEquals(0, tinyRun(full), err.toString(StandardCharsets.UTF_8));
+        Path tiny = full.resolve("tiny");
+        for (String prefix : List.of("iter_3", "iter_6", "1", "2", "latest")) {
+            assertTrue(Files.exists(tiny.resolve(prefix + "_train_state.safetensors")), prefix);
+            assertTrue(Files.exists(tiny.resolve(prefix + "_net_G_A.safetensors")), prefix);
+        }
+        List<String> fullLog = Files.readAllLines(tiny.resolve("loss_log.csv"));
+
+        // iter_6 is the second step of epoch 2: the plan, pools, moments and random state must all come back.
+        for (String from : List.of("iter_6", "1", "iter_3")) {
+            Path copy = dir.resolve("from_" + from);
+            copyTree(full, copy);
+            out.reset();
+            // No other option given: the saved run's options are used.
+            int rc = run("train", "--continue_train", "--epoch", from, "--checkpoints_dir", copy.toString(), "--name", "tiny", "--device", "cpu");
+            assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("continuing"), out.toString(StandardCharsets.UTF_8));
+            for (String net : List.of("G_A", "G_B", "D_A", "D_B")) {
+                assertSameTensors(tiny.resolve("latest_net_" + net + ".safetensors"), copy.resolve("tiny/latest_net_" + net + ".safetensors"));
+            }
+            assertSameTensors(tiny.resolve("latest_train_state.safetensors"), copy.resolve("tiny/latest_train_state.safetensors"));
+            List<String> log = Files.readAllLines(copy.resolve("tiny/loss_log.csv"));
+            assertEquals(fullLog.size(), log.size(), "rows of the replaced epochs are dropped, not duplicated: " + log);
+            for (int i = 1; i < log.size(); i++) {
+                // epoch, steps, lr and the eight mean losses are equal; the timing columns are not
+                List<String> want = List.of(fullLog.get(i).split(",")).subList(0, 11), got = List.of(log.get(i).split(",")).subList(0, 11);
+                assertEquals(want, got, "continued from " + from);
+            }
+        }
+    }
+
+    @Test void continuingRefusesAnotherArchitectureAMissingSaveAndACorruptState() throws Exception {
+        Path full = dir.resolve("run");
+        assertEquals(0, tinyRun(full, "--n_epochs_decay", "0"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny", "--ngf", "8", "--n_epochs", "2"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ngf 8"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--epoch", "7", "--checkpoints_dir", full.toString(), "--name", "tiny"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("7_train_state.safetensors"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nothing to do"), err.toString(StandardCharsets.UTF_8));
+
+        Path state = full.resolve("tiny/latest_train_state.safetensors");
+        byte[] before = Files.readAllBytes(state);
+        Files.write(state, java.util.Arrays.copyOf(before, before.length / 2));
+        err.reset();
+        assertEquals(1, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny", "--n_epochs", "2"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(state.toString()), err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.exists(full.resolve("tiny/latest_net_G_A.safetensors")), "nothing earlier is deleted");
+
+        // Networks without a training state (as the reference leaves them): loaded, with a warning saying what restarts.
+        Files.delete(state);
+        err.reset();
+        assertEquals(0, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny", "--max_dataset_size", "2",
+                "--ngf", "4", "--ndf", "4", "--n_epochs", "1", "--n_epochs_decay", "0", "--device", "cpu"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("networks only"), err.toString(StandardCharsets.UTF_8));
+    }
 }

@@ -95,6 +95,35 @@ final class CommandLine {
         return values.containsKey(name);
     }
 
+    /** Every declared option's value as it stands (flags as "true" / "false"), in declaration order. */
+    Map<String, String> effectiveValues() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Spec s : specs.values()) out.put(s.name, s.flag ? Boolean.toString(values.containsKey(s.name)) : string(s.name));
+        return out;
+    }
+
+    /**
+     * Takes {@code saved} values (from {@link #effectiveValues} of an earlier run) for the options not given on this
+     * command line; saved names that are no longer declared are ignored. Returns the names of the given options whose value differs
+     * from the saved one.
+     */
+    List<String> adoptSaved(Map<String, String> saved) {
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            Spec s = specs.get(e.getKey());
+            if (s == null) continue;
+            String now = s.flag ? Boolean.toString(values.containsKey(s.name)) : string(s.name);
+            if (given(s.name)) {
+                if (!now.equals(e.getValue())) changed.add(s.name);
+            } else if (s.flag) {
+                if (e.getValue().equals("true")) values.put(s.name, "true");
+            } else {
+                values.put(s.name, e.getValue());
+            }
+        }
+        return changed;
+    }
+
     String string(String name) {
         Spec s = spec(name);
         return values.getOrDefault(name, s.defaultValue);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.optim.Adam;
 import org.cyclegan.model.Networks;
@@ -29,11 +30,16 @@ public final class CycleGan {
     public final Layer gA, gB, dA, dB;
     public final Adam optimizerG, optimizerD;
     public final ImagePool fakeAPool, fakeBPool;
+    /** Drew the initial weights and draws the dropout masks; its state is part of the training state. */
+    public final ResumableRandom random;
     private final GanLoss ganLoss;
 
-    public CycleGan(CycleGanConfig config, Random rng) {
+    /** Networks, optimizers and pools for {@code config}, with all randomness derived from one draw of {@code seeds}. */
+    public CycleGan(CycleGanConfig config, Random seeds) {
         config.validate();
         this.config = config;
+        ResumableRandom rng = new ResumableRandom(seeds.nextLong());
+        this.random = rng;
         boolean dropout = !config.noDropout;
         gA = Networks.defineG(config.inputNc, config.outputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
         gB = Networks.defineG(config.outputNc, config.inputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
@@ -41,8 +47,8 @@ public final class CycleGan {
         dB = Networks.defineD(config.inputNc, config.ndf, config.netD, config.nLayersD, config.norm, config.initType, config.initGain, rng);
         optimizerG = new Adam(concat(gA.parameters(), gB.parameters()), config.lr, config.beta1);
         optimizerD = new Adam(concat(dA.parameters(), dB.parameters()), config.lr, config.beta1);
-        fakeAPool = new ImagePool(config.poolSize, new Random(rng.nextLong()));
-        fakeBPool = new ImagePool(config.poolSize, new Random(rng.nextLong()));
+        fakeAPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
+        fakeBPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
         ganLoss = new GanLoss(GanLoss.parse(config.ganMode));
     }
 

@@ -2,23 +2,24 @@ package org.cyclegan.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.Tensor;
 
 /**
  * The history of generated images that the discriminators are trained on (Shrivastava et al. 2017), as the reference's
  * {@code ImagePool}: until the pool is full every new fake is stored and returned; afterwards, with probability 1/2 a
  * random stored fake is returned and the new one takes its place, otherwise the new fake is returned unchanged.
- * Images are kept as detached copies, one sample each, outside any iteration's {@link MemoryScope}.
+ * Images are kept as detached copies, one sample each, outside any iteration's {@link MemoryScope}. The stored images
+ * and the random state are saved with the training state ({@link #images}, {@link #random}, {@link #restore}).
  */
 public final class ImagePool {
     private final int size;
-    private final Random rng;
+    private final ResumableRandom rng;
     private final List<Tensor> images = new ArrayList<>();
 
-    public ImagePool(int size, Random rng) {
+    public ImagePool(int size, ResumableRandom rng) {
         if (size < 0) throw new IllegalArgumentException("--pool_size must be >= 0, got " + size);
         this.size = size;
         this.rng = rng;
@@ -54,5 +55,21 @@ public final class ImagePool {
 
     public List<Tensor> images() {
         return List.copyOf(images);
+    }
+
+    /** The generator deciding which image to return; its state is part of the training state. */
+    public ResumableRandom random() {
+        return rng;
+    }
+
+    /** Replaces the history with copies of {@code saved} (one image each, at most the pool size), kept outside any scope. */
+    public void restore(List<Tensor> saved) {
+        if (saved.size() > size) throw new IllegalArgumentException("image pool: " + saved.size() + " saved images but the pool holds " + size);
+        for (Tensor t : images) t.close();
+        images.clear();
+        for (Tensor t : saved) {
+            if (t.dim(0) != 1) throw new IllegalArgumentException("image pool: a saved image has batch size " + t.dim(0) + ", expected 1");
+            images.add(MemoryScope.keep(t.detach().slice(0, 0, 1)));
+        }
     }
 }

@@ -2,36 +2,28 @@ package org.cyclegan.train;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.cyclegan.engine.MemoryScope;
-import org.cyclegan.engine.Tensor;
-import org.cyclegan.engine.autograd.GradMode;
+import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
-import org.cyclegan.train.data.Batch;
+import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.DataOptions;
 import org.cyclegan.train.data.DataSetException;
 import org.cyclegan.train.data.EmbeddedDataset;
-import org.cyclegan.train.data.Prefetcher;
 import org.cyclegan.train.data.Preprocess;
 import org.cyclegan.train.data.UnalignedDataset;
 
 /**
  * {@code train}: CycleGAN training as the reference's train.py, on {@code --dataroot} (trainA/, trainB/) or, without
- * it, on the embedded emoji data set. Each epoch: learning rate from the linear policy, batches from a background
- * loader, one {@link CycleGan#optimize} step per batch with a progress line (it/s, ETA, data vs compute time), then the
- * four networks saved as safetensors (latest, and every --save_epoch_freq epochs), a sample grid and a loss CSV row.
- *
- * <p>Not yet: resuming (--continue_train) with the full training state, the step/cosine/plateau policies, the loss
- * plot and HTML page.
+ * it, on the embedded emoji data set. This class reads the options, builds the data set and the model, and decides
+ * where training starts: fresh, or with {@code --continue_train} exactly where a saved {@link TrainingState} stopped
+ * (its options are reused unless given again; options that shape the networks cannot change). The epochs themselves
+ * run in {@link TrainingRun}.
  */
 final class TrainCommand {
     private TrainCommand() {}
@@ -52,6 +44,8 @@ final class TrainCommand {
                 .option("beta1", "0.5", "Adam's beta1")
                 .option("n_epochs", "", "epochs at the initial rate (default 100; 1 on the embedded set)")
                 .option("n_epochs_decay", "", "epochs of linear decay to zero (default 100; 1 on the embedded set)")
+                .option("lr_policy", "linear", "linear | step | plateau | cosine")
+                .option("lr_decay_iters", "50", "step policy: multiply the rate by 0.1 every this many epochs")
                 .option("epoch_count", "1", "number of the first epoch")
                 .option("batch_size", "1", "images per domain per step")
                 .option("load_size", "", "scale images to this size (default 286; 32 on the embedded set)")
@@ -61,13 +55,47 @@ final class TrainCommand {
                 .flag("serial_batches", "take B images in order instead of at random")
                 .option("max_dataset_size", "", "use at most this many images per domain")
                 .option("direction", "AtoB", "AtoB | BtoA")
-                .option("save_epoch_freq", "5", "also keep <epoch>_net_*.safetensors every this many epochs")
+                .option("save_epoch_freq", "5", "also keep <epoch>_net_*.safetensors and the training state every this many epochs")
+                .option("save_latest_freq", "5000", "also save latest_* every this many steps within an epoch")
+                .flag("save_by_iter", "save the within-epoch checkpoints as iter_<step>_* instead of latest_*")
+                .flag("continue_train", "continue the run saved in <checkpoints_dir>/<name> at --epoch (exactly, from its training state)")
+                .option("epoch", "latest", "with --continue_train: which save to continue (latest, an epoch number, iter_<step>)")
                 .option("print_freq", "100", "print a progress line every this many steps")
                 .option("seed", "0", "seed for weights, data order, augmentation and image pools")
                 .deviceOptions();
     }
 
+    /** Options that decide the networks' shapes or the pools' size: a resumed run cannot change them. */
+    private static final List<String> FIXED_ON_RESUME = List.of("netG", "netD", "n_layers_D", "ngf", "ndf", "norm", "pool_size");
+    /** Options that only say where the run lives or how it reports: never taken from a saved state. */
+    private static final List<String> NOT_SAVED = List.of("continue_train", "epoch", "name", "checkpoints_dir", "device", "threads");
+
     static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
+        boolean resume = cl.flag("continue_train");
+        String name = experimentName(cl);
+        Path dir = Path.of(cl.string("checkpoints_dir")).resolve(name);
+        String loadEpoch = cl.string("epoch");
+        TrainingState state = null;
+        if (resume) {
+            Path stateFile = dir.resolve(loadEpoch + "_train_state.safetensors");
+            if (Files.isRegularFile(stateFile)) {
+                state = TrainingState.read(stateFile, backend);
+                Map<String, String> saved = new LinkedHashMap<>(state.options);
+                NOT_SAVED.forEach(saved::remove);
+                for (String changed : cl.adoptSaved(saved)) {
+                    if (FIXED_ON_RESUME.contains(changed)) {
+                        throw new CommandLine.UsageException("train: --" + changed + " " + cl.string(changed) + " does not match the run being continued ("
+                                + saved.get(changed) + " in " + stateFile + ")");
+                    }
+                    err.printf("warning: --%s changed from %s to %s: the continued run will differ from an uninterrupted one%n",
+                            changed, saved.get(changed), cl.string(changed));
+                }
+            } else if (!Files.isRegularFile(dir.resolve(loadEpoch + "_net_G_A.safetensors"))) {
+                throw new CommandLine.UsageException("train: --continue_train: neither " + stateFile + " nor " + dir.resolve(loadEpoch + "_net_G_A.safetensors")
+                        + " exists (check --name, --checkpoints_dir and --epoch)");
+            }
+        }
+
         boolean embedded = cl.string("dataroot").isEmpty();
         CycleGanConfig config = ModelOptions.read(cl, embedded ? "resnet_6blocks" : "resnet_9blocks");
         config.initType = cl.choice("init_type", List.of("normal", "xavier", "kaiming", "orthogonal"));
@@ -85,11 +113,18 @@ final class TrainCommand {
         int epochCount = cl.integer("epoch_count", 1);
         int saveFreq = cl.integer("save_epoch_freq", 1);
         int printFreq = cl.integer("print_freq", 1);
+        int saveLatestFreq = cl.integer("save_latest_freq", 1);
         long seed = cl.longValue("seed");
         int defaultSize = embedded ? EmbeddedDataset.IMAGE_SIZE : 256;
         int crop = cl.string("crop_size").isEmpty() ? defaultSize : cl.integer("crop_size", 1);
         int load = cl.string("load_size").isEmpty() ? (embedded ? EmbeddedDataset.IMAGE_SIZE : 286) : cl.integer("load_size", 1);
-        if (nEpochs + nEpochsDecay < epochCount) throw new CommandLine.UsageException("train: nothing to do: --epoch_count " + epochCount + " is past --n_epochs + --n_epochs_decay");
+        LrSchedule schedule;
+        try {
+            schedule = new LrSchedule(cl.choice("lr_policy", LrSchedule.POLICIES), epochCount, nEpochs, nEpochsDecay, cl.integer("lr_decay_iters", 1));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.UsageException("train: " + e.getMessage());
+        }
+        int lastEpoch = nEpochs + nEpochsDecay;
 
         DataOptions dataOptions;
         UnalignedDataset data;
@@ -108,117 +143,69 @@ final class TrainCommand {
         }
         if (config.netG.startsWith("resnet")) BenchCommand.checkSize(crop, config);
 
-        String name = !cl.string("name").isEmpty() ? cl.string("name")
-                : embedded ? "emoji_g2t" : Path.of(cl.string("dataroot")).toAbsolutePath().normalize().getFileName().toString();
-        Path dir = Path.of(cl.string("checkpoints_dir")).resolve(name);
-        Files.createDirectories(dir.resolve("samples"));
-
-        Random rng = new Random(seed);
+        Random seeds = new Random(seed);
         CycleGan model;
         try {
-            model = new CycleGan(config, rng);
+            model = new CycleGan(config, seeds);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException("train: " + e.getMessage());
         }
-        Random dataRng = new Random(rng.nextLong());
-        int stepsPerEpoch = data.batchCount();
-        int lastEpoch = nEpochs + nEpochsDecay;
+        ResumableRandom dataRandom = new ResumableRandom(seeds.nextLong());
+
+        // Where to start: a fresh run, an exact continuation from a training state, or (no state, only networks, as the
+        // reference leaves them) the networks with fresh optimizers and pools from --epoch_count.
+        TrainingState.Progress start = new TrainingState.Progress(epochCount, 0, 0, dataRandom.encode(), Map.of(), 0, 0);
+        if (state != null) {
+            state.restore(model, schedule);
+            start = state.progress;
+            out.printf("continuing %s from epoch %d, batch %d (step %d): weights, Adam moments, image pools, schedule and random state restored%n",
+                    dir.resolve(loadEpoch + "_train_state.safetensors"), start.epoch(), start.batch(), start.globalStep());
+        } else if (resume) {
+            for (Map.Entry<String, Layer> e : Map.of("G_A", model.gA, "G_B", model.gB, "D_A", model.dA, "D_B", model.dB).entrySet()) {
+                Path f = dir.resolve(loadEpoch + "_net_" + e.getKey() + ".safetensors");
+                try {
+                    e.getValue().loadStateDict(Safetensors.read(f, backend).tensors());
+                } catch (IllegalArgumentException ex) {
+                    throw new IOException(f + ": does not fit --netG " + config.netG + " / --netD " + config.netD + " / --ngf " + config.ngf + ": " + ex.getMessage(), ex);
+                }
+            }
+            err.printf("warning: %s has no %s_train_state.safetensors: loaded the networks only; Adam moments, image pools and the schedule "
+                    + "start fresh at --epoch_count %d, as the reference's --continue_train does%n", dir, loadEpoch, epochCount);
+        }
+        if (start.epoch() > lastEpoch) {
+            throw new CommandLine.UsageException("train: nothing to do: training would start at epoch " + start.epoch() + ", past --n_epochs + --n_epochs_decay = " + lastEpoch
+                    + (state != null ? " (raise --n_epochs or --n_epochs_decay to train longer)" : ""));
+        }
+        dataRandom.decode(start.dataRandom());
+
+        Map<String, String> options = cl.effectiveValues();
+        NOT_SAVED.forEach(options::remove);
+        options.put("netG", config.netG);
+        options.put("n_epochs", Integer.toString(nEpochs));
+        options.put("n_epochs_decay", Integer.toString(nEpochsDecay));
+        options.put("load_size", Integer.toString(load));
+        options.put("crop_size", Integer.toString(crop));
+
         out.printf("train: %s, %d images in A and %d in B (%s), %d steps per epoch, epochs %d..%d%n",
                 embedded ? "embedded " + EmbeddedDataset.NAME + " (Google → Twitter emoji)" : cl.string("dataroot"),
-                data.sourceA().size(), data.sourceB().size(), data.sourceA().description(), stepsPerEpoch, epochCount, lastEpoch);
+                data.sourceA().size(), data.sourceB().size(), data.sourceA().description(), data.batchCount(), start.epoch(), lastEpoch);
         out.printf("model: %s G (%,d parameters) + %s D (%,d), %s, on %s; saving to %s%n", config.netG, model.gA.parameterCount(),
                 config.netD, model.dA.parameterCount(), config.ganMode, backend.description(), dir);
 
-        List<Batch> samples = fixedSamples(data, 4);
-        LrSchedule schedule = new LrSchedule(epochCount, nEpochs, nEpochsDecay);
-        Path csv = dir.resolve("loss_log.csv");
-        if (!Files.exists(csv)) {
-            Files.writeString(csv, "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds\n", StandardCharsets.UTF_8);
-        }
-        long runStart = System.nanoTime();
-        int totalSteps = (lastEpoch - epochCount + 1) * stepsPerEpoch, stepsDone = 0;
-        for (int epoch = epochCount; epoch <= lastEpoch; epoch++) {
-            float lr = (float) (config.lr * schedule.multiplier(epoch));
-            model.optimizerG.setLr(lr);
-            model.optimizerD.setLr(lr);
-            Map<String, Double> sums = new LinkedHashMap<>();
-            double computeSeconds = 0;
-            int steps = 0;
-            try (Prefetcher<Batch> loader = data.epoch(dataRng, 4)) {
-                while (loader.hasNext()) {
-                    Batch batch = loader.next();
-                    long t = System.nanoTime();
-                    Map<String, Float> losses;
-                    try (MemoryScope scope = MemoryScope.open()) {
-                        losses = model.optimize(batch.realA(), batch.realB());
-                    }
-                    computeSeconds += (System.nanoTime() - t) / 1e9;
-                    steps++;
-                    stepsDone++;
-                    for (Map.Entry<String, Float> e : losses.entrySet()) {
-                        if (!Float.isFinite(e.getValue())) {
-                            err.printf("error: loss %s became %s at epoch %d step %d; stopping. The checkpoints in %s are from the last completed epoch.%n",
-                                    e.getKey(), e.getValue(), epoch, steps, dir);
-                            return 1;
-                        }
-                        sums.merge(e.getKey(), (double) e.getValue(), Double::sum);
-                    }
-                    if (steps % printFreq == 0 || steps == stepsPerEpoch) {
-                        double elapsed = (System.nanoTime() - runStart) / 1e9;
-                        double perStep = elapsed / stepsDone;
-                        out.printf("epoch %d/%d  step %d/%d  %.2f it/s  data %.3f s  compute %.3f s  ETA %s  %s%n", epoch, lastEpoch, steps,
-                                stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / steps, computeSeconds / steps,
-                                duration(perStep * (totalSteps - stepsDone)), format(losses));
-                    }
-                }
-                Map<String, Double> means = new LinkedHashMap<>();
-                for (Map.Entry<String, Double> e : sums.entrySet()) means.put(e.getKey(), e.getValue() / steps);
-                for (String d : List.of("D_A", "D_B")) {
-                    if (means.getOrDefault(d, 1.0) < 0.01) {
-                        err.printf("warning: %s averaged %.4f this epoch: the discriminator wins too easily and its generator may get no useful gradient%n", d, means.get(d));
-                    }
-                }
-                saveNetworks(model, dir, "latest", config, epoch);
-                if (epoch % saveFreq == 0) saveNetworks(model, dir, Integer.toString(epoch), config, epoch);
-                writeSamples(model, samples, dir.resolve("samples").resolve(String.format("epoch_%03d.png", epoch)));
-                StringBuilder row = new StringBuilder().append(epoch).append(',').append(steps).append(',').append(lr);
-                for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
-                row.append(',').append(loader.totalWaitSeconds()).append(',').append(computeSeconds).append('\n');
-                Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-                out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
-            }
-        }
-        out.printf("done in %s: %s/latest_net_G_A.safetensors translates A → B; samples in %s%n",
-                duration((System.nanoTime() - runStart) / 1e9), dir, dir.resolve("samples"));
-        return 0;
+        TrainingRun run = new TrainingRun(model, data, schedule, dataRandom, dir, options, out, err);
+        run.lastEpoch = lastEpoch;
+        run.saveEpochFreq = saveFreq;
+        run.saveLatestFreq = saveLatestFreq;
+        run.saveByIter = cl.flag("save_by_iter");
+        run.printFreq = printFreq;
+        return run.train(start);
     }
 
-    /** The first {@code n} items in serial order, unflipped, for the sample grids. */
-    private static List<Batch> fixedSamples(UnalignedDataset data, int n) {
-        List<Batch> out = new ArrayList<>();
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Random fixed = new Random(0);
-        for (int i = 0; i < Math.min(n, data.size()); i++) {
-            try {
-                out.add(data.batch(order, i, fixed));
-            } catch (org.cyclegan.train.data.ImageReadException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-        }
-        return out;
-    }
-
-    private static void writeSamples(CycleGan model, List<Batch> samples, Path file) throws IOException {
-        try (MemoryScope scope = MemoryScope.open(); GradMode.Scope noGrad = GradMode.noGrad()) {
-            List<List<Tensor>> rows = new ArrayList<>();
-            for (Batch b : samples) {
-                Tensor a = b.realA().slice(0, 0, 1), bb = b.realB().slice(0, 0, 1);
-                Tensor fakeB = model.gA.forward(a), fakeA = model.gB.forward(bb);
-                rows.add(List.of(a, fakeB, model.gB.forward(fakeB), bb, fakeA, model.gA.forward(fakeA)));
-            }
-            SampleGrid.write(file, rows);
-        }
+    /** --name, or emoji_g2t on the embedded set, or the dataroot's folder name. */
+    private static String experimentName(CommandLine cl) {
+        if (!cl.string("name").isEmpty()) return cl.string("name");
+        if (cl.string("dataroot").isEmpty()) return "emoji_g2t";
+        return Path.of(cl.string("dataroot")).toAbsolutePath().normalize().getFileName().toString();
     }
 
     /** The four networks as <prefix>_net_G_A.safetensors etc., with the architecture in the metadata. */
@@ -239,12 +226,6 @@ final class TrainCommand {
         Safetensors.write(dir.resolve(prefix + "_net_G_B.safetensors"), model.gB.stateDict(), meta);
         Safetensors.write(dir.resolve(prefix + "_net_D_A.safetensors"), model.dA.stateDict(), meta);
         Safetensors.write(dir.resolve(prefix + "_net_D_B.safetensors"), model.dB.stateDict(), meta);
-    }
-
-    private static String format(Map<String, ? extends Number> losses) {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, ? extends Number> e : losses.entrySet()) sb.append(e.getKey()).append(' ').append(String.format("%.3f", e.getValue().doubleValue())).append("  ");
-        return sb.toString().trim();
     }
 
     static String duration(double seconds) {

@@ -1,6 +1,8 @@
 package org.cyclegan.engine.optim;
 
+import java.util.Arrays;
 import java.util.List;
+import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 
 /**
@@ -69,5 +71,22 @@ public final class Adam extends Optimizer {
 
     public int stepCount(int i) {
         return steps[i];
+    }
+
+    /**
+     * Restores parameter i's moments and step count from a saved training state (values copied into this optimizer's
+     * own tensors, which stay out of every memory scope).
+     */
+    public void loadState(int i, Tensor firstMoment, Tensor secondMoment, int stepCount) {
+        for (Tensor t : new Tensor[] {firstMoment, secondMoment}) {
+            if (!Arrays.equals(t.shape(), m[i].shape())) {
+                throw new IllegalArgumentException("Adam state of parameter " + i + ": shape " + Shape.str(t.shape())
+                        + " but the parameter has " + Shape.str(m[i].shape()));
+            }
+        }
+        if (stepCount < 0) throw new IllegalArgumentException("Adam state of parameter " + i + ": negative step count " + stepCount);
+        m[i].backend().copy(firstMoment.to(m[i].backend()), m[i]);
+        v[i].backend().copy(secondMoment.to(v[i].backend()), v[i]);
+        steps[i] = stepCount;
     }
 }

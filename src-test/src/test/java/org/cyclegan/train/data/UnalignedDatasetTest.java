@@ -202,10 +202,9 @@ class UnalignedDatasetTest {
     void prefetchedEpochMatchesDirectLoadingAndNamesAFileThatBrokeLater() throws IOException {
         UnalignedDataset ds = open(4, 3, small().withNoFlip(false).withPreprocess(Preprocess.RESIZE_AND_CROP, 12, 8));
         List<Batch> direct = new ArrayList<>();
-        Random r1 = new Random(5);
-        int[] order = ds.epochOrder(r1);
-        for (int i = 0; i < ds.batchCount(); i++) direct.add(ds.batch(order, i, r1));
-        try (Prefetcher<Batch> p = ds.epoch(new Random(5), 2)) {
+        UnalignedDataset.EpochPlan plan = ds.plan(new Random(5));
+        for (int i = 0; i < ds.batchCount(); i++) direct.add(ds.batch(plan, i));
+        try (Prefetcher<Batch> p = ds.epoch(ds.plan(new Random(5)), 0, 2)) {
             for (Batch want : direct) {
                 Batch got = p.next();
                 assertEquals(want.pathsA(), got.pathsA());
@@ -219,12 +218,31 @@ class UnalignedDatasetTest {
         Path a2 = root.resolve("trainA/a02.png");
         Files.writeString(a2, "now garbage");
         UnalignedDataset serial = new UnalignedDataset(ds.sourceA(), ds.sourceB(), ds.options().withSerialBatches(true));
-        try (Prefetcher<Batch> p = serial.epoch(new Random(1), 2)) {
+        try (Prefetcher<Batch> p = serial.epoch(serial.plan(new Random(1)), 0, 2)) {
             p.next();
             p.next();
             Prefetcher.LoadException e = assertThrows(Prefetcher.LoadException.class, p::next);
             assertTrue(e.getMessage().contains(a2.toString()), e.getMessage());
         }
         assertNotEquals(0, direct.size());
+    }
+
+    @Test
+    void anEpochStartedAtABatchInTheMiddleGivesTheSameBatchesAsTheWholeEpoch() throws IOException {
+        UnalignedDataset ds = open(5, 3, small().withNoFlip(false).withPreprocess(Preprocess.RESIZE_AND_CROP, 12, 8));
+        UnalignedDataset.EpochPlan plan = ds.plan(new Random(9));
+        List<Batch> whole = new ArrayList<>();
+        try (Prefetcher<Batch> p = ds.epoch(plan, 0, 2)) {
+            while (p.hasNext()) whole.add(p.next());
+        }
+        try (Prefetcher<Batch> p = ds.epoch(ds.plan(new Random(9)), 3, 2)) {
+            for (int b = 3; b < whole.size(); b++) {
+                Batch got = p.next();
+                assertEquals(whole.get(b).pathsB(), got.pathsB());
+                assertArrayEquals(whole.get(b).dataA(), got.dataA());
+                assertArrayEquals(whole.get(b).dataB(), got.dataB());
+            }
+            assertTrue(!p.hasNext());
+        }
     }
 }

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * {@code --direction BtoA} swaps the domains when a batch is handed out, as the reference's {@code set_input} does
  * (so with BtoA the folder-B images are drawn at random and become real_A).
  *
- * <p>All randomness (permutation, B draws, crops, flips) comes from the {@link Random} passed in. A batch whose
+ * <p>All randomness (permutation, B draws, crops, flips) comes from the {@link Random} passed in (for a whole epoch:
+ * through an {@link EpochPlan}). A batch whose
  * images end up with different sizes ({@code --preprocess none} or scale_width on mixed images) is refused with the
  * files named, as the reference's default collate refuses it.
  */
@@ -161,11 +162,32 @@ public final class UnalignedDataset {
     }
 
     /**
-     * One epoch loaded on a background thread: draws the epoch order now, then prepares batches ahead of the consumer
-     * ({@code queued} at most). {@code rng} is used by the loader thread until the prefetcher is exhausted or closed.
+     * The random decisions of one epoch, drawn up front from the run's generator: the item order and one seed per
+     * batch (for its B draws, crops and flips). Batch {@code b} depends only on the plan, not on the batches before it,
+     * so a run saved in the middle of an epoch resumes at batch {@code b} with the same images an uninterrupted run
+     * would have seen, and a loader could prepare batches in any order.
      */
-    public Prefetcher<Batch> epoch(Random rng, int queued) {
+    public record EpochPlan(int[] order, long[] batchSeeds) {}
+
+    /** Draws an epoch's plan: the order (see {@link #epochOrder}), then one seed per batch. */
+    public EpochPlan plan(Random rng) {
         int[] order = epochOrder(rng);
-        return new Prefetcher<>("data-loader", batchCount(), queued, b -> batch(order, b, rng));
+        long[] seeds = new long[batchCount()];
+        for (int b = 0; b < seeds.length; b++) seeds[b] = rng.nextLong();
+        return new EpochPlan(order, seeds);
+    }
+
+    /** Batch {@code b} of a planned epoch. */
+    public Batch batch(EpochPlan plan, int b) throws ImageReadException {
+        return batch(plan.order(), b, new Random(plan.batchSeeds()[b]));
+    }
+
+    /**
+     * Batches {@code firstBatch .. batchCount − 1} of a planned epoch, loaded on a background thread ahead of the
+     * consumer ({@code queued} at most).
+     */
+    public Prefetcher<Batch> epoch(EpochPlan plan, int firstBatch, int queued) {
+        if (firstBatch < 0 || firstBatch > batchCount()) throw new IndexOutOfBoundsException("first batch " + firstBatch + " of " + batchCount());
+        return new Prefetcher<>("data-loader", batchCount() - firstBatch, queued, i -> batch(plan, firstBatch + i));
     }
 }

@@ -1,0 +1,203 @@
+package org.cyclegan.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.ResumableRandom;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.autograd.GradMode;
+import org.cyclegan.engine.io.AtomicFile;
+import org.cyclegan.train.data.Batch;
+import org.cyclegan.train.data.ImageReadException;
+import org.cyclegan.train.data.Prefetcher;
+import org.cyclegan.train.data.UnalignedDataset;
+
+/**
+ * The epoch loop of {@code train}, from a {@link TrainingState.Progress} (a fresh start or a saved position) to the
+ * last epoch. Each epoch: the learning rate from the schedule, the epoch's data plan drawn from the data generator,
+ * batches from a background loader starting at the saved batch, one {@link CycleGan#optimize} step per batch with a
+ * progress line; then checkpoints, a sample grid and a loss-log row.
+ *
+ * <p>Saving: after every epoch the networks ({@code latest_net_*.safetensors}, and {@code <epoch>_net_*} every
+ * {@link #saveEpochFreq} epochs) and the full training state under the same prefix; every {@link #saveLatestFreq} steps
+ * also in the middle of an epoch (as {@code latest}, or {@code iter_<step>} with {@link #saveByIter}), so a crash loses
+ * at most that many steps. Every file is written atomically.
+ */
+final class TrainingRun {
+    private final CycleGan model;
+    private final UnalignedDataset data;
+    private final LrSchedule schedule;
+    private final ResumableRandom dataRandom;
+    private final Path dir;
+    private final Map<String, String> options;
+    private final PrintStream out, err;
+    int lastEpoch, saveEpochFreq = 5, saveLatestFreq = 5000, printFreq = 100;
+    boolean saveByIter;
+
+    TrainingRun(CycleGan model, UnalignedDataset data, LrSchedule schedule, ResumableRandom dataRandom, Path dir,
+                Map<String, String> options, PrintStream out, PrintStream err) {
+        this.model = model;
+        this.data = data;
+        this.schedule = schedule;
+        this.dataRandom = dataRandom;
+        this.dir = dir;
+        this.options = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Trains from {@code start} to {@link #lastEpoch}; returns the exit status (1 when a loss stops being finite). */
+    int train(TrainingState.Progress start) throws IOException {
+        Files.createDirectories(dir.resolve("samples"));
+        Path csv = dir.resolve("loss_log.csv");
+        keepLogRowsBefore(csv, start.epoch());
+        List<Batch> samples = fixedSamples(4);
+        int stepsPerEpoch = data.batchCount();
+        long runStart = System.nanoTime();
+        long totalSteps = (long) (lastEpoch - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch), stepsDone = 0;
+        long globalStep = start.globalStep();
+        String lastSave = "none yet";
+        for (int epoch = start.epoch(); epoch <= lastEpoch; epoch++) {
+            boolean resumedHere = epoch == start.epoch();
+            int firstBatch = resumedHere ? Math.min(start.batch(), stepsPerEpoch) : 0;
+            Map<String, Double> sums = new LinkedHashMap<>(resumedHere ? start.epochSums() : Map.of());
+            double computeSeconds = resumedHere ? start.epochComputeSeconds() : 0, dataSecondsBefore = resumedHere ? start.epochDataSeconds() : 0;
+            float lr = (float) (model.config.lr * schedule.multiplier(epoch));
+            model.optimizerG.setLr(lr);
+            model.optimizerD.setLr(lr);
+            String epochStartRandom = dataRandom.encode();
+            UnalignedDataset.EpochPlan plan = data.plan(dataRandom);
+            int steps = firstBatch;
+            try (Prefetcher<Batch> loader = data.epoch(plan, firstBatch, 4)) {
+                while (loader.hasNext()) {
+                    Batch batch = loader.next();
+                    long t = System.nanoTime();
+                    Map<String, Float> losses;
+                    try (MemoryScope scope = MemoryScope.open()) {
+                        losses = model.optimize(batch.realA(), batch.realB());
+                    }
+                    computeSeconds += (System.nanoTime() - t) / 1e9;
+                    steps++;
+                    stepsDone++;
+                    globalStep++;
+                    for (Map.Entry<String, Float> e : losses.entrySet()) {
+                        if (!Float.isFinite(e.getValue())) {
+                            err.printf("error: loss %s became %s at epoch %d step %d; stopping. The last good checkpoint in %s: %s.%n",
+                                    e.getKey(), e.getValue(), epoch, steps, dir, lastSave);
+                            return 1;
+                        }
+                        sums.merge(e.getKey(), (double) e.getValue(), Double::sum);
+                    }
+                    if (steps % printFreq == 0 || steps == stepsPerEpoch) {
+                        double elapsed = (System.nanoTime() - runStart) / 1e9;
+                        double perStep = elapsed / stepsDone;
+                        int here = steps - firstBatch;
+                        out.printf("epoch %d/%d  step %d/%d  %.2f it/s  data %.3f s  compute %.3f s  ETA %s  %s%n", epoch, lastEpoch, steps,
+                                stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / here, computeSeconds / steps,
+                                TrainCommand.duration(perStep * (totalSteps - stepsDone)), format(losses));
+                    }
+                    if (globalStep % saveLatestFreq == 0 && steps < stepsPerEpoch) {
+                        String prefix = saveByIter ? "iter_" + globalStep : "latest";
+                        save(prefix, epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
+                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds));
+                        lastSave = prefix + " (epoch " + epoch + ", step " + steps + ")";
+                        out.printf("saved %s_*.safetensors at epoch %d step %d%n", dir.resolve(prefix), epoch, steps);
+                    }
+                }
+                double dataSeconds = dataSecondsBefore + loader.totalWaitSeconds();
+                int trained = steps;
+                Map<String, Double> means = new LinkedHashMap<>();
+                for (Map.Entry<String, Double> e : sums.entrySet()) means.put(e.getKey(), e.getValue() / trained);
+                for (String d : List.of("D_A", "D_B")) {
+                    if (means.getOrDefault(d, 1.0) < 0.01) {
+                        err.printf("warning: %s averaged %.4f this epoch: the discriminator wins too easily and its generator may get no useful gradient%n", d, means.get(d));
+                    }
+                }
+                schedule.endEpoch(means.getOrDefault("cycle_A", 0.0) + means.getOrDefault("cycle_B", 0.0));
+                TrainingState.Progress next = new TrainingState.Progress(epoch + 1, 0, globalStep, dataRandom.encode(), Map.of(), 0, 0);
+                save("latest", epoch, next);
+                if (epoch % saveEpochFreq == 0) save(Integer.toString(epoch), epoch, next);
+                lastSave = "latest (end of epoch " + epoch + ")";
+                writeSamples(samples, dir.resolve("samples").resolve(String.format("epoch_%03d.png", epoch)));
+                StringBuilder row = new StringBuilder().append(epoch).append(',').append(trained).append(',').append(lr);
+                for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
+                row.append(',').append(dataSeconds).append(',').append(computeSeconds).append('\n');
+                Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
+            }
+        }
+        out.printf("done in %s: %s/latest_net_G_A.safetensors translates A → B; samples in %s%n",
+                TrainCommand.duration((System.nanoTime() - runStart) / 1e9), dir, dir.resolve("samples"));
+        return 0;
+    }
+
+    /** The four networks and the training state under {@code prefix}. */
+    private void save(String prefix, int epoch, TrainingState.Progress progress) throws IOException {
+        TrainCommand.saveNetworks(model, dir, prefix, model.config, epoch);
+        TrainingState.write(dir.resolve(prefix + "_train_state.safetensors"), model, schedule, options, progress);
+    }
+
+    /**
+     * Starts the loss log, or, when continuing, drops the rows of epochs from {@code epoch} on: they belong to the part
+     * of an earlier run that this one replaces.
+     */
+    private static void keepLogRowsBefore(Path csv, int epoch) throws IOException {
+        String header = "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds";
+        if (!Files.exists(csv)) {
+            Files.writeString(csv, header + "\n", StandardCharsets.UTF_8);
+            return;
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        List<String> kept = new ArrayList<>();
+        kept.add(header);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            int comma = line.indexOf(',');
+            try {
+                if (comma > 0 && Integer.parseInt(line.substring(0, comma)) < epoch) kept.add(line);
+            } catch (NumberFormatException e) {
+                throw new IOException(csv + ": row '" + line + "' does not start with an epoch number");
+            }
+        }
+        if (kept.size() != lines.size()) {
+            byte[] text = (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8);
+            AtomicFile.write(csv, ch -> ch.write(java.nio.ByteBuffer.wrap(text)));
+        }
+    }
+
+    /** The first {@code n} items in serial order, unflipped, for the sample grids. */
+    private List<Batch> fixedSamples(int n) throws ImageReadException {
+        List<Batch> samples = new ArrayList<>();
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Random fixed = new Random(0);
+        for (int i = 0; i < Math.min(n, data.size()); i++) samples.add(data.batch(order, i, fixed));
+        return samples;
+    }
+
+    private void writeSamples(List<Batch> samples, Path file) throws IOException {
+        try (MemoryScope scope = MemoryScope.open(); GradMode.Scope noGrad = GradMode.noGrad()) {
+            List<List<Tensor>> rows = new ArrayList<>();
+            for (Batch b : samples) {
+                Tensor a = b.realA().slice(0, 0, 1), bb = b.realB().slice(0, 0, 1);
+                Tensor fakeB = model.gA.forward(a), fakeA = model.gB.forward(bb);
+                rows.add(List.of(a, fakeB, model.gB.forward(fakeB), bb, fakeA, model.gA.forward(fakeA)));
+            }
+            SampleGrid.write(file, rows);
+        }
+    }
+
+    private static String format(Map<String, ? extends Number> losses) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, ? extends Number> e : losses.entrySet()) sb.append(e.getKey()).append(' ').append(String.format("%.3f", e.getValue().doubleValue())).append("  ");
+        return sb.toString().trim();
+    }
+}
