@@ -11,7 +11,8 @@ import java.util.List;
  * The jar's entry point. The Vector API lives in the incubator module {@code jdk.incubator.vector}, which no manifest
  * attribute can add, so plain {@code java -jar cyclegan-engine.jar} starts without it. When it is missing this class
  * starts the same Java again with {@code --add-modules=jdk.incubator.vector}, the same JVM options and arguments and
- * the same standard streams, and exits with the child's status. When it is present it runs {@link Main} directly.
+ * the same standard streams, and exits with the child's status (a termination signal is passed on to the child, and
+ * waited for). When it is present it runs {@link Main} directly.
  */
 public final class Launcher {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -32,6 +33,17 @@ public final class Launcher {
             return;
         }
         Process child = new ProcessBuilder(command).inheritIO().start();
+        // On Ctrl-C or SIGTERM this JVM would exit at once while the child is still saving its training state (see
+        // StopOnSignal): pass the termination on and wait, so the shell gets its prompt back only when the child is done.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!child.isAlive()) return;
+            child.destroy();
+            try {
+                child.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "wait-for-child"));
         System.exit(child.waitFor());
     }
 

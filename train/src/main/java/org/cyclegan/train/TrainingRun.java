@@ -55,8 +55,21 @@ final class TrainingRun {
         this.err = err;
     }
 
-    /** Trains from {@code start} to {@link #lastEpoch}; returns the exit status (1 when a loss stops being finite). */
+    /**
+     * Trains from {@code start} to {@link #lastEpoch}; returns the exit status (1 when a loss stops being finite, 130
+     * when interrupted). An interrupt (Ctrl-C, SIGTERM) lets the step in progress finish, saves the networks and the
+     * training state as {@code latest}, then lets the JVM exit: {@code --continue_train} picks up from there.
+     */
     int train(TrainingState.Progress start) throws IOException {
+        StopOnSignal stop = new StopOnSignal(out);
+        try {
+            return train(start, stop);
+        } finally {
+            stop.close();
+        }
+    }
+
+    private int train(TrainingState.Progress start, StopOnSignal stop) throws IOException {
         Files.createDirectories(dir.resolve("samples"));
         Path csv = dir.resolve("loss_log.csv");
         keepLogRowsBefore(csv, start.epoch());
@@ -105,6 +118,13 @@ final class TrainingRun {
                                 stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / here, computeSeconds / steps,
                                 TrainCommand.duration(perStep * (totalSteps - stepsDone)), format(losses));
                     }
+                    if (stop.requested() && steps < stepsPerEpoch) {
+                        save("latest", epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
+                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds));
+                        out.printf("interrupted: saved %s_*.safetensors at epoch %d step %d; continue with --continue_train%n", dir.resolve("latest"), epoch, steps);
+                        stop.saved();
+                        return 130;
+                    }
                     if (globalStep % saveLatestFreq == 0 && steps < stepsPerEpoch) {
                         String prefix = saveByIter ? "iter_" + globalStep : "latest";
                         save(prefix, epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
@@ -133,6 +153,11 @@ final class TrainingRun {
                 row.append(',').append(dataSeconds).append(',').append(computeSeconds).append('\n');
                 Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
                 out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
+                if (stop.requested() && epoch < lastEpoch) {
+                    out.printf("interrupted: epoch %d saved; continue with --continue_train%n", epoch);
+                    stop.saved();
+                    return 130;
+                }
             }
         }
         out.printf("done in %s: %s/latest_net_G_A.safetensors translates A → B; samples in %s%n",
