@@ -61,6 +61,12 @@ class TrainCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("preprocess"), err.toString(StandardCharsets.UTF_8));
         assertEquals(2, run("train", "--lr", "fast"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lr"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--netG", "unet_128", "--checkpoints_dir", dir.toString()));   // embedded images are 32 px
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--crop_size 32 does not fit --netG unet_128"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--lr_policy", "sometimes", "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lr_policy"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test void linearPolicyMatchesTheReferenceFormula() {

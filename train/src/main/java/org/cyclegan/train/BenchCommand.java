@@ -44,7 +44,7 @@ final class BenchCommand {
         long seed = cl.longValue("seed");
         CycleGanConfig config = ModelOptions.read(cl, "resnet_9blocks");
 
-        checkSize(size, config);
+        checkSize("bench: --size", size, config);
         Random rng = new Random(seed);
         CycleGan model;
         try {
@@ -117,7 +117,8 @@ final class BenchCommand {
     }
 
     /** The sizes the networks accept, checked up front so a bad --size is a clear message, not an engine error. */
-    static void checkSize(int size, CycleGanConfig config) {
+    /** Refuses an image size the networks cannot take; {@code option} names it in the message ("train: --crop_size"). */
+    static void checkSize(String option, int size, CycleGanConfig config) {
         int multiple = switch (config.netG) {
             case "unet_128" -> 128;
             case "unet_256" -> 256;
@@ -126,7 +127,7 @@ final class BenchCommand {
         // The PatchGAN halves the image n_layers times, then two 4×4 stride-1 convolutions need at least 3×3 left.
         int minForD = config.netD.equals("pixel") ? 1 : (1 << (config.netD.equals("basic") ? 3 : config.nLayersD)) * 3;
         if (size % multiple != 0 || size < Math.max(multiple, minForD)) {
-            throw new CommandLine.UsageException("bench: --size " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD
+            throw new CommandLine.UsageException(option + " " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD
                     + ": use a multiple of " + multiple + " of at least " + Math.max(multiple, minForD));
         }
     }

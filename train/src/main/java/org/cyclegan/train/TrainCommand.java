@@ -141,7 +141,12 @@ final class TrainCommand {
         } catch (IllegalArgumentException | DataSetException e) {
             throw new CommandLine.UsageException("train: " + e.getMessage());
         }
-        if (config.netG.startsWith("resnet")) BenchCommand.checkSize(crop, config);
+        Preprocess preprocess = dataOptions.preprocess();
+        if (preprocess.crops()) {
+            BenchCommand.checkSize("train: --crop_size", crop, config);
+        } else if (config.netG.startsWith("unet")) {
+            throw new CommandLine.UsageException("train: --netG " + config.netG + " needs one fixed image size: use a --preprocess that crops (resize_and_crop, crop, scale_width_and_crop)");
+        }
 
         Random seeds = new Random(seed);
         CycleGan model;

@@ -25,6 +25,11 @@ public enum Preprocess {
         this.crop = crop;
     }
 
+    /** Whether images end as crop_size × crop_size squares. */
+    public boolean crops() {
+        return crop;
+    }
+
     /** The option value as the user types it: {@code resize_and_crop}. */
     public String optionValue() {
         return name().toLowerCase(Locale.ROOT);
