@@ -12,8 +12,8 @@ import org.cyclegan.engine.optim.Adam;
 
 /**
  * The command line: {@code java -jar cyclegan-engine.jar <command> [options]}. Each command declares its options
- * (see {@code --help}); every command takes {@code --device} and {@code --threads}. Bad input ends with a message that
- * names the option and exit status 2.
+ * (see {@code --help}); every command that runs networks takes {@code --device} and {@code --threads} ({@code eval}
+ * only reads images and needs no backend). Bad input ends with a message that names the option and exit status 2.
  */
 public final class Main {
     private static final String USAGE = String.join("\n",
@@ -22,6 +22,7 @@ public final class Main {
             "commands:",
             "  train      train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
             "  translate  run a saved generator on an image or a folder of images",
+            "  eval       score predicted images against targets of the same name (L1, PSNR, SSIM; identity baseline)",
             "  bench      time full CycleGAN training iterations on random data",
             "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
@@ -51,6 +52,7 @@ public final class Main {
             case "bench" -> BenchCommand.options();
             case "train" -> TrainCommand.options();
             case "translate" -> TranslateCommand.options();
+            case "eval" -> EvalCommand.options();
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -61,9 +63,12 @@ public final class Main {
                 out.print(cl.usage());
                 return 0;
             }
+            if (command.equals("eval")) return EvalCommand.run(cl, out, err);   // image metrics only: no tensors, no backend
             backend = selectBackend(cl, err);
         } catch (CommandLine.UsageException e) {
             return usageError(err, e.getMessage());
+        } catch (java.io.IOException e) {
+            return ioError(err, e);
         }
         Backend previous = Backends.getDefault();
         Backends.setDefault(backend);
@@ -77,8 +82,7 @@ public final class Main {
         } catch (CommandLine.UsageException e) {
             return usageError(err, e.getMessage());
         } catch (java.io.IOException e) {
-            err.println("error: " + e.getMessage());
-            return 1;
+            return ioError(err, e);
         } finally {
             Backends.setDefault(previous);
             backend.close();
@@ -111,6 +115,11 @@ public final class Main {
         err.println("error: " + message);
         err.println("run with --help for usage");
         return 2;
+    }
+
+    private static int ioError(PrintStream err, java.io.IOException e) {
+        err.println("error: " + e.getMessage());
+        return 1;
     }
 
     private static int info(PrintStream out, Backend backend) {
