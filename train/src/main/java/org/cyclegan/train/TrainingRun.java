@@ -198,13 +198,18 @@ final class TrainingRun {
         }
     }
 
-    /** The first {@code n} items in serial order, unflipped, for the sample grids. */
+    /**
+     * {@code n} items spread evenly over the data set (A and B images at the same index, unflipped, one per batch), the
+     * same every epoch so the sample grids show one set of images changing.
+     */
     private List<Batch> fixedSamples(int n) throws ImageReadException {
+        UnalignedDataset fixed = new UnalignedDataset(data.sourceA(), data.sourceB(),
+                data.options().withNoFlip(true).withSerialBatches(true).withBatchSize(1));
+        int count = Math.min(n, fixed.size());
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) order[i] = (int) ((long) i * fixed.size() / count);
         List<Batch> samples = new ArrayList<>();
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Random fixed = new Random(0);
-        for (int i = 0; i < Math.min(n, data.size()); i++) samples.add(data.batch(order, i, fixed));
+        for (int i = 0; i < count; i++) samples.add(fixed.batch(order, i, new Random(i)));
         return samples;
     }
 
