@@ -69,6 +69,8 @@ final class TrainCommand {
     private static final List<String> FIXED_ON_RESUME = List.of("netG", "netD", "n_layers_D", "ngf", "ndf", "norm", "pool_size");
     /** Options that only say where the run lives or how it reports: never taken from a saved state. */
     private static final List<String> NOT_SAVED = List.of("continue_train", "epoch", "name", "checkpoints_dir", "device", "threads");
+    /** Options that change only how often the run reports or saves: changing them on resume needs no warning. */
+    private static final List<String> REPORTING = List.of("print_freq", "save_epoch_freq", "save_latest_freq", "save_by_iter");
 
     static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
         boolean resume = cl.flag("continue_train");
@@ -87,8 +89,10 @@ final class TrainCommand {
                         throw new CommandLine.UsageException("train: --" + changed + " " + cl.string(changed) + " does not match the run being continued ("
                                 + saved.get(changed) + " in " + stateFile + ")");
                     }
-                    err.printf("warning: --%s changed from %s to %s: the continued run will differ from an uninterrupted one%n",
-                            changed, saved.get(changed), cl.string(changed));
+                    if (!REPORTING.contains(changed)) {
+                        err.printf("warning: --%s changed from %s to %s: the continued run will differ from an uninterrupted one%n",
+                                changed, saved.get(changed), cl.string(changed));
+                    }
                 }
             } else if (!Files.isRegularFile(dir.resolve(loadEpoch + "_net_G_A.safetensors"))) {
                 throw new CommandLine.UsageException("train: --continue_train: neither " + stateFile + " nor " + dir.resolve(loadEpoch + "_net_G_A.safetensors")
