@@ -21,7 +21,8 @@ public final class Main {
             "",
             "commands:",
             "  train      train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
-            "  translate  run a saved generator on an image or a folder of images",
+            "  translate  run a saved generator (ours, or the reference's PyTorch .pth) on an image or a folder of images",
+            "  convert    write a generator's weights (e.g. the reference's PyTorch .pth) as .safetensors with its architecture",
             "  bench      time full CycleGAN training iterations on random data",
             "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
@@ -51,6 +52,7 @@ public final class Main {
             case "bench" -> BenchCommand.options();
             case "train" -> TrainCommand.options();
             case "translate" -> TranslateCommand.options();
+            case "convert" -> ConvertCommand.options();
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -72,6 +74,7 @@ public final class Main {
                 case "bench" -> BenchCommand.run(cl, backend, out);
                 case "train" -> TrainCommand.run(cl, backend, out, err);
                 case "translate" -> TranslateCommand.run(cl, backend, out, err);
+                case "convert" -> ConvertCommand.run(cl, backend, out);
                 default -> info(out, backend);
             };
         } catch (CommandLine.UsageException e) {
