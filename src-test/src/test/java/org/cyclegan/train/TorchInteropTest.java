@@ -173,7 +173,6 @@ class TorchInteropTest {
         assertEquals(0, run("translate", "--weights", converted.toString(), "--input", image.toString(), "--output", dir.resolve("b").toString(),
                 "--device", "cpu"), stderr());
         assertTrue(stdout().contains("netG from the file's metadata"), stdout());
-        assertEquals(List.of(pixels(ours)).get(0).length, pixels(ImageIO.read(dir.resolve("b/interop_input.png").toFile())).length);
         assertTrue(java.util.Arrays.equals(pixels(ours), pixels(ImageIO.read(dir.resolve("b/interop_input.png").toFile()))),
                 "the converted file translates to the same image");
     }
@@ -230,7 +229,7 @@ class TorchInteropTest {
 
     @Test void severalStateDictsAskForEntry() throws IOException {
         Path single = TorchFiles.fixtureFile(dir, "interop_resnet_6blocks.pth");
-        // {"G_A": <state dict>, "G_B": <state dict>}: rebuild the fixture's pickle twice under two names.
+        // {"G_A": <state dict>, "G_B": <state dict>}: one hand-built state dict pickle (less PROTO and STOP), twice.
         byte[] sd = PickleBytes.stateDict(Map.of("w", TensorSpec.contiguous("0", 1)), false);
         byte[] pickle = PickleBytes.proto(2).emptyDict().mark().str("G_A").raw(java.util.Arrays.copyOfRange(sd, 2, sd.length - 1))
                 .str("G_B").raw(java.util.Arrays.copyOfRange(sd, 2, sd.length - 1)).setitems().stop().bytes();
@@ -241,7 +240,7 @@ class TorchInteropTest {
         assertEquals(2, run("convert", "--weights", two.toString(), "--output", dir.resolve("x.safetensors").toString(), "--entry", "G_B"));
         assertTrue(stderr().contains("fit none of the reference's generators"), "G_B was chosen and read: " + stderr());
         err.reset();
-        assertEquals(2, run("convert", "--weights", dir.resolve("x.safetensors").getParent().resolve("none").toString(), "--output", "y"));
+        assertEquals(2, run("convert", "--weights", dir.resolve("missing.pth").toString(), "--output", "y"));
         Path st = dir.resolve("ours.safetensors");
         assertEquals(0, run("convert", "--weights", single.toString(), "--output", st.toString()), stderr());
         assertEquals(2, run("translate", "--weights", st.toString(), "--entry", "G_A", "--input", dir.toString(), "--output", dir.resolve("o").toString()));
