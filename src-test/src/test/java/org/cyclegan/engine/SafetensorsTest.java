@@ -78,6 +78,38 @@ class SafetensorsTest {
         assertRefused(badUtf8, "UTF-8");
     }
 
+    /** A file of one tensor "t" of the given dtype and shape [n] with these raw little-endian bytes. */
+    private static byte[] oneTensor(String dtype, int n, byte[] data) {
+        byte[] f = file("{\"t\":{\"dtype\":\"" + dtype + "\",\"shape\":[" + n + "],\"data_offsets\":[0," + data.length + "]}}", data.length);
+        System.arraycopy(data, 0, f, f.length - data.length, data.length);
+        return f;
+    }
+
+    @Test void readsF16Bf16AndF64AsFloat32() {
+        ByteBuffer f16 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        // 1, -2, 65504 (largest half), 2^-24 (smallest subnormal), -0, +inf
+        for (int bits : new int[] {0x3c00, 0xc000, 0x7bff, 0x0001, 0x8000, 0x7c00}) f16.putShort((short) bits);
+        float[] got = Safetensors.parse(oneTensor("F16", 6, f16.array()), Backends.getDefault()).tensors().get("t").toArray();
+        assertArrayEquals(new float[] {1f, -2f, 65504f, 0x1p-24f, -0f, Float.POSITIVE_INFINITY}, got);
+        assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(got[4]), "the sign of zero is kept");
+        ByteBuffer nan = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x7e00);
+        assertTrue(Float.isNaN(Safetensors.parse(oneTensor("F16", 1, nan.array()), Backends.getDefault()).tensors().get("t").toArray()[0]));
+        // Every float16 value: widening must agree with the value the bits mean (checked through double arithmetic).
+        for (int bits = 0; bits < 0x10000; bits++) {
+            int exp = (bits >>> 10) & 0x1f, mant = bits & 0x3ff;
+            if (exp == 0x1f) continue;
+            double expected = (exp == 0 ? mant * Math.pow(2, -24) : (1024 + mant) * Math.pow(2, exp - 25)) * ((bits & 0x8000) != 0 ? -1 : 1);
+            assertEquals((float) expected, org.cyclegan.engine.io.HalfFloats.float16ToFloat((short) bits), 0f, "half bits 0x" + Integer.toHexString(bits));
+        }
+        ByteBuffer bf16 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 0x3f80).putShort((short) 0xc2c8);   // 1, -100
+        assertArrayEquals(new float[] {1f, -100f}, Safetensors.parse(oneTensor("BF16", 2, bf16.array()), Backends.getDefault()).tensors().get("t").toArray());
+        ByteBuffer f64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.1).putDouble(-1e300);
+        assertArrayEquals(new float[] {0.1f, Float.NEGATIVE_INFINITY}, Safetensors.parse(oneTensor("F64", 2, f64.array()), Backends.getDefault()).tensors().get("t").toArray());
+        // The byte count follows the dtype: two F16 values are 4 bytes, not 8.
+        assertRefused(oneTensor("F16", 2, new byte[8]), "needs 4 bytes");
+        assertRefused(oneTensor("BOOL", 1, new byte[1]), "dtype BOOL");
+    }
+
     @Test void readNamesTheFileOnError() throws IOException {
         Path bad = dir.resolve("broken.safetensors");
         Files.write(bad, new byte[] {1, 2, 3});

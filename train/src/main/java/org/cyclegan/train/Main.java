@@ -21,8 +21,9 @@ public final class Main {
             "",
             "commands:",
             "  train      train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
-            "  translate  run a saved generator on an image or a folder of images",
+            "  translate  run a saved generator (ours, or the reference's PyTorch .pth) on an image or a folder of images",
             "  eval       score predicted images against targets of the same name (L1, PSNR, SSIM; identity baseline)",
+            "  convert    write a generator's weights (e.g. the reference's PyTorch .pth) as .safetensors with its architecture",
             "  bench      time full CycleGAN training iterations on random data",
             "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
@@ -53,6 +54,7 @@ public final class Main {
             case "train" -> TrainCommand.options();
             case "translate" -> TranslateCommand.options();
             case "eval" -> EvalCommand.options();
+            case "convert" -> ConvertCommand.options();
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -77,6 +79,7 @@ public final class Main {
                 case "bench" -> BenchCommand.run(cl, backend, out);
                 case "train" -> TrainCommand.run(cl, backend, out, err);
                 case "translate" -> TranslateCommand.run(cl, backend, out, err);
+                case "convert" -> ConvertCommand.run(cl, backend, out);
                 default -> info(out, backend);
             };
         } catch (CommandLine.UsageException e) {

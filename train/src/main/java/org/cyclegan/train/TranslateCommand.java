@@ -7,15 +7,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.engine.io.Safetensors;
-import org.cyclegan.model.Networks;
+import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.ImageFolder;
 import org.cyclegan.train.data.ImageReadException;
@@ -24,22 +22,21 @@ import org.cyclegan.train.data.Preprocess;
 import org.cyclegan.train.data.Transform;
 
 /**
- * {@code translate}: runs one saved generator on an image or a folder of images. The architecture comes from the
- * weights file's metadata (or from --netG/--ngf/--norm when it has none). The network is fully convolutional, so any
- * size works after the reference's {@code --preprocess none} rounding to a multiple of 4.
+ * {@code translate}: runs one saved generator on an image or a folder of images. The weights are ours (safetensors)
+ * or the reference's (a PyTorch state dict); {@link GeneratorWeights} reads them and decides the architecture. The
+ * network is fully convolutional, so any size works after the reference's {@code --preprocess none} rounding to a
+ * multiple of 4.
  */
 final class TranslateCommand {
     private TranslateCommand() {}
 
     static CommandLine options() {
-        return new CommandLine("translate", "Translates images with one saved generator (e.g. checkpoints/emoji_g2t/latest_net_G_A.safetensors).")
-                .option("weights", null, "generator weights (.safetensors written by train)")
+        CommandLine cl = new CommandLine("translate", "Translates images with one saved generator (e.g. checkpoints/emoji_g2t/latest_net_G_A.safetensors,"
+                + " or a reference PyTorch .pth such as latest_net_G_A.pth).")
+                .option("weights", null, "generator weights: .safetensors written by train or convert, or a PyTorch .pth state dict")
                 .option("input", null, "an image file or a folder of images")
-                .option("output", null, "folder for the translated PNG images (created if needed)")
-                .option("netG", "", "generator architecture when the weights file does not say it")
-                .option("ngf", "", "generator width when the weights file does not say it")
-                .option("norm", "", "instance | batch | none, when the weights file does not say it")
-                .deviceOptions();
+                .option("output", null, "folder for the translated PNG images (created if needed)");
+        return GeneratorWeights.declare(cl).deviceOptions();
     }
 
     static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
@@ -49,24 +46,16 @@ final class TranslateCommand {
         Path weights = Path.of(cl.string("weights")), input = Path.of(cl.string("input")), output = Path.of(cl.string("output"));
         if (!Files.isRegularFile(weights)) throw new CommandLine.UsageException("translate: --weights " + weights + " is not a file");
         if (!Files.exists(input)) throw new CommandLine.UsageException("translate: --input " + input + " does not exist");
-        Safetensors.Contents c = Safetensors.read(weights, backend);
-        Map<String, String> meta = c.metadata();
-        String netG = pick(cl, meta, "netG", weights);
-        int ngf;
-        try {
-            ngf = Integer.parseInt(pick(cl, meta, "ngf", weights));
-        } catch (NumberFormatException e) {
-            throw new CommandLine.UsageException("translate: ngf must be an integer");
+        GeneratorWeights w = GeneratorWeights.load("translate", cl, weights, backend);
+        GeneratorArchitecture arch = w.architecture;
+        if (arch.inputNc() != 3 || arch.outputNc() != 3) {
+            throw new CommandLine.UsageException("translate: " + weights + " is a generator for " + arch.inputNc() + " -> " + arch.outputNc()
+                    + " channels; translate reads and writes RGB images (3 channels)");
         }
-        String norm = pick(cl, meta, "norm", weights);
-        int inputNc = Integer.parseInt(meta.getOrDefault("input_nc", "3")), outputNc = Integer.parseInt(meta.getOrDefault("output_nc", "3"));
-        Layer g;
-        try {
-            g = Networks.defineG(inputNc, outputNc, ngf, netG, norm, false, "normal", 0.02f, new Random(0));
-            g.loadStateDict(c.tensors());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.UsageException("translate: " + weights + " does not fit a " + netG + " generator with ngf " + ngf + ": " + e.getMessage());
-        }
+        out.println("weights: " + weights + " (" + w.format + "): " + arch.describe() + " (" + w.architectureSource + ")"
+                + (w.droppedKeys.isEmpty() ? "" : "; ignored " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
+        Layer g = w.generator;
+        int inputNc = arch.inputNc();
         g.eval();
 
         List<Path> files = new ArrayList<>();
@@ -101,15 +90,7 @@ final class TranslateCommand {
                 done++;
             }
         }
-        out.printf("translated %d of %d images with %s (%s, ngf %d)%n", done, files.size(), weights, netG, ngf);
+        out.printf("translated %d of %d images with %s (%s, ngf %d)%n", done, files.size(), weights, arch.netG(), arch.ngf());
         return done > 0 ? 0 : 1;
-    }
-
-    private static String pick(CommandLine cl, Map<String, String> meta, String key, Path weights) {
-        String given = cl.string(key);
-        if (given != null && !given.isEmpty()) return given;
-        String v = meta.get(key);
-        if (v == null) throw new CommandLine.UsageException("translate: " + weights + " does not record " + key + "; give --" + key);
-        return v;
     }
 }

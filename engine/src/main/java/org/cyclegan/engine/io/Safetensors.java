@@ -20,6 +20,9 @@ import org.cyclegan.engine.backend.Backend;
  * {@code {"dtype", "shape", "data_offsets": [begin, end]}} (offsets relative to the data block) plus an optional
  * {@code "__metadata__"} map of strings, then the raw little-endian data.
  *
+ * <p>Files are written as F32. Reading also takes F16, BF16 and F64 (as files exported from PyTorch often are) and
+ * widens or rounds them to float32, the engine's only element type; any other dtype is refused.
+ *
  * <p>Reading trusts nothing in the file: the header length, every shape and every offset are checked against the
  * file's real size before any allocation, so a hostile file can neither read out of bounds nor make us allocate more
  * than the file holds. Writing goes through {@link AtomicFile}, so a crash never leaves a half-written checkpoint under
@@ -87,10 +90,11 @@ public final class Safetensors {
             }
             if (!(e.getValue() instanceof Map<?, ?> info)) throw new IllegalArgumentException("entry '" + name + "' is not an object");
             Object dtype = info.get("dtype");
-            if (!"F32".equals(dtype)) throw new IllegalArgumentException("tensor '" + name + "' has dtype " + dtype + "; only F32 is supported");
+            int elementBytes = elementBytes(dtype);
+            if (elementBytes == 0) throw new IllegalArgumentException("tensor '" + name + "' has dtype " + dtype + "; only F32, F16, BF16 and F64 are supported");
             int[] shape = intList(name, "shape", info.get("shape"), 8);
             long[] offsets = longPair(name, info.get("data_offsets"));
-            long expected = 4L * Shape.numel(shape);
+            long expected = (long) elementBytes * Shape.numel(shape);
             if (offsets[0] < 0 || offsets[1] < offsets[0] || offsets[1] > dataLen) {
                 throw new IllegalArgumentException("tensor '" + name + "' data_offsets " + offsets[0] + ".." + offsets[1] + " lie outside the " + dataLen + "-byte data block");
             }
@@ -101,8 +105,7 @@ public final class Safetensors {
                 throw new IllegalArgumentException("tensor '" + name + "' starts at offset " + offsets[0] + " like another tensor");
             }
             float[] values = new float[Shape.numel(shape)];
-            buf.position(dataStart + (int) offsets[0]);
-            buf.asFloatBuffer().get(values);
+            readAsFloat32((String) dtype, buf, dataStart + (int) offsets[0], values);
             tensors.put(name, Tensor.of(backend, values, shape));
         }
         // As the format requires: the tensors tile the data block exactly, with no overlap, gap or trailing bytes.
@@ -113,6 +116,28 @@ public final class Safetensors {
         }
         if (at != dataLen) throw new IllegalArgumentException("data block has " + (dataLen - at) + " bytes that belong to no tensor");
         return new Contents(tensors, metadata);
+    }
+
+    /** Bytes per element of a dtype this reader takes, 0 for any other. */
+    private static int elementBytes(Object dtype) {
+        if (!(dtype instanceof String d)) return 0;
+        return switch (d) {
+            case "F32" -> 4;
+            case "F16", "BF16" -> 2;
+            case "F64" -> 8;
+            default -> 0;
+        };
+    }
+
+    private static void readAsFloat32(String dtype, ByteBuffer buf, int at, float[] out) {
+        ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(at);
+        switch (dtype) {
+            case "F32" -> b.asFloatBuffer().get(out);
+            case "F16" -> { for (int i = 0; i < out.length; i++) out[i] = HalfFloats.float16ToFloat(b.getShort()); }
+            case "BF16" -> { for (int i = 0; i < out.length; i++) out[i] = HalfFloats.bfloat16ToFloat(b.getShort()); }
+            case "F64" -> { for (int i = 0; i < out.length; i++) out[i] = (float) b.getDouble(); }
+            default -> throw new IllegalStateException("dtype " + dtype + " passed elementBytes");
+        }
     }
 
     private static int[] intList(String name, String field, Object v, int maxRank) {

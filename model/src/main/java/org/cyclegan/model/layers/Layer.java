@@ -1,5 +1,7 @@
 package org.cyclegan.model.layers;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.cyclegan.engine.nn.Module;
 
@@ -26,6 +28,26 @@ public abstract class Layer extends Module {
             layer.apply(fn);
         });
         fn.accept(this);
+    }
+
+    /**
+     * This layer (under the name {@code ""}) and every layer below it under its dotted path, as PyTorch's
+     * {@code named_modules()}: the prefix of the state-dict keys the layer owns.
+     */
+    public final Map<String, Layer> namedLayers() {
+        Map<String, Layer> out = new LinkedHashMap<>();
+        collectLayers("", out);
+        return out;
+    }
+
+    private void collectLayers(String path, Map<String, Layer> out) {
+        out.put(path, this);
+        children().forEach((name, child) -> {
+            if (!(child instanceof Layer layer)) {
+                throw new IllegalStateException(getClass().getSimpleName() + ": child '" + name + "' is not a Layer, so it cannot be walked");
+            }
+            layer.collectLayers(path.isEmpty() ? name : path + "." + name, out);
+        });
     }
 
     @Override

@@ -1,0 +1,92 @@
+package org.cyclegan.model.interop;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.cyclegan.model.Networks;
+import org.cyclegan.model.layers.Layer;
+
+/**
+ * The options that shape a generator ({@code --netG --ngf --norm}, the channel counts and dropout), and how to read
+ * them back from a state dict's key names and shapes. A PyTorch {@code .pth} file carries no options, but the
+ * reference's networks leave clear traces in their keys:
+ *
+ * <ul>
+ *   <li>ResNet: residual blocks are {@code model.<i>.conv_block.*} (their count gives resnet_6blocks or
+ *       resnet_9blocks); the stem convolution {@code model.1.weight} is [ngf, input_nc, 7, 7]; the last one,
+ *       {@code model.<17+blocks>.weight}, is [output_nc, ngf, 7, 7]; dropout moves the second block convolution
+ *       from {@code conv_block.5} to {@code conv_block.6}.
+ *   <li>U-Net: blocks nest as {@code model.model.1.model.3.model.3...}; the depth gives unet_128 (7) or unet_256 (8);
+ *       {@code model.model.0.weight} is [ngf, input_nc, 4, 4] and the outermost transposed convolution
+ *       {@code model.model.3.weight} is [2·ngf, output_nc, 4, 4]. Dropout adds no key there.
+ *   <li>Normalization: batch norm has a {@code weight} after the first convolution; instance norm has none, but
+ *       makes the convolutions carry a bias; with no normalization they have none (the reference's {@code use_bias}).
+ * </ul>
+ */
+public record GeneratorArchitecture(String netG, int ngf, String norm, int inputNc, int outputNc, boolean useDropout) {
+    /** What the reference's test script assumes when told nothing: resnet_9blocks, ngf 64, instance norm, RGB. */
+    public static final GeneratorArchitecture REFERENCE_DEFAULT = new GeneratorArchitecture("resnet_9blocks", 64, "instance", 3, 3, false);
+
+    /** Builds this generator (random weights, to be replaced by a state dict). */
+    public Layer build() {
+        return Networks.defineG(inputNc, outputNc, ngf, netG, norm, useDropout, "normal", 0.02f, new Random(0));
+    }
+
+    public String describe() {
+        return netG + ", ngf " + ngf + ", norm " + norm + ", " + inputNc + " -> " + outputNc + " channels" + (useDropout ? ", dropout" : "");
+    }
+
+    /** The architecture a state dict's keys and shapes reveal, or empty when they match no reference generator. */
+    public static Optional<GeneratorArchitecture> infer(Map<String, int[]> shapes) {
+        if (shapes.containsKey("model.model.0.weight")) return inferUnet(shapes);
+        if (shapes.containsKey("model.1.weight")) return inferResnet(shapes);
+        return Optional.empty();
+    }
+
+    private static Optional<GeneratorArchitecture> inferResnet(Map<String, int[]> shapes) {
+        int blocks = 0;
+        while (hasPrefix(shapes, "model." + (10 + blocks) + ".conv_block.")) blocks++;
+        String netG = blocks == 9 ? "resnet_9blocks" : blocks == 6 ? "resnet_6blocks" : null;
+        int[] stem = shapes.get("model.1.weight");
+        int[] last = shapes.get("model." + (17 + blocks) + ".weight");
+        if (netG == null || stem.length != 4 || last == null || last.length != 4) return Optional.empty();
+        String norm = norm(shapes, "model.1", "model.2");
+        boolean dropout = rank(shapes, "model.10.conv_block.6.weight") == 4;
+        return Optional.of(new GeneratorArchitecture(netG, stem[0], norm, stem[1], last[0], dropout));
+    }
+
+    private static Optional<GeneratorArchitecture> inferUnet(Map<String, int[]> shapes) {
+        // The outermost block is model.model; each next one is its submodule: .model.1 below the outermost, .model.3
+        // below a middle block (after LeakyReLU, conv, norm). A block is there when it has keys under <block>.model.
+        // (the innermost's own index 3 is its transposed convolution, whose keys have no .model. after it).
+        int depth = 1;
+        String block = "model.model.1";
+        while (hasPrefix(shapes, block + ".model.")) {
+            depth++;
+            block += ".model.3";
+        }
+        String netG = depth == 8 ? "unet_256" : depth == 7 ? "unet_128" : null;
+        int[] down = shapes.get("model.model.0.weight");
+        int[] up = shapes.get("model.model.3.weight");
+        if (netG == null || down.length != 4 || up == null || up.length != 4) return Optional.empty();
+        // A middle block: model = [LeakyReLU, downconv, downnorm, submodule, ...].
+        String norm = norm(shapes, "model.model.1.model.1", "model.model.1.model.2");
+        return Optional.of(new GeneratorArchitecture(netG, down[0], norm, down[1], up[1], false));
+    }
+
+    /** batch when the norm layer after {@code conv} has a weight; else instance when the convolution has a bias; else none. */
+    private static String norm(Map<String, int[]> shapes, String conv, String normLayer) {
+        if (shapes.containsKey(normLayer + ".weight")) return "batch";
+        return shapes.containsKey(conv + ".bias") ? "instance" : "none";
+    }
+
+    private static int rank(Map<String, int[]> shapes, String key) {
+        int[] s = shapes.get(key);
+        return s == null ? -1 : s.length;
+    }
+
+    private static boolean hasPrefix(Map<String, int[]> shapes, String prefix) {
+        for (String k : shapes.keySet()) if (k.startsWith(prefix)) return true;
+        return false;
+    }
+}

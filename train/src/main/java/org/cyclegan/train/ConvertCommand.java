@@ -1,0 +1,60 @@
+package org.cyclegan.train;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.model.interop.GeneratorArchitecture;
+
+/**
+ * {@code convert}: a generator's weights (typically the reference's PyTorch {@code .pth}) written as our safetensors,
+ * with the architecture in the metadata so that {@code translate} needs no options. The weights are first loaded into
+ * that architecture, so only a file that works is written.
+ */
+final class ConvertCommand {
+    private ConvertCommand() {}
+
+    static CommandLine options() {
+        CommandLine cl = new CommandLine("convert", "Converts a generator's weights (a PyTorch .pth state dict of the reference CycleGAN, or our"
+                + " .safetensors) to .safetensors with the architecture recorded.")
+                .option("weights", null, "generator weights to convert (.pth / .pt, or .safetensors)")
+                .option("output", null, "the .safetensors file to write");
+        return GeneratorWeights.declare(cl).deviceOptions();
+    }
+
+    static int run(CommandLine cl, Backend backend, PrintStream out) throws IOException {
+        for (String required : List.of("weights", "output")) {
+            if (cl.string(required) == null || cl.string(required).isEmpty()) throw new CommandLine.UsageException("convert: --" + required + " is required");
+        }
+        Path weights = Path.of(cl.string("weights")), output = Path.of(cl.string("output"));
+        if (!Files.isRegularFile(weights)) throw new CommandLine.UsageException("convert: --weights " + weights + " is not a file");
+        if (Files.isDirectory(output)) throw new CommandLine.UsageException("convert: --output " + output + " is a folder; give a file name");
+        GeneratorWeights w = GeneratorWeights.load("convert", cl, weights, backend);
+        GeneratorArchitecture arch = w.architecture;
+
+        // The keys train writes for a generator (TrainCommand.saveNetworks), less those about the discriminator and the
+        // epoch, which a generator's weights do not tell.
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "cyclegan-engine");
+        meta.put("netG", arch.netG());
+        meta.put("ngf", Integer.toString(arch.ngf()));
+        meta.put("norm", arch.norm());
+        meta.put("input_nc", Integer.toString(arch.inputNc()));
+        meta.put("output_nc", Integer.toString(arch.outputNc()));
+        meta.put("no_dropout", Boolean.toString(!arch.useDropout()));
+        meta.put("converted_from", weights.getFileName().toString());
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        Safetensors.write(output, w.generator.stateDict(), meta);
+        out.println(weights + " (" + w.format + ") -> " + output);
+        out.println("  " + arch.describe() + " (" + w.architectureSource + "), " + w.generator.stateDict().size() + " tensors, "
+                + w.generator.parameterCount() + " parameters"
+                + (w.droppedKeys.isEmpty() ? "" : "; dropped " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
+        return 0;
+    }
+}
