@@ -23,9 +23,12 @@ final class Png {
         return img;
     }
 
-    /** [−1, 1] → 0..255, as the reference's tensor2im: (x + 1) / 2 · 255, rounded, clamped. */
+    /**
+     * [−1, 1] → 0..255 exactly as the reference's tensor2im: (x + 1) / 2 · 255 in float32, truncated toward zero (numpy's
+     * astype(uint8)), so our PNGs are the reference's byte for byte; clamped for values a tanh cannot produce.
+     */
     static int to8bit(float x) {
-        return Math.max(0, Math.min(255, Math.round((x + 1f) / 2f * 255f)));
+        return Math.max(0, Math.min(255, (int) ((x + 1f) / 2f * 255f)));
     }
 
     static void write(BufferedImage img, Path file) throws IOException {
