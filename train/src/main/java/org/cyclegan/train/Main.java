@@ -22,6 +22,7 @@ public final class Main {
             "commands:",
             "  train      train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
             "  translate  run a saved generator on an image or a folder of images",
+            "  test       run an experiment's generators on test images; pictures and an index.html in --results_dir",
             "  bench      time full CycleGAN training iterations on random data",
             "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
@@ -51,6 +52,7 @@ public final class Main {
             case "bench" -> BenchCommand.options();
             case "train" -> TrainCommand.options();
             case "translate" -> TranslateCommand.options();
+            case "test" -> TestCommand.options();
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -72,6 +74,7 @@ public final class Main {
                 case "bench" -> BenchCommand.run(cl, backend, out);
                 case "train" -> TrainCommand.run(cl, backend, out, err);
                 case "translate" -> TranslateCommand.run(cl, backend, out, err);
+                case "test" -> TestCommand.run(cl, backend, out, err);
                 default -> info(out, backend);
             };
         } catch (CommandLine.UsageException e) {

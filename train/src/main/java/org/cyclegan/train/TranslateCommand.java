@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -14,8 +15,6 @@ import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.engine.io.Safetensors;
-import org.cyclegan.model.Networks;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.ImageFolder;
 import org.cyclegan.train.data.ImageReadException;
@@ -49,25 +48,11 @@ final class TranslateCommand {
         Path weights = Path.of(cl.string("weights")), input = Path.of(cl.string("input")), output = Path.of(cl.string("output"));
         if (!Files.isRegularFile(weights)) throw new CommandLine.UsageException("translate: --weights " + weights + " is not a file");
         if (!Files.exists(input)) throw new CommandLine.UsageException("translate: --input " + input + " does not exist");
-        Safetensors.Contents c = Safetensors.read(weights, backend);
-        Map<String, String> meta = c.metadata();
-        String netG = pick(cl, meta, "netG", weights);
-        int ngf;
-        try {
-            ngf = Integer.parseInt(pick(cl, meta, "ngf", weights));
-        } catch (NumberFormatException e) {
-            throw new CommandLine.UsageException("translate: ngf must be an integer");
-        }
-        String norm = pick(cl, meta, "norm", weights);
-        int inputNc = Integer.parseInt(meta.getOrDefault("input_nc", "3")), outputNc = Integer.parseInt(meta.getOrDefault("output_nc", "3"));
-        Layer g;
-        try {
-            g = Networks.defineG(inputNc, outputNc, ngf, netG, norm, false, "normal", 0.02f, new Random(0));
-            g.loadStateDict(c.tensors());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.UsageException("translate: " + weights + " does not fit a " + netG + " generator with ngf " + ngf + ": " + e.getMessage());
-        }
-        g.eval();
+        Map<String, String> given = new LinkedHashMap<>();
+        for (String key : List.of("netG", "ngf", "norm")) given.put(key, cl.string(key));
+        SavedGenerator.Loaded loaded = SavedGenerator.load("translate", weights, backend, given);
+        Layer g = loaded.network();
+        int inputNc = loaded.inputNc();
 
         List<Path> files = new ArrayList<>();
         if (Files.isDirectory(input)) {
@@ -101,15 +86,7 @@ final class TranslateCommand {
                 done++;
             }
         }
-        out.printf("translated %d of %d images with %s (%s, ngf %d)%n", done, files.size(), weights, netG, ngf);
+        out.printf("translated %d of %d images with %s (%s, ngf %d)%n", done, files.size(), weights, loaded.netG(), loaded.ngf());
         return done > 0 ? 0 : 1;
-    }
-
-    private static String pick(CommandLine cl, Map<String, String> meta, String key, Path weights) {
-        String given = cl.string(key);
-        if (given != null && !given.isEmpty()) return given;
-        String v = meta.get(key);
-        if (v == null) throw new CommandLine.UsageException("translate: " + weights + " does not record " + key + "; give --" + key);
-        return v;
     }
 }
