@@ -91,6 +91,13 @@ final class CommandLine {
         return sb.toString();
     }
 
+    /** Every declared option with its value: as given, else its default ("" when derived later); flags "true" or "false". */
+    Map<String, String> values() {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (Spec s : specs.values()) all.put(s.name, s.flag ? Boolean.toString(values.containsKey(s.name)) : string(s.name));
+        return all;
+    }
+
     boolean given(String name) {
         return values.containsKey(name);
     }

@@ -112,6 +112,7 @@ final class TrainCommand {
                 : embedded ? "emoji_g2t" : Path.of(cl.string("dataroot")).toAbsolutePath().normalize().getFileName().toString();
         Path dir = Path.of(cl.string("checkpoints_dir")).resolve(name);
         Files.createDirectories(dir.resolve("samples"));
+        MemoryEstimate.announce(config, data, out, err);
 
         Random rng = new Random(seed);
         CycleGan model;
@@ -135,6 +136,7 @@ final class TrainCommand {
         if (!Files.exists(csv)) {
             Files.writeString(csv, "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds\n", StandardCharsets.UTF_8);
         }
+        StepLossLog stepLog = new StepLossLog(dir.resolve("loss_steps.csv"));
         long runStart = System.nanoTime();
         int totalSteps = (lastEpoch - epochCount + 1) * stepsPerEpoch, stepsDone = 0;
         for (int epoch = epochCount; epoch <= lastEpoch; epoch++) {
@@ -169,6 +171,7 @@ final class TrainCommand {
                         out.printf("epoch %d/%d  step %d/%d  %.2f it/s  data %.3f s  compute %.3f s  ETA %s  %s%n", epoch, lastEpoch, steps,
                                 stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / steps, computeSeconds / steps,
                                 duration(perStep * (totalSteps - stepsDone)), format(losses));
+                        stepLog.append(epoch, steps, stepsPerEpoch, sums);
                     }
                 }
                 Map<String, Double> means = new LinkedHashMap<>();
@@ -185,6 +188,7 @@ final class TrainCommand {
                 for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
                 row.append(',').append(loader.totalWaitSeconds()).append(',').append(computeSeconds).append('\n');
                 Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                TrainingReport.update(dir, cl.values(), err);
                 out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
             }
         }
