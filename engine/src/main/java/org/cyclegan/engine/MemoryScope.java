@@ -3,6 +3,7 @@ package org.cyclegan.engine;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import org.cyclegan.engine.backend.Storage;
 
 /**
@@ -30,14 +31,27 @@ public final class MemoryScope implements AutoCloseable {
     private final MemoryScope parent;
     private final Set<Storage> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean closed;
+    /** Floats in every storage created on this thread while this scope was open, nested scopes included. */
+    private long createdFloats;
+    /** Told the size of each of those storages; null for an ordinary scope. */
+    private final IntConsumer observer;
 
-    private MemoryScope(MemoryScope parent) {
+    private MemoryScope(MemoryScope parent, IntConsumer observer) {
         this.parent = parent;
+        this.observer = observer;
     }
 
     /** Opens a scope on this thread, nested in the current one if any. */
     public static MemoryScope open() {
-        MemoryScope s = new MemoryScope(CURRENT.get());
+        return observing(null);
+    }
+
+    /**
+     * Opens a scope that also tells {@code observer} the size, in floats, of every storage created on this thread while
+     * it is open, nested scopes included: for memory measurements that need each array's size, not only the total.
+     */
+    public static MemoryScope observing(IntConsumer observer) {
+        MemoryScope s = new MemoryScope(CURRENT.get(), observer);
         CURRENT.set(s);
         return s;
     }
@@ -46,6 +60,10 @@ public final class MemoryScope implements AutoCloseable {
     public static void track(Storage storage) {
         MemoryScope s = CURRENT.get();
         if (s != null) s.owned.add(storage);
+        for (MemoryScope c = s; c != null; c = c.parent) {
+            c.createdFloats += storage.size();
+            if (c.observer != null) c.observer.accept(storage.size());
+        }
     }
 
     /**
@@ -65,6 +83,15 @@ public final class MemoryScope implements AutoCloseable {
     public static void adopt(Tensor t) {
         MemoryScope s = CURRENT.get();
         if (s != null) s.owned.add(t.storage());
+    }
+
+    /**
+     * Bytes (4 per float) of all the storages created on this thread while this scope was open, including those of
+     * nested scopes and those taken out by {@link #keep}. Where nothing made inside is released before the scope closes
+     * (a CycleGAN training step), this is the peak tensor memory of the work inside: a measurement for memory estimates.
+     */
+    public long createdBytes() {
+        return 4 * createdFloats;
     }
 
     /** Number of storages this scope will release. */

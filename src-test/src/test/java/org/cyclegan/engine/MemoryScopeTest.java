@@ -26,6 +26,20 @@ class MemoryScopeTest {
         assertTrue(e.getMessage().contains("released"), e.getMessage());
     }
 
+    @Test void createdBytesCountsEveryStorageMadeInsideNestedScopesIncluded() {
+        try (MemoryScope outer = MemoryScope.open()) {
+            Tensor a = Tensor.of(cpu, new float[] {1, 2, 3}, 3);                 // 3 floats
+            try (MemoryScope inner = MemoryScope.open()) {
+                MemoryScope.keep(a.mul(2f).reshape(1, 3).matmul(Tensor.of(cpu, new float[] {1, 1, 1}, 3, 1)));
+                assertTrue(inner.createdBytes() >= 4 * (3 + 3 + 1), "product, the ones and the 1x1 result: " + inner.createdBytes());
+                assertEquals(inner.createdBytes() + 12, outer.createdBytes(), "the outer scope counts the inner one's storages too");
+            }
+            long before = outer.createdBytes();
+            Tensor.of(cpu, new float[10], 10);
+            assertEquals(before + 40, outer.createdBytes());
+        }
+    }
+
     @Test void keptTensorsSurviveAndTensorsFromOutsideAreUntouched() {
         Tensor outside = Tensor.of(cpu, new float[] {1, 1}, 2);
         Tensor kept;

@@ -52,6 +52,15 @@ class TrainCommandTest {
         float[] y = net.forward(Tensor.uniform(new Random(2), -1f, 1f, 1, 3, 32, 32)).toArray();
         for (float v : y) assertTrue(v >= -1f && v <= 1f, "tanh output");
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("it/s") && out.toString(StandardCharsets.UTF_8).contains("ETA"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("memory: ~") && out.toString(StandardCharsets.UTF_8).contains("JVM max heap"));
+
+        // The step log (a row at every progress line, here only the last step of each epoch), the plot and the page.
+        List<String> steps = Files.readAllLines(exp.resolve("loss_steps.csv"));
+        assertEquals(List.of("epoch,step,global_step", "1,3,3", "2,3,6"), steps.stream().map(l -> String.join(",", List.of(l.split(",")).subList(0, 3))).toList());
+        assertEquals(LossPlot.WIDTH, javax.imageio.ImageIO.read(exp.resolve("loss_plot.png").toFile()).getWidth());
+        String page = Files.readString(exp.resolve("index.html"));
+        assertTrue(page.contains("src=\"loss_plot.png\"") && page.contains("samples/epoch_002.png") && page.contains("Updated after epoch 2."), page);
+        assertTrue(page.indexOf("samples/epoch_002.png") < page.indexOf("samples/epoch_001.png"), "newest samples first");
     }
 
     @Test void missingDatarootAndBadValuesAreRefusedByName() {

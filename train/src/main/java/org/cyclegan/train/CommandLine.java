@@ -95,7 +95,10 @@ final class CommandLine {
         return values.containsKey(name);
     }
 
-    /** Every declared option's value as it stands (flags as "true" / "false"), in declaration order. */
+    /**
+     * Every declared option's value as it stands: as given, else its default ("" when the command derives it later);
+     * flags "true" or "false"; in declaration order.
+     */
     Map<String, String> effectiveValues() {
         Map<String, String> out = new LinkedHashMap<>();
         for (Spec s : specs.values()) out.put(s.name, s.flag ? Boolean.toString(values.containsKey(s.name)) : string(s.name));

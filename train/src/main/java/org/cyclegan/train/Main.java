@@ -21,6 +21,7 @@ public final class Main {
             "",
             "commands:",
             "  train      train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
+            "  test       run an experiment's generators on test images; pictures and an index.html in --results_dir",
             "  translate  run a saved generator (ours, or the reference's PyTorch .pth) on an image or a folder of images",
             "  eval       score predicted images against targets of the same name (L1, PSNR, SSIM; identity baseline)",
             "  convert    write a generator's weights (e.g. the reference's PyTorch .pth) as .safetensors with its architecture",
@@ -53,6 +54,7 @@ public final class Main {
             case "bench" -> BenchCommand.options();
             case "train" -> TrainCommand.options();
             case "translate" -> TranslateCommand.options();
+            case "test" -> TestCommand.options();
             case "eval" -> EvalCommand.options();
             case "convert" -> ConvertCommand.options();
             default -> null;
@@ -80,6 +82,7 @@ public final class Main {
                 case "train" -> TrainCommand.run(cl, backend, out, err);
                 case "translate" -> TranslateCommand.run(cl, backend, out, err);
                 case "convert" -> ConvertCommand.run(cl, backend, out);
+                case "test" -> TestCommand.run(cl, backend, out, err);
                 default -> info(out, backend);
             };
         } catch (CommandLine.UsageException e) {

@@ -152,6 +152,7 @@ final class TrainCommand {
             throw new CommandLine.UsageException("train: --netG " + config.netG + " needs one fixed image size: use a --preprocess that crops (resize_and_crop, crop, scale_width_and_crop)");
         }
 
+        MemoryEstimate.announce(config, data, out, err);
         Random seeds = new Random(seed);
         CycleGan model;
         try {

@@ -25,7 +25,8 @@ import org.cyclegan.train.data.UnalignedDataset;
  * The epoch loop of {@code train}, from a {@link TrainingState.Progress} (a fresh start or a saved position) to the
  * last epoch. Each epoch: the learning rate from the schedule, the epoch's data plan drawn from the data generator,
  * batches from a background loader starting at the saved batch, one {@link CycleGan#optimize} step per batch with a
- * progress line; then checkpoints, a sample grid and a loss-log row.
+ * progress line (and a row of {@code loss_steps.csv}); then checkpoints, a sample grid, a loss-log row, the loss plot and
+ * the HTML page ({@link TrainingReport}).
  *
  * <p>Saving: after every epoch the networks ({@code latest_net_*.safetensors}, and {@code <epoch>_net_*} every
  * {@link #saveEpochFreq} epochs) and the full training state under the same prefix; every {@link #saveLatestFreq} steps
@@ -73,6 +74,7 @@ final class TrainingRun {
         Files.createDirectories(dir.resolve("samples"));
         Path csv = dir.resolve("loss_log.csv");
         keepLogRowsBefore(csv, start.epoch());
+        StepLossLog stepLog = new StepLossLog(dir.resolve("loss_steps.csv"), start.globalStep());
         List<Batch> samples = fixedSamples(4);
         int stepsPerEpoch = data.batchCount();
         long runStart = System.nanoTime();
@@ -117,6 +119,7 @@ final class TrainingRun {
                         out.printf("epoch %d/%d  step %d/%d  %.2f it/s  data %.3f s  compute %.3f s  ETA %s  %s%n", epoch, lastEpoch, steps,
                                 stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / here, computeSeconds / steps,
                                 TrainCommand.duration(perStep * (totalSteps - stepsDone)), format(losses));
+                        stepLog.append(epoch, steps, globalStep, sums);
                     }
                     if (stop.requested() && steps < stepsPerEpoch) {
                         save("latest", epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
@@ -152,6 +155,7 @@ final class TrainingRun {
                 for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
                 row.append(',').append(dataSeconds).append(',').append(computeSeconds).append('\n');
                 Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                TrainingReport.update(dir, options, err);
                 out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
                 if (stop.requested() && epoch < lastEpoch) {
                     out.printf("interrupted: epoch %d saved; continue with --continue_train%n", epoch);
