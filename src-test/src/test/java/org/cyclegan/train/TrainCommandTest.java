@@ -63,6 +63,16 @@ class TrainCommandTest {
         assertTrue(page.indexOf("samples/epoch_002.png") < page.indexOf("samples/epoch_001.png"), "newest samples first");
     }
 
+    @Test void theEmbeddedSetDefaultsToHalfWidthNetworksForSixEpochs() throws Exception {
+        int rc = run("train", "--max_dataset_size", "2", "--n_epochs_decay", "0", "--n_epochs", "1", "--checkpoints_dir", dir.toString(),
+                "--name", "defaults", "--device", "cpu");
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        var meta = Safetensors.read(dir.resolve("defaults/latest_net_G_A.safetensors"), Backends.getDefault()).metadata();
+        assertEquals("resnet_6blocks", meta.get("netG"));
+        assertEquals("32", meta.get("ngf"));
+        assertEquals("32", meta.get("ndf"));
+    }
+
     @Test void missingDatarootAndBadValuesAreRefusedByName() {
         assertEquals(2, run("train", "--dataroot", dir.resolve("nowhere").toString(), "--checkpoints_dir", dir.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("nowhere"), err.toString(StandardCharsets.UTF_8));

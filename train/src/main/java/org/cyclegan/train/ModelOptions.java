@@ -20,12 +20,17 @@ final class ModelOptions {
 
     /** A config with those options applied; {@code netGWhenUnset} is used when --netG was left empty. */
     static CycleGanConfig read(CommandLine cl, String netGWhenUnset) {
+        return read(cl, netGWhenUnset, 64);
+    }
+
+    /** As {@link #read(CommandLine, String)}; {@code widthWhenUnset} is used when --ngf or --ndf was declared with an empty default and left so. */
+    static CycleGanConfig read(CommandLine cl, String netGWhenUnset, int widthWhenUnset) {
         CycleGanConfig config = new CycleGanConfig();
         config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : cl.choice("netG", Networks.GENERATORS);
         config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
         config.nLayersD = cl.integer("n_layers_D", 1);
-        config.ngf = cl.integer("ngf", 1);
-        config.ndf = cl.integer("ndf", 1);
+        config.ngf = cl.string("ngf").isEmpty() ? widthWhenUnset : cl.integer("ngf", 1);
+        config.ndf = cl.string("ndf").isEmpty() ? widthWhenUnset : cl.integer("ndf", 1);
         config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
         config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
         return config;
