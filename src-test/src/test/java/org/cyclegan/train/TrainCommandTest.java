@@ -147,18 +147,31 @@ class TrainCommandTest {
     }
 
     @Test void continuingFromTheMiddleOrTheEndOfAnEpochGivesExactlyTheUninterruptedRun() throws Exception {
-        Path full = dir.resolve("full");
-        assertEquals(0, tinyRun(full), err.toString(StandardCharsets.UTF_8));
+        // 4 images, batch 1: iter_6 is the second step of epoch 2; the plan, pools, moments and random state must all come back.
+        assertContinuationsAreExact("batch1", List.of("iter_3", "iter_6", "1"));
+    }
+
+    @Test void continuingIsExactWithBatchesDirectionBtoANoPoolAndThePlateauPolicy() throws Exception {
+        // 5 images in batches of 2 (the last one short), 3 steps per epoch: iter_2 is inside epoch 1, iter_4 inside epoch 2.
+        assertContinuationsAreExact("batch2", List.of("iter_4", "1", "iter_2"), "--max_dataset_size", "5", "--batch_size", "2",
+                "--direction", "BtoA", "--pool_size", "0", "--lr_policy", "plateau", "--save_latest_freq", "2");
+    }
+
+    private void assertContinuationsAreExact(String name, List<String> froms, String... options) throws Exception {
+        Path full = dir.resolve(name);
+        List<String> extra = new java.util.ArrayList<>(List.of(options));
+        extra.addAll(List.of("--print_freq", "1"));
+        assertEquals(0, tinyRun(full, extra.toArray(String[]::new)), err.toString(StandardCharsets.UTF_8));
         Path tiny = full.resolve("tiny");
-        for (String prefix : List.of("iter_3", "iter_6", "1", "2", "latest")) {
+        for (String prefix : froms) {
             assertTrue(Files.exists(tiny.resolve(prefix + "_train_state.safetensors")), prefix);
             assertTrue(Files.exists(tiny.resolve(prefix + "_net_G_A.safetensors")), prefix);
         }
         List<String> fullLog = Files.readAllLines(tiny.resolve("loss_log.csv"));
+        List<String> fullStepLog = Files.readAllLines(tiny.resolve("loss_steps.csv"));
 
-        // iter_6 is the second step of epoch 2: the plan, pools, moments and random state must all come back.
-        for (String from : List.of("iter_6", "1", "iter_3")) {
-            Path copy = dir.resolve("from_" + from);
+        for (String from : froms) {
+            Path copy = dir.resolve(name + "_from_" + from);
             copyTree(full, copy);
             out.reset();
             // No other option given: the saved run's options are used.
@@ -176,6 +189,7 @@ class TrainCommandTest {
                 List<String> want = List.of(fullLog.get(i).split(",")).subList(0, 11), got = List.of(log.get(i).split(",")).subList(0, 11);
                 assertEquals(want, got, "continued from " + from);
             }
+            assertEquals(fullStepLog, Files.readAllLines(copy.resolve("tiny/loss_steps.csv")), "step log continued from " + from);
         }
     }
 

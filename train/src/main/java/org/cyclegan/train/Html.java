@@ -47,10 +47,7 @@ final class Html {
 
     /** Writes a page as UTF-8, atomically (a browser reloading it never sees half a page). */
     static void write(Path file, String html) throws IOException {
-        ByteBuffer bytes = ByteBuffer.wrap(html.getBytes(StandardCharsets.UTF_8));
-        AtomicFile.write(file, ch -> {
-            while (bytes.hasRemaining()) ch.write(bytes);
-        });
+        AtomicFile.writeString(file, html);
     }
 
     /** The start of a page up to and including {@code <body>}, with a small style sheet shared by the pages. */

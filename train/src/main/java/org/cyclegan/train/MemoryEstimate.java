@@ -115,7 +115,8 @@ record MemoryEstimate(int batch, int height, int width, long parameterBytes, lon
         try {
             first = data.item(0, new Random(0)).a();
         } catch (ImageReadException e) {
-            throw new IllegalStateException(e.getMessage(), e);   // the folder scan read every image already
+            // e.g. an image smaller than --crop_size after --load_size: bad input, named, not a crash
+            throw new CommandLine.UsageException("train: " + e.getMessage());
         }
         MemoryEstimate m;
         try {

@@ -1,7 +1,6 @@
 package org.cyclegan.train;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +46,32 @@ final class StepLossLog {
                 }
             }
         }
-        byte[] text = (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8);
-        AtomicFile.write(file, ch -> ch.write(ByteBuffer.wrap(text)));
+        AtomicFile.writeString(file, String.join("\n", kept) + "\n");
     }
 
     /**
      * Appends the row for step {@code step} of {@code epoch}; {@code epochSums} holds each loss summed over steps 1 ..
      * step of this epoch. A second call for the same step writes nothing.
      */
+    /**
+     * Continues a run saved in the middle of {@code epoch}: the next row's window starts at {@code step}, the step of
+     * the last row written before the save, whose running sums were {@code sums}, as it would have without the stop.
+     */
+    void continueFrom(int epoch, int step, Map<String, Double> sums) {
+        lastEpoch = epoch;
+        lastStep = step;
+        lastSums = new HashMap<>(sums);
+    }
+
+    /** The step and the running sums of the last row written in the current epoch (0 and empty before the first). */
+    int lastStep() {
+        return lastStep;
+    }
+
+    Map<String, Double> lastSums() {
+        return Map.copyOf(lastSums);
+    }
+
     void append(int epoch, int step, long globalStep, Map<String, Double> epochSums) throws IOException {
         if (epoch != lastEpoch) {
             lastEpoch = epoch;

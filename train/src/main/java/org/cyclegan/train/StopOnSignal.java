@@ -44,10 +44,11 @@ final class StopOnSignal implements AutoCloseable {
 
     @Override
     public void close() {
-        if (requested) {
-            saved.countDown();   // stopping for another reason (an error): do not hold the exit up
-            return;              // the hook is running: it cannot be removed any more
+        saved.countDown();   // training has stopped, for whatever reason: never hold an exit up
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shutdownInProgress) {
+            // The JVM is already shutting down: the hook is running or about to, and returns at once (latch released).
         }
-        Runtime.getRuntime().removeShutdownHook(hook);
     }
 }

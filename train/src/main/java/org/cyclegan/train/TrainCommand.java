@@ -167,10 +167,16 @@ final class TrainCommand {
 
         // Where to start: a fresh run, an exact continuation from a training state, or (no state, only networks, as the
         // reference leaves them) the networks with fresh optimizers and pools from --epoch_count.
-        TrainingState.Progress start = new TrainingState.Progress(epochCount, 0, 0, dataRandom.encode(), Map.of(), 0, 0);
+        TrainingState.Progress start = TrainingState.Progress.epochStart(epochCount, 0, dataRandom.encode(), data.batchCount());
         if (state != null) {
             state.restore(model, schedule);
             start = state.progress;
+            state = null;   // its tensors are in the model now; do not keep a second copy for the whole run
+            if (start.batch() > 0 && start.batchesPerEpoch() != data.batchCount()) {
+                throw new CommandLine.UsageException("train: the save stopped at batch " + start.batch() + " of an epoch of " + start.batchesPerEpoch()
+                        + " batches, but the data set and options now give " + data.batchCount() + " (changed --dataroot, --max_dataset_size or"
+                        + " --batch_size?); continue from an end-of-epoch save (--epoch N) or keep them as they were");
+            }
             out.printf("continuing %s from epoch %d, batch %d (step %d): weights, Adam moments, image pools, schedule and random state restored%n",
                     dir.resolve(loadEpoch + "_train_state.safetensors"), start.epoch(), start.batch(), start.globalStep());
         } else if (resume) {
@@ -187,7 +193,7 @@ final class TrainCommand {
         }
         if (start.epoch() > lastEpoch) {
             throw new CommandLine.UsageException("train: nothing to do: training would start at epoch " + start.epoch() + ", past --n_epochs + --n_epochs_decay = " + lastEpoch
-                    + (state != null ? " (raise --n_epochs or --n_epochs_decay to train longer)" : ""));
+                    + (resume ? " (raise --n_epochs or --n_epochs_decay to train longer)" : ""));
         }
         dataRandom.decode(start.dataRandom());
 

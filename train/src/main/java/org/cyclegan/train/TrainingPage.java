@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * relative and points at a file that exists when the page is written; all text is escaped.
  */
 final class TrainingPage {
-    private static final Pattern SAMPLE = Pattern.compile("epoch_(\\d+)\\.png");
+    private static final Pattern SAMPLE = Pattern.compile("epoch_(\\d{1,9})\\.png");
 
     private TrainingPage() {}
 

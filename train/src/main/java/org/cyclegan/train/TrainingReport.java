@@ -22,7 +22,7 @@ final class TrainingReport {
             LossCsv steps = Files.exists(stepFile) ? LossCsv.read(stepFile, "global_step", msg -> err.println("warning: " + msg)) : null;
             LossPlot.write(dir.resolve("loss_plot.png"), epochs, steps);
             TrainingPage.write(dir, options, epochs);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException | LinkageError | InternalError e) {   // a report must never stop training (java.awt without fonts throws errors)
             err.println("warning: could not update the loss plot and page in " + dir + ": " + e.getMessage() + "; training goes on");
         }
     }

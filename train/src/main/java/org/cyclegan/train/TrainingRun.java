@@ -31,7 +31,7 @@ import org.cyclegan.train.data.UnalignedDataset;
  * <p>Saving: after every epoch the networks ({@code latest_net_*.safetensors}, and {@code <epoch>_net_*} every
  * {@link #saveEpochFreq} epochs) and the full training state under the same prefix; every {@link #saveLatestFreq} steps
  * also in the middle of an epoch (as {@code latest}, or {@code iter_<step>} with {@link #saveByIter}), so a crash loses
- * at most that many steps. Every file is written atomically.
+ * at most that many steps. Checkpoints, samples and pages are written atomically; the two loss logs are appended to.
  */
 final class TrainingRun {
     private final CycleGan model;
@@ -57,14 +57,19 @@ final class TrainingRun {
     }
 
     /**
-     * Trains from {@code start} to {@link #lastEpoch}; returns the exit status (1 when a loss stops being finite, 130
-     * when interrupted). An interrupt (Ctrl-C, SIGTERM) lets the step in progress finish, saves the networks and the
-     * training state as {@code latest}, then lets the JVM exit: {@code --continue_train} picks up from there.
+     * Trains from {@code start} to {@link #lastEpoch}; returns the exit status (1 when a loss stops being finite). An
+     * interrupt (Ctrl-C, SIGTERM) lets the step in progress finish, saves the networks and the training state as
+     * {@code latest}, then lets the JVM exit (with the signal's status, 130 or 143): {@code --continue_train} picks up
+     * from there.
      */
     int train(TrainingState.Progress start) throws IOException {
         StopOnSignal stop = new StopOnSignal(out);
         try {
             return train(start, stop);
+        } catch (IOException | RuntimeException e) {
+            // After an interrupt the JVM exits as soon as the hook is released, before Main could report this.
+            if (stop.requested()) err.println("error: could not save after the interrupt: " + e.getMessage());
+            throw e;
         } finally {
             stop.close();
         }
@@ -75,12 +80,13 @@ final class TrainingRun {
         Path csv = dir.resolve("loss_log.csv");
         keepLogRowsBefore(csv, start.epoch());
         StepLossLog stepLog = new StepLossLog(dir.resolve("loss_steps.csv"), start.globalStep());
+        if (start.batch() > 0) stepLog.continueFrom(start.epoch(), start.stepLogStep(), start.stepLogSums());
         List<Batch> samples = fixedSamples(4);
         int stepsPerEpoch = data.batchCount();
         long runStart = System.nanoTime();
         long totalSteps = (long) (lastEpoch - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch), stepsDone = 0;
         long globalStep = start.globalStep();
-        String lastSave = "none yet";
+        String lastSave = start.globalStep() == 0 ? "none yet" : "the one this run continued from (epoch " + start.epoch() + ", step " + start.batch() + ")";
         for (int epoch = start.epoch(); epoch <= lastEpoch; epoch++) {
             boolean resumedHere = epoch == start.epoch();
             int firstBatch = resumedHere ? Math.min(start.batch(), stepsPerEpoch) : 0;
@@ -123,7 +129,7 @@ final class TrainingRun {
                     }
                     if (stop.requested() && steps < stepsPerEpoch) {
                         save("latest", epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
-                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds));
+                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds, stepsPerEpoch, stepLog.lastStep(), stepLog.lastSums()));
                         out.printf("interrupted: saved %s_*.safetensors at epoch %d step %d; continue with --continue_train%n", dir.resolve("latest"), epoch, steps);
                         stop.saved();
                         return 130;
@@ -131,7 +137,7 @@ final class TrainingRun {
                     if (globalStep % saveLatestFreq == 0 && steps < stepsPerEpoch) {
                         String prefix = saveByIter ? "iter_" + globalStep : "latest";
                         save(prefix, epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
-                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds));
+                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds, stepsPerEpoch, stepLog.lastStep(), stepLog.lastSums()));
                         lastSave = prefix + " (epoch " + epoch + ", step " + steps + ")";
                         out.printf("saved %s_*.safetensors at epoch %d step %d%n", dir.resolve(prefix), epoch, steps);
                     }
@@ -146,15 +152,17 @@ final class TrainingRun {
                     }
                 }
                 schedule.endEpoch(means.getOrDefault("cycle_A", 0.0) + means.getOrDefault("cycle_B", 0.0));
-                TrainingState.Progress next = new TrainingState.Progress(epoch + 1, 0, globalStep, dataRandom.encode(), Map.of(), 0, 0);
-                save("latest", epoch, next);
-                if (epoch % saveEpochFreq == 0) save(Integer.toString(epoch), epoch, next);
-                lastSave = "latest (end of epoch " + epoch + ")";
+                // The epoch's row and samples first, the state that says "epoch done" last: a crash in between resumes
+                // this epoch again, and the row it leaves is dropped then (keepLogRowsBefore) instead of lost.
                 writeSamples(samples, dir.resolve("samples").resolve(String.format("epoch_%03d.png", epoch)));
                 StringBuilder row = new StringBuilder().append(epoch).append(',').append(trained).append(',').append(lr);
                 for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
                 row.append(',').append(dataSeconds).append(',').append(computeSeconds).append('\n');
                 Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+                TrainingState.Progress next = TrainingState.Progress.epochStart(epoch + 1, globalStep, dataRandom.encode(), stepsPerEpoch);
+                save("latest", epoch, next);
+                if (epoch % saveEpochFreq == 0) save(Integer.toString(epoch), epoch, next);
+                lastSave = "latest (end of epoch " + epoch + ")";
                 TrainingReport.update(dir, options, err);
                 out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
                 if (stop.requested() && epoch < lastEpoch) {
@@ -197,8 +205,7 @@ final class TrainingRun {
             }
         }
         if (kept.size() != lines.size()) {
-            byte[] text = (String.join("\n", kept) + "\n").getBytes(StandardCharsets.UTF_8);
-            AtomicFile.write(csv, ch -> ch.write(java.nio.ByteBuffer.wrap(text)));
+            AtomicFile.writeString(csv, String.join("\n", kept) + "\n");
         }
     }
 

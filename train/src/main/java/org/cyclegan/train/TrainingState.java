@@ -25,7 +25,7 @@ import org.cyclegan.model.layers.Layer;
  * <p>Layout: tensors {@code G_A.<key>} ... {@code D_B.<key>} (the state dicts, PyTorch's key names),
  * {@code optimizer_G.m.<i>} / {@code .v.<i>} (and {@code optimizer_D}), {@code pool_A.<i>} / {@code pool_B.<i>}; string
  * metadata {@code format}, {@code epoch}, {@code batch}, {@code global_step}, {@code random.*}, {@code optimizer_*.steps},
- * {@code plateau}, {@code epoch_sum.*} and {@code option.*} — readable with any safetensors tool.
+ * {@code plateau}, {@code epoch_sum.*}, {@code batches_per_epoch}, {@code step_log_*} and {@code option.*} — readable with any safetensors tool.
  */
 final class TrainingState {
     static final String FORMAT = "cyclegan-engine-train-state-1";
@@ -33,10 +33,17 @@ final class TrainingState {
     /**
      * Where a run stands: {@code epoch} is the epoch in progress (or the next one, with {@code batch} 0), {@code batch}
      * the first batch of it still to train, {@code dataRandom} the data generator's state at that epoch's start (its
-     * plan is redrawn from it), and the loss sums and timings of the batches of {@code epoch} already trained.
+     * plan is redrawn from it), the loss sums and timings of the batches of {@code epoch} already trained, the epoch's
+     * length (a plan is only valid for the data set it was drawn for), and where the step log's last window ended.
      */
     record Progress(int epoch, int batch, long globalStep, String dataRandom, Map<String, Double> epochSums,
-                    double epochDataSeconds, double epochComputeSeconds) {}
+                    double epochDataSeconds, double epochComputeSeconds, int batchesPerEpoch, int stepLogStep,
+                    Map<String, Double> stepLogSums) {
+        /** The start of {@code epoch} (nothing of it trained yet). */
+        static Progress epochStart(int epoch, long globalStep, String dataRandom, int batchesPerEpoch) {
+            return new Progress(epoch, 0, globalStep, dataRandom, Map.of(), 0, 0, batchesPerEpoch, 0, Map.of());
+        }
+    }
 
     final Map<String, String> options;
     final Progress progress;
@@ -49,14 +56,21 @@ final class TrainingState {
         this.tensors = tensors;
         this.meta = meta;
         Map<String, String> opts = new LinkedHashMap<>();
-        Map<String, Double> sums = new LinkedHashMap<>();
+        Map<String, Double> sums = new LinkedHashMap<>(), logSums = new LinkedHashMap<>();
         meta.forEach((k, v) -> {
             if (k.startsWith("option.")) opts.put(k.substring("option.".length()), v);
             if (k.startsWith("epoch_sum.")) sums.put(k.substring("epoch_sum.".length()), number(k));
+            if (k.startsWith("step_log_sum.")) logSums.put(k.substring("step_log_sum.".length()), number(k));
         });
         this.options = opts;
-        this.progress = new Progress(integer("epoch"), integer("batch"), (long) number("global_step"), string("random.data"), sums,
-                number("epoch_data_seconds"), number("epoch_compute_seconds"));
+        long globalStep;
+        try {
+            globalStep = Long.parseLong(string("global_step"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metadata 'global_step' is not an integer: '" + meta.get("global_step") + "'");
+        }
+        this.progress = new Progress(integer("epoch"), integer("batch"), globalStep, string("random.data"), sums,
+                number("epoch_data_seconds"), number("epoch_compute_seconds"), integer("batches_per_epoch"), integer("step_log_step"), logSums);
     }
 
     static void write(Path file, CycleGan model, LrSchedule schedule, Map<String, String> options, Progress p) throws IOException {
@@ -88,6 +102,9 @@ final class TrainingState {
         p.epochSums().forEach((k, v) -> meta.put("epoch_sum." + k, Double.toString(v)));
         meta.put("epoch_data_seconds", Double.toString(p.epochDataSeconds()));
         meta.put("epoch_compute_seconds", Double.toString(p.epochComputeSeconds()));
+        meta.put("batches_per_epoch", Integer.toString(p.batchesPerEpoch()));
+        meta.put("step_log_step", Integer.toString(p.stepLogStep()));
+        p.stepLogSums().forEach((k, v) -> meta.put("step_log_sum." + k, Double.toString(v)));
         options.forEach((k, v) -> meta.put("option." + k, v));
         Safetensors.write(file, tensors, meta);
     }

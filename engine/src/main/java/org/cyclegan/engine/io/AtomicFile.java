@@ -1,11 +1,14 @@
 package org.cyclegan.engine.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a file so that a crash never leaves a half-written one under the real name: the content goes to a temporary
@@ -23,9 +26,11 @@ public final class AtomicFile {
     public static void write(Path file, Writer writer) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // Not Files.createTempFile: that makes the file owner-only (0600), and the rename would carry that onto results
+        // people share. CREATE_NEW with a random name gets the usual permissions and still never reuses a file.
+        Path tmp = dir.resolve(file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 writer.write(ch);
                 ch.force(true);
             }
@@ -33,5 +38,13 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Writes {@code text} as UTF-8, atomically as {@link #write}. */
+    public static void writeString(Path file, String text) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        write(file, ch -> {
+            while (bytes.hasRemaining()) ch.write(bytes);
+        });
     }
 }
