@@ -12,8 +12,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="${1:-$root/heldout}"
-version=16.0.0
 mkdir -p "$out/npm"
+out="$(cd "$out" && pwd)"   # absolute: the script changes directory below
+version=16.0.0
 cd "$out/npm"
 for pkg in emoji-datasource-google emoji-datasource-twitter; do
   if [ ! -f "$pkg-$version.tgz" ]; then

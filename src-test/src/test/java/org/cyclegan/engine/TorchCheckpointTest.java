@@ -235,6 +235,32 @@ class TorchCheckpointTest {
         assertContains(refused(f), "bomb/data/0", "more than the whole file");
     }
 
+    @Test void recordsThatTogetherHoldMoreThanTheFileAreRefused() throws IOException {
+        // Each deflated record declares less than the file's size, but twenty of them declare far more than it holds.
+        int floats = 40_000;   // 160 KB each
+        Map<String, TensorSpec> specs = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 20; i++) specs.put("t" + i, TensorSpec.contiguous(Integer.toString(i), floats));
+        byte[] pickle = PickleBytes.stateDict(specs, false);
+        Path f = dir.resolve("many.pth");
+        try (ZipOutputStream z = new ZipOutputStream(Files.newOutputStream(f))) {
+            z.putNextEntry(new ZipEntry("many/data.pkl"));
+            z.write(pickle);
+            z.closeEntry();
+            z.putNextEntry(new ZipEntry("many/padding"));   // incompressible, so the file is larger than any one record
+            byte[] noise = new byte[200_000];
+            new java.util.Random(1).nextBytes(noise);
+            z.write(noise);
+            z.closeEntry();
+            for (int i = 0; i < 20; i++) {
+                z.putNextEntry(new ZipEntry("many/data/" + i));
+                z.write(new byte[4 * floats]);
+                z.closeEntry();
+            }
+        }
+        assertTrue(Files.size(f) > 4L * floats, "each record alone fits in the file");
+        assertContains(refused(f), "more than the whole file", "besides the records read before it");
+    }
+
     @Test void storageShorterThanDeclaredOrThanItsTensorIsRefused() throws IOException {
         // The record holds 8 bytes where the persistent id declares 12 float32 elements.
         Path shortRecord = TorchFiles.zip(dir.resolve("short.pth"), "short",

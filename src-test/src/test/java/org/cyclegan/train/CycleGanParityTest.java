@@ -104,7 +104,8 @@ class CycleGanParityTest {
 
     private static void run(String fixture, String backendName, Supplier<Backend> backendFactory) {
         Backend previous = Backends.getDefault();
-        Backends.setDefault(backendFactory.get());
+        Backend backend = backendFactory.get();
+        Backends.setDefault(backend);
         try {
             Fixtures f = Fixtures.load(fixture);
             Map<String, Object> c = f.cases().get(0);
@@ -198,6 +199,7 @@ class CycleGanParityTest {
             if (!failures.isEmpty()) fail(name + " on " + backendName + ":\n  " + String.join("\n  ", failures));
         } finally {
             Backends.setDefault(previous);
+            backend.close();   // the cpu backend's worker threads
         }
     }
 }

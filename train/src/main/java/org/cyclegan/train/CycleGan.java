@@ -30,7 +30,7 @@ public final class CycleGan {
     public final Layer gA, gB, dA, dB;
     public final Adam optimizerG, optimizerD;
     public final ImagePool fakeAPool, fakeBPool;
-    /** Drew the initial weights and draws the dropout masks; its state is part of the training state. */
+    /** Drew the initial weights and draws the dropout masks (networks built with dropout); saved with the training state. */
     public final ResumableRandom random;
     private final GanLoss ganLoss;
 

@@ -77,8 +77,7 @@ final class TestCommand {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.UsageException("test: " + e.getMessage());
         }
-        String name = !cl.string("name").isEmpty() ? cl.string("name")
-                : embedded ? "emoji_g2t" : Path.of(cl.string("dataroot")).toAbsolutePath().normalize().getFileName().toString();
+        String name = TrainCommand.experimentName(cl);
         Path experiment = Path.of(cl.string("checkpoints_dir")).resolve(name);
         Path fileGA = checkpoint(experiment, epoch, "G_A"), fileGB = checkpoint(experiment, epoch, "G_B");
 

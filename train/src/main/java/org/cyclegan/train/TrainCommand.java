@@ -222,8 +222,8 @@ final class TrainCommand {
         return run.train(start);
     }
 
-    /** --name, or emoji_g2t on the embedded set, or the dataroot's folder name. */
-    private static String experimentName(CommandLine cl) {
+    /** --name, or emoji_g2t on the embedded set, or the dataroot's folder name (train and test agree on it). */
+    static String experimentName(CommandLine cl) {
         if (!cl.string("name").isEmpty()) return cl.string("name");
         if (cl.string("dataroot").isEmpty()) return "emoji_g2t";
         return Path.of(cl.string("dataroot")).toAbsolutePath().normalize().getFileName().toString();

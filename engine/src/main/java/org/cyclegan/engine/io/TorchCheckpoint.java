@@ -147,12 +147,15 @@ public final class TorchCheckpoint {
                         + abbreviate(names) + ")");
             }
             String archive = pickleName.substring(0, pickleName.length() - "data.pkl".length());
+            // PyTorch stores records uncompressed, so together they cannot hold more than the file: a budget of the
+            // file's size for everything read stops entries that share data, or many small bombs, from adding up.
+            long[] budget = {fileSize};
             ZipEntry byteOrder = zip.getEntry(archive + "byteorder");   // written since PyTorch 2.1; absent means little
             if (byteOrder != null) {
-                String order = new String(readEntry(zip, byteOrder, fileSize, file), StandardCharsets.US_ASCII).trim();
+                String order = new String(readEntry(zip, byteOrder, budget, file), StandardCharsets.US_ASCII).trim();
                 if (!order.equals("little")) throw new IOException(file + ": storages are stored " + order + "-endian; only little-endian is supported");
             }
-            byte[] pickle = readEntry(zip, zip.getEntry(pickleName), fileSize, file);
+            byte[] pickle = readEntry(zip, zip.getEntry(pickleName), budget, file);
             TorchResolver resolver = new TorchResolver(false);
             Object root = Pickle.load(pickle, resolver);
             Selection chosen = select(root, entry, file);
@@ -162,7 +165,7 @@ public final class TorchCheckpoint {
                 if (b == null) {
                     ZipEntry e = zip.getEntry(archive + "data/" + key.key());
                     if (e == null) throw new IOException(file + ": storage '" + key.key() + "' has no record " + archive + "data/" + key.key());
-                    byte[] bytes = readEntry(zip, e, fileSize, file);
+                    byte[] bytes = readEntry(zip, e, budget, file);
                     long needed = key.numel() * key.dtype().bytes;
                     if (bytes.length != needed) {
                         throw new IOException(file + ": storage '" + key.key() + "' holds " + bytes.length + " bytes, but its "
@@ -177,14 +180,19 @@ public final class TorchCheckpoint {
         }
     }
 
-    /** An entry's bytes, its declared size checked against the file's size before anything is allocated. */
-    private static byte[] readEntry(ZipFile zip, ZipEntry e, long fileSize, Path file) throws IOException {
+    /**
+     * An entry's bytes, its declared size checked before anything is allocated against what is left of
+     * {@code budget[0]} (the file's size, less every entry read before), which it then takes.
+     */
+    private static byte[] readEntry(ZipFile zip, ZipEntry e, long[] budget, Path file) throws IOException {
         long size = e.getSize();
         if (size < 0) throw new IOException(file + ": zip entry " + e.getName() + " does not declare its size");
         // A record larger than the whole file is a lie or a compression bomb; PyTorch stores its records uncompressed.
-        if (size > fileSize || size > MAX_BYTES) {
-            throw new IOException(file + ": zip entry " + e.getName() + " declares " + size + " bytes, more than the whole file (" + fileSize + " bytes)");
+        if (size > budget[0] || size > MAX_BYTES) {
+            throw new IOException(file + ": zip entry " + e.getName() + " declares " + size + " bytes, more than the whole file ("
+                    + Files.size(file) + " bytes) holds besides the records read before it");
         }
+        budget[0] -= size;
         if (e.getMethod() == ZipEntry.STORED && e.getCompressedSize() != size) {
             throw new IOException(file + ": zip entry " + e.getName() + " is stored uncompressed but declares " + e.getCompressedSize()
                     + " stored bytes for " + size + " bytes");
