@@ -106,7 +106,7 @@ class CycleGanTest {
         CycleGanConfig c = tiny();
         CycleGan trained = new CycleGan(c, new Random(3));
         Random data = new Random(4);
-        for (int i = 0; i < 2; i++) trained.optimize(Tensor.uniform(data, -1f, 1f, 1, 3, 16, 16), Tensor.uniform(data, -1f, 1f, 1, 3, 16, 16));
+        for (int i = 0; i < 2; i++) trained.optimize(Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32), Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32));
         TrainCommand.saveNetworks(trained, dir, "latest", c, 1);
         CycleGan fresh = new CycleGan(c, new Random(99));   // other weights until loaded
         Map<String, org.cyclegan.model.layers.Layer> pairs = Map.of("G_A", fresh.gA, "G_B", fresh.gB, "D_A", fresh.dA, "D_B", fresh.dB);
@@ -114,7 +114,7 @@ class CycleGanTest {
             e.getValue().loadStateDict(org.cyclegan.engine.io.Safetensors.read(dir.resolve("latest_net_" + e.getKey() + ".safetensors"),
                     Backends.getDefault()).tensors());
         }
-        Tensor x = Tensor.uniform(new Random(5), -1f, 1f, 1, 3, 16, 16);
+        Tensor x = Tensor.uniform(new Random(5), -1f, 1f, 1, 3, 32, 32);   // the PatchGAN needs 32 px
         assertTrue(Arrays.equals(trained.gA.forward(x).toArray(), fresh.gA.forward(x).toArray()), "G_A");
         assertTrue(Arrays.equals(trained.gB.forward(x).toArray(), fresh.gB.forward(x).toArray()), "G_B");
         assertTrue(Arrays.equals(trained.dA.forward(x).toArray(), fresh.dA.forward(x).toArray()), "D_A");
