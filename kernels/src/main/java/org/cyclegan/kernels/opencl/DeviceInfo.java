@@ -10,7 +10,7 @@ import org.jocl.cl_platform_id;
 public record DeviceInfo(int index, int platformIndex, String platformName, String platformVersion,
                          cl_platform_id platform, cl_device_id device, String name, String version, Type type,
                          int computeUnits, long globalMemBytes, long maxAllocBytes, long localMemBytes,
-                         boolean localMemEmulated, int maxWorkGroupSize) {
+                         boolean localMemEmulated, int maxWorkGroupSize, int nativeFloatWidth) {
 
     /** The device types the backend tells apart. */
     public enum Type { CPU, GPU, ACCELERATOR, OTHER }

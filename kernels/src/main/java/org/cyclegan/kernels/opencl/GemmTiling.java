@@ -4,23 +4,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Tile and work-group sizes of implicit_gemm.cl, chosen from the device's limits rather than written for one GPU.
+ * How matrix products are computed on a device, and the tile sizes of the GPU kernel, derived from the device's limits
+ * rather than written for one GPU.
  *
- * <p>A work-group of TX × TY = (TN/RN) × (TM/RM) work-items computes a TM × TN tile of the product, each work-item
- * RM × RN outputs in registers. With local memory, each step of K stages TM × TK and TK × TN operands there.
  * <ul>
- *   <li>{@link Strategy#LOCAL} (GPUs, accelerators): the largest tile whose work-group fits the device's (and the
- *       built kernel's) maximum work-group size and whose staging uses at most half the local memory (leaving room for
- *       a second resident work-group). Thin products (M ≤ 16: a last layer's 3 or 1 output channels) get a 16-row tile
+ *   <li>{@link Strategy#LOCAL} (GPUs, accelerators) — implicit_gemm.cl: a work-group of TX × TY = (TN/RN) × (TM/RM)
+ *       work-items computes a TM × TN tile, each work-item RM × RN outputs in registers, staging TM × TK and TK × TN
+ *       operands in local memory per step of K. The largest tile is used whose work-group fits the device's (and the
+ *       built kernel's) maximum work-group size and whose staging takes at most half the local memory, leaving room for
+ *       a second resident work-group. Thin products (M ≤ 16: a last layer's 3 or 1 output channels) get a 16-row tile
  *       so they do not waste most of a 64-row one.</li>
- *   <li>{@link Strategy#REGISTER} (CPU devices, or any device whose local memory is emulated in global memory):
- *       no staging. On PoCL's CPU device, local-memory tiling runs at 4–9 GFLOP/s where register blocking straight
- *       from cached memory is many times faster (DESIGN.md §6).</li>
+ *   <li>{@link Strategy#REGISTER} (CPU devices, or any device whose local memory is emulated in global memory) —
+ *       {@link LoweredConv}: no local memory, explicit vectors. On PoCL's CPU device local-memory tiling runs at
+ *       4–9 GFLOP/s where register-blocked vector kernels are many times faster (DESIGN.md §6).</li>
  * </ul>
- * {@code -Dcyclegan.opencl.tiling=local|register} overrides the choice (the parity tests run both on PoCL, so the GPU
- * path is checked even on a machine without a GPU).
+ * {@code -Dcyclegan.opencl.tiling=local|register} overrides the choice (and the parity tests run both on PoCL, so the
+ * GPU path is checked even on a machine without a GPU).
  */
-record GemmTiling(int tm, int tn, int tk, int rm, int rn, boolean useLocal) {
+record GemmTiling(int tm, int tn, int tk, int rm, int rn) {
     enum Strategy { LOCAL, REGISTER }
 
     int tx() {
@@ -36,17 +37,16 @@ record GemmTiling(int tm, int tn, int tk, int rm, int rn, boolean useLocal) {
     }
 
     long localBytes() {
-        return useLocal ? 4L * tk * ((tm + 1) + tn) : 0;
+        return 4L * tk * ((tm + 1) + tn);
     }
 
     String defines(int mode) {
-        return String.format("-D MODE=%d -D TM=%d -D TN=%d -D TK=%d -D RM=%d -D RN=%d -D USE_LOCAL=%d", mode, tm, tn, tk, rm, rn, useLocal ? 1 : 0);
+        return String.format("-D MODE=%d -D TM=%d -D TN=%d -D TK=%d -D RM=%d -D RN=%d", mode, tm, tn, tk, rm, rn);
     }
 
     @Override
     public String toString() {
-        return (useLocal ? "local-memory" : "register") + " tile " + tm + "x" + tn + (useLocal ? "x" + tk : "") + ", " + rm + "x" + rn
-                + " per work-item, work-group " + tx() + "x" + ty();
+        return "local-memory tile " + tm + "x" + tn + "x" + tk + ", " + rm + "x" + rn + " per work-item, work-group " + tx() + "x" + ty();
     }
 
     /** The strategy for a device, unless the system property cyclegan.opencl.tiling names one. */
@@ -61,23 +61,21 @@ record GemmTiling(int tm, int tn, int tk, int rm, int rn, boolean useLocal) {
     }
 
     /** Tilings for ordinary products, largest first: the first that fits the device (and the built kernel) is used. */
-    static List<GemmTiling> wide(Strategy s, DeviceInfo d) {
-        if (s == Strategy.REGISTER) return List.of(new GemmTiling(32, 64, 1, 4, 4, false), new GemmTiling(8, 8, 1, 2, 2, false), new GemmTiling(1, 1, 1, 1, 1, false));
+    static List<GemmTiling> wide(DeviceInfo d) {
         return fitting(d, List.of(
-                new GemmTiling(64, 64, 16, 4, 4, true),    // 256 work-items, 8.3 KB
-                new GemmTiling(32, 32, 16, 4, 4, true),    // 64 work-items, 4.2 KB
-                new GemmTiling(16, 16, 8, 2, 2, true),     // 64 work-items
-                new GemmTiling(8, 8, 8, 2, 2, true),       // 16 work-items
-                new GemmTiling(1, 1, 1, 1, 1, true)));     // anything that runs OpenCL at all
+                new GemmTiling(64, 64, 16, 4, 4),    // 16 x 16 = 256 work-items, 8.3 KB of local memory
+                new GemmTiling(32, 32, 16, 4, 4),    // 8 x 8 = 64 work-items, 4.2 KB
+                new GemmTiling(16, 16, 8, 2, 2),     // 64 work-items
+                new GemmTiling(8, 8, 8, 2, 2),       // 16 work-items
+                new GemmTiling(1, 1, 1, 1, 1)));     // anything that runs OpenCL at all
     }
 
     /** Tilings for thin products (M ≤ 16), largest first. */
-    static List<GemmTiling> thin(Strategy s, DeviceInfo d) {
-        if (s == Strategy.REGISTER) return wide(s, d);
+    static List<GemmTiling> thin(DeviceInfo d) {
         List<GemmTiling> all = new ArrayList<>();
-        all.add(new GemmTiling(16, 64, 16, 1, 4, true));   // 16 x 16 = 256 work-items, 5.2 KB
-        all.add(new GemmTiling(16, 32, 16, 2, 4, true));   // 8 x 8 = 64 work-items
-        all.addAll(wide(s, d));
+        all.add(new GemmTiling(16, 64, 16, 1, 4));   // 16 x 16 = 256 work-items, 5.2 KB
+        all.add(new GemmTiling(16, 32, 16, 2, 4));   // 8 x 8 = 64 work-items
+        all.addAll(wide(d));
         return fitting(d, all);
     }
 

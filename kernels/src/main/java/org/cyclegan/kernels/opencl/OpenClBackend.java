@@ -48,8 +48,9 @@ public final class OpenClBackend implements Backend {
     }
 
     /**
-     * A backend for tests: the given tiling, and every output buffer filled with NaN before a kernel writes it, so a
-     * kernel that leaves an element unwritten fails the parity tests instead of passing on a stale value.
+     * A backend for tests: the given tiling; every output buffer filled with NaN before a kernel writes it, so a kernel
+     * that leaves an element unwritten fails the parity tests instead of passing on a stale value; and tiny lowering
+     * bands, so small test shapes run the multi-band paths of the CPU-device convolutions.
      */
     public static OpenClBackend forTesting(DeviceInfo device, Tiling tiling) {
         return new OpenClBackend(device, tiling, true);
@@ -63,11 +64,11 @@ public final class OpenClBackend implements Backend {
             this.elementwise = new ElementwiseKernels(rt);
             elementwise.prepare();
             this.reductions = new ReductionKernels(rt);
-            this.conv = new ConvKernels(rt, reductions, switch (tiling) {
+            this.conv = ConvKernels.create(rt, reductions, switch (tiling) {
                 case AUTO -> GemmTiling.strategyFor(device);
                 case LOCAL_MEMORY -> GemmTiling.Strategy.LOCAL;
                 case REGISTER -> GemmTiling.Strategy.REGISTER;
-            });
+            }, poison);
             this.norm = new NormKernels(rt);
             this.pad = new PadKernels(rt);
             this.optim = new OptimizerKernels(rt);

@@ -7,6 +7,7 @@ import static org.jocl.CL.CL_DEVICE_MAX_COMPUTE_UNITS;
 import static org.jocl.CL.CL_DEVICE_MAX_MEM_ALLOC_SIZE;
 import static org.jocl.CL.CL_DEVICE_MAX_WORK_GROUP_SIZE;
 import static org.jocl.CL.CL_DEVICE_NAME;
+import static org.jocl.CL.CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT;
 import static org.jocl.CL.CL_DEVICE_TYPE;
 import static org.jocl.CL.CL_DEVICE_TYPE_ACCELERATOR;
 import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
@@ -93,7 +94,7 @@ public final class OpenClPlatforms {
     }
 
     private static String noPlatform() {
-        return "no OpenCL platform: the ICD loader found no driver (nothing in /etc/OpenCL/vendors); "
+        return "no OpenCL platform: the ICD loader found no driver (see /etc/OpenCL/vendors/); "
                 + "install one, e.g. apt-get install pocl-opencl-icd (CPU) or your GPU vendor's driver";
     }
 
@@ -119,7 +120,8 @@ public final class OpenClPlatforms {
                 deviceString(d, CL_DEVICE_VERSION), t, deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS),
                 deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE), deviceInt(d, CL_DEVICE_LOCAL_MEM_TYPE) == CL_GLOBAL,
-                (int) Math.min(Integer.MAX_VALUE, deviceSizeT(d, CL_DEVICE_MAX_WORK_GROUP_SIZE)));
+                (int) Math.min(Integer.MAX_VALUE, deviceSizeT(d, CL_DEVICE_MAX_WORK_GROUP_SIZE)),
+                deviceInt(d, CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT));
     }
 
     static String platformString(cl_platform_id p, int param) {

@@ -26,10 +26,15 @@ final class OpenClRuntime implements AutoCloseable {
         return programs.kernel(source, defines, name);
     }
 
-    /** The work-group size for the reduction kernels: the largest power of two up to 256 the device allows. */
+    /**
+     * The work-group size for the reduction kernels: the largest power of two up to 256 the device allows on GPUs (one
+     * work-item per lane, a tree over local memory). On CPU devices a work-group runs as a loop on one core and every
+     * barrier splits that loop, so a small group doing longer serial sums costs far less: 16.
+     */
     int reductionWorkGroup() {
+        int cap = device.type() == DeviceInfo.Type.CPU ? 16 : 256;
         int wg = 1;
-        while (wg * 2 <= Math.min(256, device.maxWorkGroupSize())) wg *= 2;
+        while (wg * 2 <= Math.min(cap, device.maxWorkGroupSize())) wg *= 2;
         return wg;
     }
 

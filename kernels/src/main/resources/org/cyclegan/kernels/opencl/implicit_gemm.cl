@@ -22,10 +22,9 @@
 //
 // Tiling (host-chosen from the device's limits, see GemmTiling.java): a work-group of TX × TY work-items computes a
 // TM × TN tile of C, each work-item an RM × RN block of it in registers (rows ty + i·TY, columns tx + j·TX, so
-// neighbouring work-items touch neighbouring columns). With USE_LOCAL, the work-group stages TM × TK of A and TK × TN
-// of B in local memory per step of K and every work-item reads them from there (GPUs: one global read serves TM or
-// TN multiply-adds). Without it, each work-item reads its operands straight from global memory, relying on caches:
-// on CPU devices local memory is ordinary memory plus barriers, and staging only costs.
+// neighbouring work-items touch neighbouring columns). Each step of K, the work-group stages TM × TK of A and TK × TN
+// of B in local memory and every work-item reads them from there: one global read serves TM or TN multiply-adds.
+// This is the GPU path; CPU devices use lowering.cl + gemm_blocked.cl instead (local memory is emulated there).
 //
 // Geometry arrives as one int16, named below.
 
@@ -173,7 +172,6 @@ kernel void implicit_gemm(global const float* A, global const float* B, global f
     for (int i = 0; i < RM; i++)
         for (int j = 0; j < RN; j++) acc[i][j] = 0.0f;
 
-#if USE_LOCAL
     // +1 column: consecutive work-items store consecutive k of one row, which would otherwise hit one memory bank.
     local float As[TK][TM + 1];
     local float Bs[TK][TN];
@@ -197,15 +195,6 @@ kernel void implicit_gemm(global const float* A, global const float* B, global f
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
-#else
-    for (int k = c.kBegin; k < c.kEnd; k++) {
-        float a[RM], b[RN];
-        for (int i = 0; i < RM; i++) a[i] = fetch_a(A, g, c, tileM + ty + i * TY, k);
-        for (int j = 0; j < RN; j++) b[j] = fetch_b(B, g, c, k, tileN + tx + j * TX);
-        for (int i = 0; i < RM; i++)
-            for (int j = 0; j < RN; j++) acc[i][j] = fma(a[i], b[j], acc[i][j]);
-    }
-#endif
 
     for (int i = 0; i < RM; i++)
         for (int j = 0; j < RN; j++) store_c(C, bias, hasBias, g, c, z, tileM + ty + i * TY, tileN + tx + j * TX, acc[i][j]);
