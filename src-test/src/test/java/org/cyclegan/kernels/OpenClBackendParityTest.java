@@ -35,8 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * odd sizes, strides 1 and 2, padding, 1×1, 3×3, 4×4 and 7×7 kernels, channel counts that are not multiples of any
  * tile, batches of 2, GEMM edges and all transposes.
  *
- * <p>The matrix-product kernels run twice, once with each tiling: local-memory tiles (what GPUs get) and register
- * blocking (what CPU devices get). So the GPU code path is checked on PoCL even where no GPU exists.
+ * <p>The matrix-product kernels run with each kind of tiling: local-memory tiles (what GPUs get), sized for this device
+ * and for a small one (64 work-items, 8 KB of local memory), and register blocking (what CPU devices get). So the GPU
+ * code path is checked on PoCL even where no GPU exists.
  * Output buffers start as NaN, so an element a kernel leaves unwritten shows up as an error.
  *
  * <p>Tolerances (relative error of the whole tensor in the max norm, as CpuBackendParityTest): 1e-5 for kernels that
@@ -48,13 +49,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OpenClBackendParityTest {
     static final double TOL = 1e-5;
     static final ReferenceBackend REF = new ReferenceBackend();
-    static OpenClBackend registerTiled, localTiled;
+    static OpenClBackend registerTiled, localTiled, smallLocalTiled;
 
     @BeforeAll
     static void open() {
         DeviceInfo d = OpenClDevices.require();
         registerTiled = OpenClBackend.forTesting(d, OpenClBackend.Tiling.REGISTER);
         localTiled = OpenClBackend.forTesting(d, OpenClBackend.Tiling.LOCAL_MEMORY);
+        smallLocalTiled = OpenClBackend.forTesting(d, OpenClBackend.Tiling.LOCAL_MEMORY_SMALL_DEVICE);
     }
 
     /** Largest relative error seen per kernel family, printed at the end (the numbers quoted in the issue notes). */
@@ -64,11 +66,12 @@ class OpenClBackendParityTest {
     static void close() {
         if (registerTiled != null) registerTiled.close();
         if (localTiled != null) localTiled.close();
+        if (smallLocalTiled != null) smallLocalTiled.close();
         WORST.forEach((k, v) -> System.out.printf("opencl parity: largest relative error %-28s %.2e%n", k, v));
     }
 
     static Stream<OpenClBackend> tilings() {
-        return Stream.of(registerTiled, localTiled);
+        return Stream.of(registerTiled, localTiled, smallLocalTiled);
     }
 
     /** The backend for kernels that do not depend on the tiling. */

@@ -31,8 +31,12 @@ interface ConvKernels {
         }
     }
 
-    static ConvKernels create(OpenClRuntime rt, ReductionKernels reductions, GemmTiling.Strategy strategy, boolean testing) {
-        return strategy == GemmTiling.Strategy.LOCAL ? new ImplicitGemmConv(rt, reductions)
+    /**
+     * The implementation for {@code strategy}. {@code sizing} is the device the GPU tiles are sized for (the device
+     * itself, except in tests); {@code testing} makes the CPU path's bands tiny so small shapes run its multi-band code.
+     */
+    static ConvKernels create(OpenClRuntime rt, ReductionKernels reductions, GemmTiling.Strategy strategy, DeviceInfo sizing, boolean testing) {
+        return strategy == GemmTiling.Strategy.LOCAL ? new ImplicitGemmConv(rt, reductions, sizing)
                 : new LoweredConv(rt, testing ? LoweredConv.TEST_BAND_FLOATS : LoweredConv.BAND_FLOATS);
     }
 

@@ -15,6 +15,13 @@ public record DeviceInfo(int index, int platformIndex, String platformName, Stri
     /** The device types the backend tells apart. */
     public enum Type { CPU, GPU, ACCELERATOR, OTHER }
 
+    /** The same device described with smaller limits: lets tests on a large device run the tilings meant for small ones. */
+    DeviceInfo withLimits(int maxWorkGroup, long localBytes) {
+        return new DeviceInfo(index, platformIndex, platformName, platformVersion, platform, device, name, version, type, computeUnits,
+                globalMemBytes, maxAllocBytes, Math.min(localMemBytes, localBytes), localMemEmulated, Math.min(maxWorkGroupSize, maxWorkGroup),
+                nativeFloatWidth);
+    }
+
     /** GPUs and accelerators are where this backend beats the cpu backend; on CPU devices it does not. */
     public boolean isGpuLike() {
         return type == Type.GPU || type == Type.ACCELERATOR;

@@ -15,11 +15,7 @@ final class ElementwiseKernels {
 
     ElementwiseKernels(OpenClRuntime rt) {
         this.rt = rt;
-    }
-
-    /** Builds the program now, so a build failure shows when the backend starts. */
-    void prepare() {
-        rt.kernel(SRC, "", "unary");
+        rt.kernel(SRC, "", "unary");   // build now: a build failure shows when the backend starts
     }
 
     /** Must match the U_* codes of elementwise.cl. */

@@ -21,12 +21,13 @@ final class ImplicitGemmConv implements ConvKernels {
     private final ReductionKernels reductions;
     private final Built[] wide = new Built[5], thin = new Built[5];
 
-    ImplicitGemmConv(OpenClRuntime rt, ReductionKernels reductions) {
+    /** Tiles are sized for {@code sizing}: the device itself, or (tests) the same device with smaller limits. */
+    ImplicitGemmConv(OpenClRuntime rt, ReductionKernels reductions, DeviceInfo sizing) {
         this.rt = rt;
         this.reductions = reductions;
         for (int mode = MATMUL; mode <= BACKWARD_WEIGHT; mode++) {
-            wide[mode] = build(mode, GemmTiling.wide(rt.device));
-            thin[mode] = build(mode, GemmTiling.thin(rt.device));
+            wide[mode] = build(mode, GemmTiling.wide(sizing));
+            thin[mode] = build(mode, GemmTiling.thin(sizing));
         }
     }
 

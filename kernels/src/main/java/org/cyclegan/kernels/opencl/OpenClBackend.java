@@ -36,8 +36,12 @@ public final class OpenClBackend implements Backend {
     private final OptimizerKernels optim;
     private final boolean poison;
 
-    /** How the matrix-product kernels tile (see GemmTiling): chosen from the device, or forced (tests run both). */
-    public enum Tiling { AUTO, LOCAL_MEMORY, REGISTER }
+    /**
+     * How the matrix-product kernels work (see GemmTiling): chosen from the device, or forced (tests run every kind).
+     * {@code LOCAL_MEMORY_SMALL_DEVICE} is the GPU path with tiles sized as for a device allowing 64 work-items per group
+     * and 8 KB of local memory, so tests on a large device also run the smaller tilings.
+     */
+    public enum Tiling { AUTO, LOCAL_MEMORY, LOCAL_MEMORY_SMALL_DEVICE, REGISTER }
 
     /**
      * Opens {@code device} and builds every program now, so that a driver that cannot build them fails here (where
@@ -62,13 +66,12 @@ public final class OpenClBackend implements Backend {
         try {
             this.transfers = new Transfers(rt);
             this.elementwise = new ElementwiseKernels(rt);
-            elementwise.prepare();
             this.reductions = new ReductionKernels(rt);
             this.conv = ConvKernels.create(rt, reductions, switch (tiling) {
                 case AUTO -> GemmTiling.strategyFor(device);
-                case LOCAL_MEMORY -> GemmTiling.Strategy.LOCAL;
+                case LOCAL_MEMORY, LOCAL_MEMORY_SMALL_DEVICE -> GemmTiling.Strategy.LOCAL;
                 case REGISTER -> GemmTiling.Strategy.REGISTER;
-            }, poison);
+            }, tiling == Tiling.LOCAL_MEMORY_SMALL_DEVICE ? device.withLimits(64, 8192) : device, poison);
             this.norm = new NormKernels(rt);
             this.pad = new PadKernels(rt);
             this.optim = new OptimizerKernels(rt);

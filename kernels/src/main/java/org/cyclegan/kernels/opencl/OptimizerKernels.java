@@ -9,7 +9,7 @@ final class OptimizerKernels {
 
     OptimizerKernels(OpenClRuntime rt) {
         this.rt = rt;
-        rt.kernel(SRC, "", "adam");
+        rt.kernel(SRC, "", "adam");   // build now: a build failure shows when the backend starts
     }
 
     void adam(cl_mem p, cl_mem g, cl_mem m, cl_mem v, int n, float beta1, float beta2, float eps, float weightDecay, float stepSize, float bc2Sqrt) {

@@ -10,7 +10,7 @@ final class PadKernels {
 
     PadKernels(OpenClRuntime rt) {
         this.rt = rt;
-        rt.kernel(SRC, "", "pad2d");   // build now: failures show at start-up
+        rt.kernel(SRC, "", "pad2d");   // build now: a build failure shows when the backend starts
     }
 
     void forward(cl_mem x, cl_mem y, int planes, int h, int w, Padding p, Padding.Mode mode) {
