@@ -52,17 +52,28 @@ final class Launcher {
         KernelProfile p = profile;
         cl_event event = p == null ? null : new cl_event();
         try {
-            synchronized (kernel) {   // arguments are state of the kernel object: set and queue as one step
-                for (int i = 0; i < args.length; i++) setArg(kernel, i, args[i]);
-                clEnqueueNDRangeKernel(cl.queue, kernel, global.length, null, global, local, 0, null, event);
-            }
+            enqueue(kernel, global, local, event, args);
         } catch (CLException e) {
-            if (OpenClErrors.isOutOfMemory(e)) {
-                throw OpenClErrors.memoryExhausted(cl.device, 0, pool.stats().totalBytes(), "while queueing kernel " + name, e);
+            if (!OpenClErrors.isOutOfMemory(e)) throw OpenClErrors.failed("kernel " + name, cl.device, e);
+            // Drivers that allocate lazily run out here rather than at clCreateBuffer: give back the free buffers, retry once.
+            pool.trim();
+            try {
+                enqueue(kernel, global, local, event, args);
+            } catch (CLException again) {
+                if (OpenClErrors.isOutOfMemory(again)) {
+                    throw OpenClErrors.memoryExhausted(cl.device, -1, pool.stats().totalBytes(), "while queueing kernel " + name, again);
+                }
+                throw OpenClErrors.failed("kernel " + name, cl.device, again);
             }
-            throw OpenClErrors.failed("kernel " + name, cl.device, e);
         }
         if (p != null) record(p, name == null ? "opencl" : name, flops, event);
+    }
+
+    private void enqueue(cl_kernel kernel, long[] global, long[] local, cl_event event, Object[] args) {
+        synchronized (kernel) {   // arguments are state of the kernel object: set and queue as one step
+            for (int i = 0; i < args.length; i++) setArg(kernel, i, args[i]);
+            clEnqueueNDRangeKernel(cl.queue, kernel, global.length, null, global, local, 0, null, event);
+        }
     }
 
     /** Waits for a profiled command and adds its device time to the profile. */
@@ -75,7 +86,7 @@ final class Launcher {
             p.add(name, end[0] - start[0], flops);
         } catch (CLException e) {
             if (OpenClErrors.isOutOfMemory(e)) {
-                throw OpenClErrors.memoryExhausted(cl.device, 0, pool.stats().totalBytes(), "while running kernel " + name, e);
+                throw OpenClErrors.memoryExhausted(cl.device, -1, pool.stats().totalBytes(), "while running kernel " + name, e);
             }
             throw OpenClErrors.failed("kernel " + name, cl.device, e);
         } finally {

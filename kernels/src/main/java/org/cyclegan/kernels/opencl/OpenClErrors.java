@@ -17,10 +17,12 @@ final class OpenClErrors {
         return s == CL_MEM_OBJECT_ALLOCATION_FAILURE || s == CL_OUT_OF_RESOURCES || s == CL_OUT_OF_HOST_MEMORY;
     }
 
+    /** {@code requestedBytes} < 0 when the failing command was not an allocation (a kernel the driver could not place). */
     static BackendException memoryExhausted(DeviceInfo device, long requestedBytes, long inUseBytes, String detail, Throwable cause) {
-        String msg = String.format("OpenCL device memory exhausted (%.1f MB requested, %.1f MB in use by this program, %.1f MB on %s)%s; "
+        String msg = String.format("OpenCL device memory exhausted (%s%.1f MB in use by this program, %.1f MB on %s)%s; "
                         + "try a smaller --crop_size or --batch_size, or --device cpu",
-                requestedBytes / 1e6, inUseBytes / 1e6, device.globalMemBytes() / 1e6, device.name(), detail.isEmpty() ? "" : ": " + detail);
+                requestedBytes >= 0 ? String.format("%.1f MB requested, ", requestedBytes / 1e6) : "", inUseBytes / 1e6,
+                device.globalMemBytes() / 1e6, device.name(), detail.isEmpty() ? "" : ": " + detail);
         return cause == null ? new BackendException(msg) : new BackendException(msg, cause);
     }
 

@@ -74,7 +74,9 @@ final class Transfers {
     }
 
     private RuntimeException failure(String what, long bytes, CLException e) {
-        if (OpenClErrors.isOutOfMemory(e)) return OpenClErrors.memoryExhausted(rt.device, bytes, rt.pool.stats().totalBytes(), "during " + what, e);
+        if (OpenClErrors.isOutOfMemory(e)) {
+            return OpenClErrors.memoryExhausted(rt.device, -1, rt.pool.stats().totalBytes(), String.format("during a %s of %.1f MB", what, bytes / 1e6), e);
+        }
         return OpenClErrors.failed(what, rt.device, e);
     }
 }
