@@ -22,7 +22,8 @@ public interface BackendProvider {
 
     /**
      * Creates the backend on one of its devices, named by the part after the colon in {@code --device name:argument}
-     * (an index into {@link #devices()}). Backends with a single device take no argument.
+     * (a device number as {@link #devices()} lists it, e.g. {@code opencl:1}). Backends with a single device take no
+     * argument.
      */
     default Backend create(String argument) {
         throw new IllegalArgumentException("--device " + name() + " takes no ':" + argument + "' (it has a single device)");

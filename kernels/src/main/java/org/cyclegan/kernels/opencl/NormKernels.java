@@ -26,8 +26,8 @@ final class NormKernels {
         int inst = perInstance ? 1 : 0;
         rt.launcher.run("normalize", 3.0 * total, rt.kernel(SRC, defines, "norm_stats"), new long[] {(long) groups * wg}, new long[] {wg},
                 x, mean, var, invStd, plane, planesPerGroup, c, inst, eps);
-        rt.launcher.run("normalize", 2.0 * total, rt.kernel(SRC, defines, "norm_apply"), new long[] {total}, null,
-                x, xhat, mean, invStd, plane, c, inst, total);
+        rt.launcher.run("normalize", 2.0 * total, rt.kernel(SRC, defines, "norm_apply"), new long[] {plane, (long) n * c}, null,
+                x, xhat, mean, invStd, plane, c, inst);
     }
 
     void backward(cl_mem dy, cl_mem xhat, cl_mem invStd, cl_mem dx, int n, int c, int plane, boolean perInstance) {
@@ -38,8 +38,8 @@ final class NormKernels {
         try {
             rt.launcher.run("normalize_backward", 3.0 * total, rt.kernel(SRC, defines, "norm_backward_stats"), new long[] {(long) groups * wg},
                     new long[] {wg}, dy, xhat, sums, plane, planesPerGroup, c, inst);
-            rt.launcher.run("normalize_backward", 4.0 * total, rt.kernel(SRC, defines, "norm_backward_apply"), new long[] {total}, null,
-                    dy, xhat, invStd, sums, dx, plane, c, inst, total);
+            rt.launcher.run("normalize_backward", 4.0 * total, rt.kernel(SRC, defines, "norm_backward_apply"), new long[] {plane, (long) n * c}, null,
+                    dy, xhat, invStd, sums, dx, plane, c, inst);
         } finally {
             rt.pool.give(sums, bytes);   // in-order queue: the next user of this buffer runs after these kernels
         }

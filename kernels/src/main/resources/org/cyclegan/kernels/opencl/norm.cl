@@ -6,16 +6,13 @@
 // part of the work spreads over the whole device whatever the number of groups. WG (a power of two) is fixed at build.
 #pragma OPENCL FP_CONTRACT OFF
 
-// Offset of element e (0 <= e < planesPerGroup * plane) of group g.
-inline int element(int g, int e, int plane, int channels, int perInstance) {
-    if (perInstance) return g * plane + e;
-    int q = e / plane;                      // sample
-    return (q * channels + g) * plane + (e - q * plane);
+// Start of the q-th plane of group g (planes are contiguous runs of `plane` elements).
+inline int plane_start(int g, int q, int plane, int channels, int perInstance) {
+    return perInstance ? g * plane : (q * channels + g) * plane;
 }
 
-// The group of element i of the NCHW tensor.
-inline int group_of(int i, int plane, int channels, int perInstance) {
-    int p = i / plane;                      // (n, c) plane index
+// The group of (n, c) plane p.
+inline int group_of(int p, int channels, int perInstance) {
     return perInstance ? p : p % channels;
 }
 
@@ -41,12 +38,18 @@ kernel void norm_stats(global const float* x, global float* mean, global float* 
     int g = get_group_id(0), lid = get_local_id(0);
     int m = plane * planesPerGroup;
     float s = 0.0f;
-    for (int e = lid; e < m; e += WG) s += x[element(g, e, plane, channels, perInstance)];
+    for (int q = 0; q < planesPerGroup; q++) {
+        global const float* xp = x + plane_start(g, q, plane, channels, perInstance);
+        for (int e = lid; e < plane; e += WG) s += xp[e];
+    }
     float mu = work_group_total(s, scratch) / m;
     float d2 = 0.0f;
-    for (int e = lid; e < m; e += WG) {
-        float d = x[element(g, e, plane, channels, perInstance)] - mu;
-        d2 += d * d;
+    for (int q = 0; q < planesPerGroup; q++) {
+        global const float* xp = x + plane_start(g, q, plane, channels, perInstance);
+        for (int e = lid; e < plane; e += WG) {
+            float d = xp[e] - mu;
+            d2 += d * d;
+        }
     }
     float v = work_group_total(d2, scratch) / m;
     if (lid == 0) {
@@ -56,12 +59,12 @@ kernel void norm_stats(global const float* x, global float* mean, global float* 
     }
 }
 
-// xhat = (x - mean) * invStd, one work-item per element.
+// xhat = (x - mean) * invStd. Launch: global (plane, N·C), one work-item per element; the plane index comes from the
+// second dimension, so no work-item divides (CPU devices then vectorize along the first).
 kernel void norm_apply(global const float* x, global float* y, global const float* mean, global const float* invStd,
-                       int plane, int channels, int perInstance, int n) {
-    int i = get_global_id(0);
-    if (i >= n) return;
-    int g = group_of(i, plane, channels, perInstance);
+                       int plane, int channels, int perInstance) {
+    int e = get_global_id(0), p = get_global_id(1);
+    int g = group_of(p, channels, perInstance), i = p * plane + e;
     y[i] = (x[i] - mean[g]) * invStd[g];
 }
 
@@ -73,10 +76,12 @@ kernel void norm_backward_stats(global const float* dy, global const float* xhat
     int g = get_group_id(0), lid = get_local_id(0);
     int m = plane * planesPerGroup;
     float sg = 0.0f, sgx = 0.0f;
-    for (int e = lid; e < m; e += WG) {
-        int o = element(g, e, plane, channels, perInstance);
-        sg += dy[o];
-        sgx += dy[o] * xhat[o];
+    for (int q = 0; q < planesPerGroup; q++) {
+        int o = plane_start(g, q, plane, channels, perInstance);
+        for (int e = lid; e < plane; e += WG) {
+            sg += dy[o + e];
+            sgx += dy[o + e] * xhat[o + e];
+        }
     }
     float meanG = work_group_total(sg, scratch) / m;
     float meanGX = work_group_total(sgx, scratch) / m;
@@ -86,11 +91,10 @@ kernel void norm_backward_stats(global const float* dy, global const float* xhat
     }
 }
 
-// dx = invStd * (dy - mean(dy) - xhat * mean(dy * xhat)), one work-item per element.
+// dx = invStd * (dy - mean(dy) - xhat * mean(dy * xhat)). Launch: global (plane, N·C), as norm_apply.
 kernel void norm_backward_apply(global const float* dy, global const float* xhat, global const float* invStd,
-                                global const float* sums, global float* dx, int plane, int channels, int perInstance, int n) {
-    int i = get_global_id(0);
-    if (i >= n) return;
-    int g = group_of(i, plane, channels, perInstance);
+                                global const float* sums, global float* dx, int plane, int channels, int perInstance) {
+    int e = get_global_id(0), p = get_global_id(1);
+    int g = group_of(p, channels, perInstance), i = p * plane + e;
     dx[i] = invStd[g] * (dy[i] - sums[2 * g] - xhat[i] * sums[2 * g + 1]);
 }
