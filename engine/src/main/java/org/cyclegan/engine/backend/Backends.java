@@ -40,8 +40,12 @@ public final class Backends {
      * (see {@link BackendProvider#autoSkipReason}). Unavailable ones are reported through {@code log}.
      */
     public static List<BackendProvider> autoCandidates(Consumer<String> log) {
+        return autoCandidates(providers(), log);
+    }
+
+    static List<BackendProvider> autoCandidates(List<BackendProvider> providers, Consumer<String> log) {
         List<BackendProvider> out = new ArrayList<>();
-        for (BackendProvider p : providers()) {
+        for (BackendProvider p : providers) {
             String reason = p.unavailableReason();
             if (reason != null) {
                 log.accept("backend '" + p.name() + "' unavailable, falling back: " + reason);
@@ -61,8 +65,13 @@ public final class Backends {
      * reason.
      */
     public static Backend select(String device, Consumer<String> log) {
+        return select(device, providers(), log);
+    }
+
+    /** {@link #select(String, Consumer)} among the given providers, most preferred first (tests use their own). */
+    public static Backend select(String device, List<BackendProvider> providers, Consumer<String> log) {
         if ("auto".equals(device)) {
-            for (BackendProvider p : autoCandidates(log)) {
+            for (BackendProvider p : autoCandidates(providers, log)) {
                 try {
                     return p.create();
                 } catch (RuntimeException e) {
@@ -75,7 +84,7 @@ public final class Backends {
         String name = colon < 0 ? device : device.substring(0, colon);
         String argument = colon < 0 ? null : device.substring(colon + 1);
         List<String> names = new ArrayList<>();
-        for (BackendProvider p : providers()) {
+        for (BackendProvider p : providers) {
             names.add(p.name());
             if (p.name().equals(name)) {
                 String reason = p.unavailableReason();
