@@ -11,7 +11,8 @@ import org.jocl.cl_mem;
  * {@link #BAND_FLOATS} floats (a 7×7 convolution on a 256×256 image would otherwise need an 800 MB matrix):
  * <ul>
  *   <li>forward: col = im2col(x) [Cin·KH·KW, band]; y[:, band] = w · col + bias;</li>
- *   <li>backward data: col = wᵀ · dy[:, band]; dx += col2im(col) (a gather, each dx element written by one work-item);</li>
+ *   <li>backward data: col = wᵀ · dy[:, band]; dx += col2im(col) over the input rows the band reaches (a gather, each
+ *       dx element written by one work-item);</li>
  *   <li>backward weight: colT = im2col(x)ᵀ [band, Cin·KH·KW]; dw += dy[:, band] · colT.</li>
  * </ul>
  * Lowering costs memory traffic proportional to the patch matrix, small next to the product's K-fold reuse of it.
@@ -24,11 +25,13 @@ final class LoweredConv implements ConvKernels {
     private static final String GEMM = "gemm_blocked.cl", LOWER = "lowering.cl";
 
     private final OpenClRuntime rt;
+    private final Transfers transfers;
     private final int vw, rm, bandFloats, maxGroup;
     private final String gemmDefines;
 
     LoweredConv(OpenClRuntime rt, int bandFloats) {
         this.rt = rt;
+        this.transfers = new Transfers(rt);
         this.bandFloats = bandFloats;
         // AVX-512 devices report 16 floats per native vector: 8 rows × 2 vectors of 16 fill half of the 32 registers.
         // Otherwise 8-wide vectors and 6 rows (12 of AVX2's 16 registers), as the cpu backend's 6×16 GEMM tile.
@@ -124,6 +127,7 @@ final class LoweredConv implements ConvKernels {
         String name = rt.launcher.profiling() ? "conv2d.backward_data " + g.key() : null;
         int[] lg = lowering(g);
         int plane = g.cin() * g.h() * g.w();
+        transfers.fill(dx, g.n() * plane, 0f);   // bands add into dx
         long bytes = 4L * kc * band;
         cl_mem col = rt.pool.take(bytes);
         try {
@@ -133,8 +137,13 @@ final class LoweredConv implements ConvKernels {
                     // col[kk][j] = Σ_co w[co][kk] · dy[s][co][p0 + j]: A = wᵀ read through its strides.
                     gemm(name, 2.0 * g.cout() * kc * cols, w, 0, 1, kc, dy, s * g.cout() * positions + p0, positions,
                             col, 0, cols, null, false, kc, cols, g.cout());
-                    rt.launcher.run(name, 0, rt.kernel(LOWER, "", "col2im"), new long[] {plane}, null,
-                            col, dx, s * plane, lg, p0, cols, p0 > 0 ? 1 : 0);
+                    // The input rows this band's output rows read: from the first one's top tap to the last one's bottom tap.
+                    int row0 = Math.max(0, p0 / g.ow() * g.s().strideH() - g.s().padH());
+                    int row1 = Math.min(g.h() - 1, (p0 + cols - 1) / g.ow() * g.s().strideH() - g.s().padH() + g.kh() - 1);
+                    if (row1 < row0) continue;
+                    int rows = row1 - row0 + 1;
+                    rt.launcher.run(name, 0, rt.kernel(LOWER, "", "col2im"), new long[] {(long) g.cin() * rows * g.w()}, null,
+                            col, dx, s * plane, lg, p0, cols, row0, rows);
                 }
             }
         } finally {

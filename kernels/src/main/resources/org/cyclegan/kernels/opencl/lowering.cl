@@ -58,15 +58,15 @@ kernel void im2col_t(global const float* x, int xOff, global float* colT, int16 
     }
 }
 
-// dx[ci][iy][ix] (+)= Σ over taps (kh, kw) whose output position p = (oy, ox) lies in the band of col[(ci, kh, kw)][p − p0].
+// dx[ci][iy][ix] += Σ over taps (kh, kw) whose output position p = (oy, ox) lies in the band, of col[(ci, kh, kw)][p − p0].
 // A gather: each dx element is written by one work-item, so no atomics. Only taps congruent to iy + PH (mod SH) reach
-// row iy, so kh starts there and steps by SH (likewise kw): no wasted tests, one modulo per element. dx is one sample;
-// accumulate for bands after the first.
-kernel void col2im(global const float* col, global float* dx, int dxOff, int16 g, int p0, int cols, int accumulate) {
+// row iy, so kh starts there and steps by SH (likewise kw): no wasted tests, one modulo per element. dx is one sample,
+// zeroed before the first band; a band only reaches input rows [row0, row0 + rows), so only those are visited.
+kernel void col2im(global const float* col, global float* dx, int dxOff, int16 g, int p0, int cols, int row0, int rows) {
     int i = get_global_id(0);
-    if (i >= G_CIN * G_H * G_W) return;
+    if (i >= G_CIN * rows * G_W) return;
     int ix = i % G_W, t = i / G_W;
-    int iy = t % G_H, ci = t / G_H;
+    int iy = row0 + t % rows, ci = t / rows;
     float acc = 0.0f;
     for (int kh = (iy + G_PH) % G_SH; kh < G_KH; kh += G_SH) {
         int oy = (iy + G_PH - kh) / G_SH;              // exact: kh is congruent to iy + PH
@@ -78,8 +78,7 @@ kernel void col2im(global const float* col, global float* dx, int dxOff, int16 g
             if (j >= 0 && j < cols) acc += col[((ci * G_KH + kh) * G_KW + kw) * cols + j];
         }
     }
-    global float* d = dx + dxOff + i;
-    *d = accumulate ? *d + acc : acc;
+    dx[dxOff + (ci * G_H + iy) * G_W + ix] += acc;
 }
 
 // out[c][r] = in[r · ld + c] for r < rows, c < cols: makes a transposed right-hand side contiguous for gemm_blocked.
