@@ -36,8 +36,8 @@ public final class Backends {
     }
 
     /**
-     * The provider {@code auto} tries first: the most preferred one that is available and not passed over by preference
-     * (see {@link BackendProvider#autoSkipReason}). Unavailable ones are reported through {@code log}.
+     * The providers {@code auto} tries, most preferred first: those available and not passed over by preference (see
+     * {@link BackendProvider#autoSkipReason}). Unavailable ones are reported through {@code log}.
      */
     public static List<BackendProvider> autoCandidates(Consumer<String> log) {
         return autoCandidates(providers(), log);
