@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class ConvBenchmark {
-    /** reference is the plain-loop oracle (seconds per call at these shapes); cpu-N is the cpu backend on N threads. */
-    @Param({"cpu-1", "cpu-2", "reference"})
+    /** reference is the plain-loop oracle (seconds per call at these shapes); cpu-N is the cpu backend on N threads; opencl the
+     * first GPU (else the first OpenCL device, e.g. PoCL on the CPU), opencl:N a device of the devices listing. */
+    @Param({"cpu-1", "cpu-2", "opencl", "reference"})
     public String backend;
 
     @Param({"RES_3X3_256_64PX", "STEM_7X7_3_64_262PX", "DOWN_3X3S2_128_256_128PX", "PATCH_4X4S2_128_256_64PX"})
@@ -48,21 +49,27 @@ public class ConvBenchmark {
     @Benchmark
     public Tensor forward() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2d(x, w, bias, layer.spec());
+            var result = b.conv2d(x, w, bias, layer.spec());
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 
     @Benchmark
     public Tensor backwardData() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2dBackwardData(dy, w, x.shape(), layer.spec());
+            var result = b.conv2dBackwardData(dy, w, x.shape(), layer.spec());
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 
     @Benchmark
     public Tensor backwardWeight() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2dBackwardWeight(x, dy, w.shape(), layer.spec());
+            var result = b.conv2dBackwardWeight(x, dy, w.shape(), layer.spec());
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 }

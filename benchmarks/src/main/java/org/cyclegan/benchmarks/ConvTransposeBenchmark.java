@@ -37,8 +37,9 @@ public class ConvTransposeBenchmark {
     /** 2 · (multiply-adds) of one pass. */
     public static final double FLOPS = 2.0 * CIN * COUT * K * K * H * H;
 
-    /** reference is the plain-loop oracle (seconds per call at these shapes); cpu-N is the cpu backend on N threads. */
-    @Param({"cpu-1", "cpu-2", "reference"})
+    /** reference is the plain-loop oracle (seconds per call at these shapes); cpu-N is the cpu backend on N threads; opencl the
+     * first GPU (else the first OpenCL device, e.g. PoCL on the CPU), opencl:N a device of the devices listing. */
+    @Param({"cpu-1", "cpu-2", "opencl", "reference"})
     public String backend;
 
     Backend b;
@@ -56,21 +57,27 @@ public class ConvTransposeBenchmark {
     @Benchmark
     public Tensor forward() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2dBackwardData(x, w, OUT, SPEC);
+            var result = b.conv2dBackwardData(x, w, OUT, SPEC);
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 
     @Benchmark
     public Tensor backwardData() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2d(dy, w, null, SPEC);
+            var result = b.conv2d(dy, w, null, SPEC);
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 
     @Benchmark
     public Tensor backwardWeight() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2dBackwardWeight(dy, x, w.shape(), SPEC);
+            var result = b.conv2dBackwardWeight(dy, x, w.shape(), SPEC);
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 }

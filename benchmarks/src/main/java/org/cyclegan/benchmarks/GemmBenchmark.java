@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class GemmBenchmark {
-    @Param({"cpu-1", "cpu-2", "ejml", "reference"})
+    @Param({"cpu-1", "cpu-2", "opencl", "ejml", "reference"})
     public String impl;
 
     /** M×N×K; the square case plus the three products of the 256→256 3×3 convolution on 64×64. */
@@ -66,7 +66,9 @@ public class GemmBenchmark {
             return ec;
         }
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.matmul(a, bm, false, false);
+            var result = b.matmul(a, bm, false, false);
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 }

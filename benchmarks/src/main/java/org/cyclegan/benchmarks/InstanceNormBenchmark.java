@@ -31,7 +31,7 @@ public class InstanceNormBenchmark {
     /** Flops counted per element: forward 5 (sum, subtract, square-add, multiply-add); backward 6. */
     public static final double FORWARD_FLOPS = 5 * ELEMENTS, BACKWARD_FLOPS = 6 * ELEMENTS;
 
-    @Param({"reference", "cpu-1", "cpu-2"})
+    @Param({"reference", "cpu-1", "cpu-2", "opencl"})
     public String backend;
 
     Backend b;
@@ -50,14 +50,18 @@ public class InstanceNormBenchmark {
     @Benchmark
     public NormResult forward() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.normalize(x, true, 1e-5f);
+            var result = b.normalize(x, true, 1e-5f);
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 
     @Benchmark
     public Tensor backward() {
         try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.normalizeBackward(dy, r.xhat(), r.invStd(), true);
+            var result = b.normalizeBackward(dy, r.xhat(), r.invStd(), true);
+            b.synchronize();   // device backends queue kernels: time them to the end
+            return result;
         }
     }
 }

@@ -39,7 +39,7 @@ final class CommandLine {
 
     /** --device and --threads, which every command takes (see {@code Main.selectBackend}). */
     CommandLine deviceOptions() {
-        return option("device", "auto", "auto | cpu | reference")
+        return option("device", "auto", "auto | cpu | opencl | opencl:N | reference (auto: an OpenCL GPU if there is one, else cpu; 'devices' lists N)")
                 .option("threads", "", "cpu backend threads (default: all cores)");
     }
 

@@ -6,6 +6,7 @@ import java.util.Random;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.Version;
 import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.BackendException;
 import org.cyclegan.engine.backend.BackendProvider;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.optim.Adam;
@@ -26,6 +27,7 @@ public final class Main {
             "  eval       score predicted images against targets of the same name (L1, PSNR, SSIM; identity baseline)",
             "  convert    write a generator's weights (e.g. the reference's PyTorch .pth) as .safetensors with its architecture",
             "  bench      time full CycleGAN training iterations on random data",
+            "  devices    list the backends, the OpenCL platforms and devices, and what --device auto picks",
             "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
             "run 'java -jar cyclegan-engine.jar <command> --help' for a command's options");
@@ -57,6 +59,7 @@ public final class Main {
             case "test" -> TestCommand.options();
             case "eval" -> EvalCommand.options();
             case "convert" -> ConvertCommand.options();
+            case "devices" -> new CommandLine("devices", "Lists the backends, the OpenCL platforms and devices (opencl:N selects one), and what --device auto picks.");
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -68,11 +71,12 @@ public final class Main {
                 return 0;
             }
             if (command.equals("eval")) return EvalCommand.run(cl, out, err);   // image metrics only: no tensors, no backend
+            if (command.equals("devices")) return devices(out);
             backend = selectBackend(cl, err);
         } catch (CommandLine.UsageException e) {
             return usageError(err, e.getMessage());
-        } catch (java.io.IOException e) {
-            return ioError(err, e);
+        } catch (java.io.IOException | BackendException e) {
+            return error(err, e);
         }
         Backend previous = Backends.getDefault();
         Backends.setDefault(backend);
@@ -87,8 +91,9 @@ public final class Main {
             };
         } catch (CommandLine.UsageException e) {
             return usageError(err, e.getMessage());
-        } catch (java.io.IOException e) {
-            return ioError(err, e);
+        } catch (java.io.IOException | BackendException e) {
+            // BackendException: the device failed (out of memory, driver error); its message says what to try.
+            return error(err, e);
         } finally {
             Backends.setDefault(previous);
             backend.close();
@@ -123,18 +128,41 @@ public final class Main {
         return 2;
     }
 
-    private static int ioError(PrintStream err, java.io.IOException e) {
+    /** Bad input files and device failures: the message names what went wrong; exit status 1. */
+    private static int error(PrintStream err, Exception e) {
         err.println("error: " + e.getMessage());
         return 1;
+    }
+
+    /** One line per backend: available or why not, and why auto passes over it when it does. */
+    private static void backendLines(PrintStream out) {
+        for (BackendProvider p : Backends.providers()) {
+            String reason = p.unavailableReason();
+            String skip = reason == null ? p.autoSkipReason() : null;
+            out.printf("  %-10s %s%n", p.name(), reason != null ? "unavailable: " + reason
+                    : "available" + (skip == null ? "" : " (auto prefers another: " + skip + ")"));
+        }
+    }
+
+    /** The devices command: every backend, every device it can run on, and what auto would choose. */
+    private static int devices(PrintStream out) {
+        out.println("backends (most preferred first):");
+        backendLines(out);
+        for (BackendProvider p : Backends.providers()) {
+            List<String> lines = p.devices();
+            if (lines.isEmpty()) continue;
+            out.println(p.name() + ":");
+            for (String line : lines) out.println("  " + line);
+        }
+        List<BackendProvider> auto = Backends.autoCandidates(msg -> {});
+        out.println("--device auto picks: " + (auto.isEmpty() ? "nothing (no backend available)" : auto.get(0).name()));
+        return 0;
     }
 
     private static int info(PrintStream out, Backend backend) {
         out.println("cyclegan-engine " + Version.get() + " on Java " + Runtime.version());
         out.println("backends:");
-        for (BackendProvider p : Backends.providers()) {
-            String reason = p.unavailableReason();
-            out.println("  " + p.name() + (reason == null ? "  available" : "  unavailable: " + reason));
-        }
+        backendLines(out);
         out.println("using: " + backend.description());
         out.println();
         out.println("autodiff demo: fit y = 3x - 1 from 32 noisy points with Adam(lr 0.05, betas 0.9/0.999)");

@@ -23,6 +23,13 @@ public interface Backend extends AutoCloseable {
     @Override
     default void close() {}
 
+    /**
+     * Waits until every kernel submitted so far has finished. A device backend queues kernels and returns at once, so
+     * code that times kernels (benchmarks) calls this before reading the clock; reading a tensor's values waits anyway.
+     * Host backends compute before returning, so the default does nothing.
+     */
+    default void synchronize() {}
+
     // ---- memory -------------------------------------------------------------------------------------------
 
     /** A zero-filled storage of {@code size} floats. */

@@ -19,4 +19,27 @@ public interface BackendProvider {
 
     /** Creates the backend; called only when {@link #unavailableReason()} returned null. */
     Backend create();
+
+    /**
+     * Creates the backend on one of its devices, named by the part after the colon in {@code --device name:argument}
+     * (a device number as {@link #devices()} lists it, e.g. {@code opencl:1}). Backends with a single device take no
+     * argument.
+     */
+    default Backend create(String argument) {
+        throw new IllegalArgumentException("--device " + name() + " takes no ':" + argument + "' (it has a single device)");
+    }
+
+    /**
+     * Why {@code auto} should pass over this backend although it is available, in favour of a lower-priority one, or
+     * null when it should not: the opencl backend when its only devices are CPUs, where the cpu backend is faster.
+     * Naming the backend explicitly still uses it.
+     */
+    default String autoSkipReason() {
+        return null;
+    }
+
+    /** Lines describing the devices this backend runs on, for the {@code devices} command. Must not throw. */
+    default java.util.List<String> devices() {
+        return java.util.List.of();
+    }
 }

@@ -25,6 +25,7 @@ public final class ReferenceBackend implements Backend {
         @Override public int priority() { return 0; }
         @Override public String unavailableReason() { return null; }
         @Override public Backend create() { return new ReferenceBackend(); }
+        @Override public java.util.List<String> devices() { return java.util.List.of("plain Java loops on one thread (the oracle: slow)"); }
     };
 
     @Override

@@ -51,6 +51,14 @@ public final class CpuBackendProvider implements BackendProvider {
     }
 
     @Override
+    public java.util.List<String> devices() {
+        String reason = unavailableReason();
+        if (reason != null) return java.util.List.of(reason);
+        return java.util.List.of(String.format("this machine's CPU: %d threads on %d cores, Vector API %d-bit SIMD%s", threads(),
+                Runtime.getRuntime().availableProcessors(), VectorWidth.SPECIES.vectorBitSize(), VectorWidth.emulated() ? " (EMULATED, slow)" : ""));
+    }
+
+    @Override
     public Backend create() {
         return new CpuBackend(threads());
     }

@@ -1,0 +1,90 @@
+package org.cyclegan.kernels.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How matrix products are computed on a device, and the tile sizes of the GPU kernel, derived from the device's limits
+ * rather than written for one GPU.
+ *
+ * <ul>
+ *   <li>{@link Strategy#LOCAL} (GPUs, accelerators) — implicit_gemm.cl: a work-group of TX × TY = (TN/RN) × (TM/RM)
+ *       work-items computes a TM × TN tile, each work-item RM × RN outputs in registers, staging TM × TK and TK × TN
+ *       operands in local memory per step of K. The largest tile is used whose work-group fits the device's (and the
+ *       built kernel's) maximum work-group size and whose staging takes at most half the local memory, leaving room for
+ *       a second resident work-group. Thin products (M ≤ 16: a last layer's 3 or 1 output channels) get a 16-row tile
+ *       so they do not waste most of a 64-row one.</li>
+ *   <li>{@link Strategy#REGISTER} (CPU devices, or any device whose local memory is emulated in global memory) —
+ *       {@link LoweredConv}: no local memory, explicit vectors. On PoCL's CPU device local-memory tiling runs at
+ *       4–9 GFLOP/s where register-blocked vector kernels are many times faster (DESIGN.md §6).</li>
+ * </ul>
+ * {@code -Dcyclegan.opencl.tiling=local|register} overrides the choice (and the parity tests run both on PoCL, so the
+ * GPU path is checked even on a machine without a GPU).
+ */
+record GemmTiling(int tm, int tn, int tk, int rm, int rn) {
+    enum Strategy { LOCAL, REGISTER }
+
+    int tx() {
+        return tn / rn;
+    }
+
+    int ty() {
+        return tm / rm;
+    }
+
+    int threads() {
+        return tx() * ty();
+    }
+
+    long localBytes() {
+        return 4L * tk * ((tm + 1) + tn);
+    }
+
+    String defines(int mode) {
+        return String.format("-D MODE=%d -D TM=%d -D TN=%d -D TK=%d -D RM=%d -D RN=%d", mode, tm, tn, tk, rm, rn);
+    }
+
+    @Override
+    public String toString() {
+        return "local-memory tile " + tm + "x" + tn + "x" + tk + ", " + rm + "x" + rn + " per work-item, work-group " + tx() + "x" + ty();
+    }
+
+    /** The strategy for a device, unless the system property cyclegan.opencl.tiling names one. */
+    static Strategy strategyFor(DeviceInfo d) {
+        String p = System.getProperty("cyclegan.opencl.tiling", "auto").trim();
+        return switch (p) {
+            case "local" -> Strategy.LOCAL;
+            case "register" -> Strategy.REGISTER;
+            case "auto", "" -> d.type() == DeviceInfo.Type.CPU || d.localMemEmulated() ? Strategy.REGISTER : Strategy.LOCAL;
+            default -> throw new IllegalArgumentException("cyclegan.opencl.tiling must be auto, local or register, got '" + p + "'");
+        };
+    }
+
+    /** Tilings for ordinary products, largest first: the first that fits the device (and the built kernel) is used. */
+    static List<GemmTiling> wide(DeviceInfo d) {
+        return fitting(d, List.of(
+                new GemmTiling(64, 64, 16, 4, 4),    // 16 x 16 = 256 work-items, 8.3 KB of local memory
+                new GemmTiling(32, 32, 16, 4, 4),    // 8 x 8 = 64 work-items, 4.2 KB
+                new GemmTiling(16, 16, 8, 2, 2),     // 64 work-items
+                new GemmTiling(8, 8, 8, 2, 2),       // 16 work-items
+                new GemmTiling(1, 1, 1, 1, 1)));     // anything that runs OpenCL at all
+    }
+
+    /** Tilings for thin products (M ≤ 16), largest first. */
+    static List<GemmTiling> thin(DeviceInfo d) {
+        List<GemmTiling> all = new ArrayList<>();
+        all.add(new GemmTiling(16, 64, 16, 1, 4));   // 16 x 16 = 256 work-items, 5.2 KB
+        all.add(new GemmTiling(16, 32, 16, 2, 4));   // 8 x 8 = 64 work-items
+        all.addAll(wide(d));
+        return fitting(d, all);
+    }
+
+    private static List<GemmTiling> fitting(DeviceInfo d, List<GemmTiling> candidates) {
+        List<GemmTiling> out = new ArrayList<>();
+        for (GemmTiling t : candidates) {
+            if (t.threads() <= d.maxWorkGroupSize() && t.localBytes() <= Math.max(4096, d.localMemBytes() / 2)) out.add(t);
+        }
+        if (out.isEmpty()) out.add(candidates.get(candidates.size() - 1));
+        return out;
+    }
+}
