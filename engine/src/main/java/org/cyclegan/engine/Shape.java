@@ -59,6 +59,32 @@ public final class Shape {
         return i < 0 ? 1 : shape[i];
     }
 
+    /** Strides for reading a tensor of shape {@code from} as if broadcast to {@code to}: 0 along broadcast dimensions. */
+    public static int[] broadcastStrides(int[] from, int[] to) {
+        int[] own = strides(from);
+        int[] out = new int[to.length];
+        int lead = to.length - from.length;
+        for (int d = 0; d < to.length; d++) {
+            int fd = d - lead;
+            out[d] = fd < 0 || from[fd] == 1 ? 0 : own[fd];
+        }
+        return out;
+    }
+
+    /** The product of the dimensions before {@code axis} (how many rows a concat or slice along it walks). */
+    public static int outer(int[] shape, int axis) {
+        int n = 1;
+        for (int d = 0; d < axis; d++) n *= shape[d];
+        return n;
+    }
+
+    /** The product of the dimensions after {@code axis} (the contiguous run one index of {@code axis} covers). */
+    public static int inner(int[] shape, int axis) {
+        int n = 1;
+        for (int d = axis + 1; d < shape.length; d++) n *= shape[d];
+        return n;
+    }
+
     /** Row-major strides of a contiguous tensor of this shape. */
     public static int[] strides(int[] shape) {
         int[] s = new int[shape.length];

@@ -97,8 +97,8 @@ public final class ReferenceBackend implements Backend {
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
-        int[] aStrides = broadcastStrides(a.shape(), shape);
-        int[] bStrides = broadcastStrides(b.shape(), shape);
+        int[] aStrides = Shape.broadcastStrides(a.shape(), shape);
+        int[] bStrides = Shape.broadcastStrides(b.shape(), shape);
         float[] da = data(a), db = data(b);
         float[] out = new float[Shape.numel(shape)];
         int[] index = new int[shape.length];
@@ -124,7 +124,7 @@ public final class ReferenceBackend implements Backend {
         int[] shape = x.shape();
         int[] outShape = shape.clone();
         for (int a : axes) outShape[a] = 1;
-        int[] outStrides = broadcastStrides(outShape, shape);   // summed axes get stride 0: all land on one output
+        int[] outStrides = Shape.broadcastStrides(outShape, shape);   // summed axes get stride 0: all land on one output
         double[] acc = new double[Shape.numel(outShape)];
         float[] in = data(x);
         int[] index = new int[shape.length];
@@ -139,7 +139,7 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Tensor broadcastTo(Tensor x, int[] shape) {
-        int[] strides = broadcastStrides(x.shape(), shape);
+        int[] strides = Shape.broadcastStrides(x.shape(), shape);
         float[] in = data(x);
         float[] out = new float[Shape.numel(shape)];
         int[] index = new int[shape.length];
@@ -155,9 +155,7 @@ public final class ReferenceBackend implements Backend {
         int[] shape = xs.get(0).shape();
         shape[axis] = 0;
         for (Tensor t : xs) shape[axis] += t.dim(axis);
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        int outer = Shape.outer(shape, axis), inner = Shape.inner(shape, axis);
         float[] out = new float[Shape.numel(shape)];
         int rowLength = shape[axis] * inner;   // one "row" = everything under one outer index
         int at = 0;
@@ -173,9 +171,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public Tensor slice(Tensor x, int axis, int start, int length) {
         int[] shape = x.shape();
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        int outer = Shape.outer(shape, axis), inner = Shape.inner(shape, axis);
         int rowLength = shape[axis] * inner;
         shape[axis] = length;
         float[] in = data(x);
@@ -429,18 +425,6 @@ public final class ReferenceBackend implements Backend {
     }
 
     // ---- index helpers ------------------------------------------------------------------------------------------
-
-    /** Strides for reading a tensor of {@code from} shape as if broadcast to {@code to}: 0 along broadcast dimensions. */
-    static int[] broadcastStrides(int[] from, int[] to) {
-        int[] own = Shape.strides(from);
-        int[] out = new int[to.length];
-        int lead = to.length - from.length;
-        for (int d = 0; d < to.length; d++) {
-            int fd = d - lead;
-            out[d] = fd < 0 || from[fd] == 1 ? 0 : own[fd];
-        }
-        return out;
-    }
 
     private static int offset(int[] index, int[] strides) {
         int o = 0;

@@ -17,18 +17,6 @@ final class Layout4 {
 
     private Layout4() {}
 
-    /** Strides to read a tensor of shape {@code from} as if broadcast to {@code to}: 0 along broadcast dimensions. */
-    static int[] broadcastStrides(int[] from, int[] to) {
-        int[] own = Shape.strides(from);
-        int[] out = new int[to.length];
-        int lead = to.length - from.length;
-        for (int d = 0; d < to.length; d++) {
-            int fd = d - lead;
-            out[d] = fd < 0 || from[fd] == 1 ? 0 : own[fd];
-        }
-        return out;
-    }
-
     /** The merged geometry, or throws when more than 4 dimensions remain. */
     static Geometry coalesce(String op, int[] shape, int[]... strides) {
         List<Integer> dims = new ArrayList<>();

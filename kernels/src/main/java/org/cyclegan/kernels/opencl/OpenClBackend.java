@@ -211,7 +211,7 @@ public final class OpenClBackend implements Backend {
         } else if (b.numel() == 1 && Arrays.equals(shape, as)) {
             elementwise.binaryScalarTensor(op, mem(a), mem(b), mem(y), n);
         } else {
-            Layout4.Geometry g = Layout4.coalesce("binary " + op, shape, Layout4.broadcastStrides(as, shape), Layout4.broadcastStrides(bs, shape));
+            Layout4.Geometry g = Layout4.coalesce("binary " + op, shape, Shape.broadcastStrides(as, shape), Shape.broadcastStrides(bs, shape));
             elementwise.binaryStrided(op, mem(a), mem(b), mem(y), n, g);
         }
         return y;
@@ -238,7 +238,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor broadcastTo(Tensor x, int[] shape) {
         Tensor y = output(shape);
-        Layout4.Geometry g = Layout4.coalesce("broadcast_to", shape, Layout4.broadcastStrides(x.shape(), shape));
+        Layout4.Geometry g = Layout4.coalesce("broadcast_to", shape, Shape.broadcastStrides(x.shape(), shape));
         elementwise.gatherStrided(mem(x), mem(y), y.numel(), g);
         return y;
     }
@@ -248,9 +248,7 @@ public final class OpenClBackend implements Backend {
         int[] shape = xs.get(0).shape();
         shape[axis] = 0;
         for (Tensor t : xs) shape[axis] += t.dim(axis);
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        int outer = Shape.outer(shape, axis), inner = Shape.inner(shape, axis);
         Tensor y = output(shape);
         int rowLength = shape[axis] * inner, at = 0;
         for (Tensor t : xs) {
@@ -264,9 +262,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public Tensor slice(Tensor x, int axis, int start, int length) {
         int[] shape = x.shape();
-        int outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= shape[d];
-        for (int d = axis + 1; d < shape.length; d++) inner *= shape[d];
+        int outer = Shape.outer(shape, axis), inner = Shape.inner(shape, axis);
         int rowLength = shape[axis] * inner;
         shape[axis] = length;
         Tensor y = output(shape);
