@@ -37,16 +37,9 @@ final class ConvertCommand {
         GeneratorWeights w = GeneratorWeights.load("convert", cl, weights, backend);
         GeneratorArchitecture arch = w.architecture;
 
-        // The keys train writes for a generator (TrainCommand.saveNetworks), less those about the discriminator and the
-        // epoch, which a generator's weights do not tell.
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "cyclegan-engine");
-        meta.put("netG", arch.netG());
-        meta.put("ngf", Integer.toString(arch.ngf()));
-        meta.put("norm", arch.norm());
-        meta.put("input_nc", Integer.toString(arch.inputNc()));
-        meta.put("output_nc", Integer.toString(arch.outputNc()));
-        meta.put("no_dropout", Boolean.toString(!arch.useDropout()));
+        // The generator's keys of what train writes (TrainCommand.saveNetworks); the discriminator and the epoch are
+        // not something a generator's weights tell.
+        Map<String, String> meta = new LinkedHashMap<>(arch.metadata());
         meta.put("converted_from", weights.getFileName().toString());
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.DataOptions;
 import org.cyclegan.train.data.DataSetException;
@@ -231,17 +232,11 @@ final class TrainCommand {
 
     /** The four networks as <prefix>_net_G_A.safetensors etc., with the architecture in the metadata. */
     static void saveNetworks(CycleGan model, Path dir, String prefix, CycleGanConfig c, int epoch) throws IOException {
-        Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("format", "cyclegan-engine");
-        meta.put("netG", c.netG);
+        Map<String, String> meta = new LinkedHashMap<>(
+                new GeneratorArchitecture(c.netG, c.ngf, c.norm, c.inputNc, c.outputNc, !c.noDropout).metadata());
         meta.put("netD", c.netD);
         meta.put("n_layers_D", Integer.toString(c.nLayersD));
-        meta.put("ngf", Integer.toString(c.ngf));
         meta.put("ndf", Integer.toString(c.ndf));
-        meta.put("norm", c.norm);
-        meta.put("input_nc", Integer.toString(c.inputNc));
-        meta.put("output_nc", Integer.toString(c.outputNc));
-        meta.put("no_dropout", Boolean.toString(c.noDropout));
         meta.put("epoch", Integer.toString(epoch));
         Safetensors.write(dir.resolve(prefix + "_net_G_A.safetensors"), model.gA.stateDict(), meta);
         Safetensors.write(dir.resolve(prefix + "_net_G_B.safetensors"), model.gB.stateDict(), meta);

@@ -1,5 +1,6 @@
 package org.cyclegan.model.interop;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -30,6 +31,22 @@ public record GeneratorArchitecture(String netG, int ngf, String norm, int input
     /** Builds this generator (random weights, to be replaced by a state dict). */
     public Layer build() {
         return Networks.defineG(inputNc, outputNc, ngf, netG, norm, useDropout, "normal", 0.02f, new Random(0));
+    }
+
+    /**
+     * The safetensors metadata that records this architecture (read back by translate, test and convert):
+     * {@code format, netG, ngf, norm, input_nc, output_nc, no_dropout}.
+     */
+    public Map<String, String> metadata() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "cyclegan-engine");
+        meta.put("netG", netG);
+        meta.put("ngf", Integer.toString(ngf));
+        meta.put("norm", norm);
+        meta.put("input_nc", Integer.toString(inputNc));
+        meta.put("output_nc", Integer.toString(outputNc));
+        meta.put("no_dropout", Boolean.toString(!useDropout));
+        return meta;
     }
 
     public String describe() {
