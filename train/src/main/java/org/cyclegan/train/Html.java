@@ -1,7 +1,6 @@
 package org.cyclegan.train;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.cyclegan.engine.io.AtomicFile;

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongPredicate;
+import org.cyclegan.engine.io.AtomicFile;
 
 /**
  * A numeric CSV file with a header line, as train writes them ({@code loss_log.csv}, {@code loss_steps.csv}), read
@@ -32,6 +34,27 @@ final class LossCsv {
         this.file = file;
         this.columns = List.copyOf(columns);
         this.rows = List.copyOf(rows);
+    }
+
+    /**
+     * (Re)starts a log that a run appends to: writes {@code header}, then the existing rows whose number in column
+     * {@code column} passes {@code keep} (the rows of an earlier run that this one continues), atomically. A kept row
+     * without a number there is an IOException naming the file, so a continued run never builds on a log it cannot read.
+     */
+    static void keepRows(Path file, String header, int column, LongPredicate keep) throws IOException {
+        List<String> kept = new ArrayList<>(List.of(header));
+        if (Files.exists(file)) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+                String[] cells = line.split(",", column + 2);
+                try {
+                    if (cells.length > column && keep.test(Long.parseLong(cells[column]))) kept.add(line);
+                } catch (NumberFormatException e) {
+                    throw new IOException(file + ": row '" + line + "' has no number in column " + (column + 1));
+                }
+            }
+        }
+        AtomicFile.writeString(file, String.join("\n", kept) + "\n");
     }
 
     static LossCsv read(Path file, String key, Consumer<String> warn) throws IOException {

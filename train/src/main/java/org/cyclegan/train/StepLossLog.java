@@ -5,11 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cyclegan.engine.io.AtomicFile;
 
 /**
  * {@code loss_steps.csv}: the losses at step resolution, one row each time train prints a progress line (every
@@ -33,20 +31,7 @@ final class StepLossLog {
      */
     StepLossLog(Path file, long keepThrough) throws IOException {
         this.file = file;
-        String header = "epoch,step,global_step," + String.join(",", CycleGan.LOSS_NAMES);
-        List<String> kept = new ArrayList<>(List.of(header));
-        if (Files.exists(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                String[] cells = line.split(",", 4);
-                try {
-                    if (cells.length == 4 && Long.parseLong(cells[2]) <= keepThrough) kept.add(line);
-                } catch (NumberFormatException e) {
-                    throw new IOException(file + ": row '" + line + "' has no global step number");
-                }
-            }
-        }
-        AtomicFile.writeString(file, String.join("\n", kept) + "\n");
+        LossCsv.keepRows(file, "epoch,step,global_step," + String.join(",", CycleGan.LOSS_NAMES), 2, step -> step <= keepThrough);
     }
 
     /**

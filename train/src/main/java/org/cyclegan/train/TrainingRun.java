@@ -15,7 +15,6 @@ import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
-import org.cyclegan.engine.io.AtomicFile;
 import org.cyclegan.train.data.Batch;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Prefetcher;
@@ -188,25 +187,7 @@ final class TrainingRun {
      * of an earlier run that this one replaces.
      */
     private static void keepLogRowsBefore(Path csv, int epoch) throws IOException {
-        String header = "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds";
-        if (!Files.exists(csv)) {
-            Files.writeString(csv, header + "\n", StandardCharsets.UTF_8);
-            return;
-        }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        List<String> kept = new ArrayList<>();
-        kept.add(header);
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-            int comma = line.indexOf(',');
-            try {
-                if (comma > 0 && Integer.parseInt(line.substring(0, comma)) < epoch) kept.add(line);
-            } catch (NumberFormatException e) {
-                throw new IOException(csv + ": row '" + line + "' does not start with an epoch number");
-            }
-        }
-        if (kept.size() != lines.size()) {
-            AtomicFile.writeString(csv, String.join("\n", kept) + "\n");
-        }
+        LossCsv.keepRows(csv, "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds", 0, e -> e < epoch);
     }
 
     /**
