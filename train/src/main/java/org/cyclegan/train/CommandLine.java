@@ -148,6 +148,14 @@ final class CommandLine {
         }
     }
 
+    /**
+     * As {@link #integer}, for an option declared with an empty default that the command works out itself:
+     * {@code whenEmpty} when it was left empty.
+     */
+    int integerOr(String name, int whenEmpty, int min) {
+        return string(name).isEmpty() ? whenEmpty : integer(name, min);
+    }
+
     long longValue(String name) {
         String v = string(name);
         try {

@@ -29,8 +29,8 @@ final class ModelOptions {
         config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : cl.choice("netG", Networks.GENERATORS);
         config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
         config.nLayersD = cl.integer("n_layers_D", 1);
-        config.ngf = cl.string("ngf").isEmpty() ? widthWhenUnset : cl.integer("ngf", 1);
-        config.ndf = cl.string("ndf").isEmpty() ? widthWhenUnset : cl.integer("ndf", 1);
+        config.ngf = cl.integerOr("ngf", widthWhenUnset, 1);
+        config.ndf = cl.integerOr("ndf", widthWhenUnset, 1);
         config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
         config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
         return config;

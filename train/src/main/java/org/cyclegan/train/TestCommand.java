@@ -69,8 +69,8 @@ final class TestCommand {
         }
         int numTest = cl.integer("num_test", 1);
         boolean aToB = cl.choice("direction", List.of("AtoB", "BtoA")).equals("AtoB");
-        int crop = cl.string("crop_size").isEmpty() ? (embedded ? EmbeddedDataset.IMAGE_SIZE : 256) : cl.integer("crop_size", 1);
-        int load = cl.string("load_size").isEmpty() ? crop : cl.integer("load_size", 1);
+        int crop = cl.integerOr("crop_size", embedded ? EmbeddedDataset.IMAGE_SIZE : 256, 1);
+        int load = cl.integerOr("load_size", crop, 1);
         Transform transform;
         try {
             transform = new Transform(Preprocess.parse(cl.string("preprocess")), load, crop, true);

@@ -116,16 +116,16 @@ final class TrainCommand {
         config.lambdaIdentity = cl.real("lambda_identity");
         config.lr = cl.real("lr");
         config.beta1 = cl.real("beta1");
-        int nEpochs = cl.string("n_epochs").isEmpty() ? (embedded ? 3 : 100) : cl.integer("n_epochs", 0);
-        int nEpochsDecay = cl.string("n_epochs_decay").isEmpty() ? (embedded ? 3 : 100) : cl.integer("n_epochs_decay", 0);
+        int nEpochs = cl.integerOr("n_epochs", embedded ? 3 : 100, 0);
+        int nEpochsDecay = cl.integerOr("n_epochs_decay", embedded ? 3 : 100, 0);
         int epochCount = cl.integer("epoch_count", 1);
         int saveFreq = cl.integer("save_epoch_freq", 1);
         int printFreq = cl.integer("print_freq", 1);
         int saveLatestFreq = cl.integer("save_latest_freq", 1);
         long seed = cl.longValue("seed");
         int defaultSize = embedded ? EmbeddedDataset.IMAGE_SIZE : 256;
-        int crop = cl.string("crop_size").isEmpty() ? defaultSize : cl.integer("crop_size", 1);
-        int load = cl.string("load_size").isEmpty() ? (embedded ? EmbeddedDataset.IMAGE_SIZE : 286) : cl.integer("load_size", 1);
+        int crop = cl.integerOr("crop_size", defaultSize, 1);
+        int load = cl.integerOr("load_size", embedded ? EmbeddedDataset.IMAGE_SIZE : 286, 1);
         LrSchedule schedule;
         try {
             schedule = new LrSchedule(cl.choice("lr_policy", LrSchedule.POLICIES), epochCount, nEpochs, nEpochsDecay, cl.integer("lr_decay_iters", 1));
@@ -143,7 +143,7 @@ final class TrainCommand {
                     .withSerialBatches(cl.flag("serial_batches"))
                     .withBatchSize(cl.integer("batch_size", 1))
                     .withDirection(cl.choice("direction", List.of("AtoB", "BtoA")))
-                    .withMaxDatasetSize(cl.string("max_dataset_size").isEmpty() ? Integer.MAX_VALUE : cl.integer("max_dataset_size", 1));
+                    .withMaxDatasetSize(cl.integerOr("max_dataset_size", Integer.MAX_VALUE, 1));
             data = embedded ? EmbeddedDataset.open(dataOptions)
                     : UnalignedDataset.open(Path.of(cl.string("dataroot")), dataOptions, msg -> err.println("warning: " + msg));
         } catch (IllegalArgumentException | DataSetException e) {
