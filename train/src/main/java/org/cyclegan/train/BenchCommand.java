@@ -44,7 +44,7 @@ final class BenchCommand {
         long seed = cl.longValue("seed");
         CycleGanConfig config = ModelOptions.read(cl, "resnet_9blocks");
 
-        checkSize("bench: --size", size, config);
+        ModelOptions.checkSize("bench: --size", size, config);
         Random rng = new Random(seed);
         CycleGan model;
         try {
@@ -117,21 +117,6 @@ final class BenchCommand {
     }
 
     /** The sizes the networks accept, checked up front so a bad --size is a clear message, not an engine error. */
-    /** Refuses an image size the networks cannot take; {@code option} names it in the message ("train: --crop_size"). */
-    static void checkSize(String option, int size, CycleGanConfig config) {
-        int multiple = switch (config.netG) {
-            case "unet_128" -> 128;
-            case "unet_256" -> 256;
-            default -> 4;   // two stride-2 convolutions down, two transposed ones back up
-        };
-        // The PatchGAN halves the image n_layers times, then two 4×4 stride-1 convolutions need at least 3×3 left.
-        int minForD = config.netD.equals("pixel") ? 1 : (1 << (config.netD.equals("basic") ? 3 : config.nLayersD)) * 3;
-        if (size % multiple != 0 || size < Math.max(multiple, minForD)) {
-            throw new CommandLine.UsageException(option + " " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD
-                    + ": use a multiple of " + multiple + " of at least " + Math.max(multiple, minForD));
-        }
-    }
-
     private static Map<String, Float> step(CycleGan model, Random data, int batch, int size) {
         Tensor a = Tensor.uniform(data, -1f, 1f, batch, model.config.inputNc, size, size);
         Tensor b = Tensor.uniform(data, -1f, 1f, batch, model.config.outputNc, size, size);

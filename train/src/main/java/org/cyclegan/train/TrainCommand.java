@@ -151,7 +151,7 @@ final class TrainCommand {
         }
         Preprocess preprocess = dataOptions.preprocess();
         if (preprocess.crops()) {
-            BenchCommand.checkSize("train: --crop_size", crop, config);
+            ModelOptions.checkSize("train: --crop_size", crop, config);
         } else if (config.netG.startsWith("unet")) {
             throw new CommandLine.UsageException("train: --netG " + config.netG + " needs one fixed image size: use a --preprocess that crops (resize_and_crop, crop, scale_width_and_crop)");
         }
