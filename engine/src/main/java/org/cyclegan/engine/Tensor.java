@@ -171,8 +171,15 @@ public final class Tensor implements AutoCloseable {
         return grad;
     }
 
+    /** Drops the accumulated gradient (and this tensor's hold on its memory). */
     public void zeroGrad() {
+        if (grad != null && !grad.isReleased()) MemoryScope.release(grad);
         grad = null;
+    }
+
+    /** True once this tensor's memory has been released (by its scope, by the last of its users, or by close()). */
+    public boolean isReleased() {
+        return storage == null || storage.isReleased();
     }
 
     /** The same values, cut out of the graph: gradients do not flow through the result. Shares storage. */
@@ -191,17 +198,33 @@ public final class Tensor implements AutoCloseable {
         Autograd.backward(this, seed);
     }
 
+    /**
+     * As {@link #backward(Tensor)}; with {@code retainGraph} the graph keeps its saved tensors, so a second backward
+     * may go through it (as PyTorch's {@code retain_graph=True}).
+     */
+    public void backward(Tensor seed, boolean retainGraph) {
+        Autograd.backward(this, seed, retainGraph);
+    }
+
     /** Called by the autodiff engine on op outputs. */
     public void attachGradFn(Node node) {
         this.gradFn = node;
         this.requiresGrad = true;
     }
 
-    /** Called by the autodiff engine on leaves: grad += g. */
+    /** Called by the autodiff engine on leaves: grad += g. The leaf holds its gradient's memory until zeroGrad. */
     public void accumulateGrad(Tensor g) {
         if (!requiresGrad) return;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            grad = grad == null ? g.detach() : grad.add(g);
+            Tensor previous = grad;
+            if (previous == null) {
+                grad = MemoryScope.retain(g.detach());
+            } else {
+                Tensor sum = MemoryScope.retain(previous.add(g));
+                MemoryScope.done(sum);
+                MemoryScope.release(previous);
+                grad = sum;
+            }
         }
     }
 

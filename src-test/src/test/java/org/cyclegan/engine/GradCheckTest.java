@@ -186,7 +186,7 @@ class GradCheckTest {
     @Test void gradCheckItselfCatchesAWrongDerivative() {
         // A deliberately wrong op (forward x², backward claiming 3x) must fail the check, or the check proves nothing.
         Function<List<Tensor>, Tensor> wrong = x -> org.cyclegan.engine.autograd.Autograd.record("wrong_square",
-                x.get(0).detach().mul(x.get(0).detach()), g -> new Tensor[] {g.mul(x.get(0).detach()).mul(3f)}, x.get(0));
+                x.get(0).detach().mul(x.get(0).detach()), org.cyclegan.engine.autograd.Autograd.saves(x.get(0)), g -> new Tensor[] {g.mul(x.get(0).detach()).mul(3f)}, x.get(0));
         GradCheck.Report r = GradCheck.check(wrong, List.of(randn(3, 3)), EPS, ATOL, RTOL);
         assertFalse(r.passed(), "a wrong derivative must be caught");
     }

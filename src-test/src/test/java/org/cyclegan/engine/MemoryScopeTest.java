@@ -109,4 +109,106 @@ class MemoryScopeTest {
         }
         assertEquals(2, distinct.size());
     }
+
+    // ---- the rule: freed when the last user lets go -------------------------------------------------------------
+
+    private Tensor big(float value) {
+        float[] v = new float[1000];
+        java.util.Arrays.fill(v, value);
+        return Tensor.of(cpu, v, 1000);
+    }
+
+    @Test void anActivationLivesUntilTheBackwardThatSavedItHasRun() {
+        Tensor x = big(0.5f).requiresGrad(true);
+        try (MemoryScope scope = MemoryScope.open()) {
+            Tensor a = x.mul(2f);          // mul_scalar saves nothing
+            Tensor b = a.relu();           // relu saves its input a
+            Tensor c = b.add(1f);          // add_scalar saves nothing
+            MemoryScope.done(a);
+            MemoryScope.done(b);
+            assertTrue(b.isReleased(), "nobody saved b: freed as soon as its maker was done");
+            assertTrue(!a.isReleased(), "relu's node holds a for its backward");
+            c.sum().backward();
+            assertTrue(a.isReleased(), "relu's backward has run: a is freed");
+            IllegalStateException e = assertThrows(IllegalStateException.class, a::toArray);
+            assertTrue(e.getMessage().contains("released"), e.getMessage());
+            assertEquals(2f, x.grad().toArray()[0], "the gradient is unchanged by freeing");
+            assertTrue(!c.isReleased(), "c was never marked done: its maker may still read it");
+        }
+    }
+
+    @Test void backwardTwiceThroughAFreedGraphFailsAndRetainGraphAllowsIt() {
+        Tensor x = big(0.5f).requiresGrad(true);
+        Tensor y = x.tanh().sum();
+        y.backward(Tensor.of(cpu, new float[] {1f}), true);
+        y.backward();
+        assertEquals(2 * (1 - Math.tanh(0.5) * Math.tanh(0.5)), x.grad().toArray()[0], 1e-6, "two backwards accumulate");
+        IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+        assertTrue(e.getMessage().contains("a second time") && e.getMessage().contains("retainGraph"), e.getMessage());
+    }
+
+    @Test void backwardFreesEachGradientOnceItHasBeenPassedOn() {
+        // A chain of 20 tanh layers (each saves its output). Forward holds the 20 outputs; backward must free each one
+        // and each gradient as it goes, so the peak stays near the forward's, far below everything the step makes.
+        int layers = 20;
+        Tensor x = big(0.1f).requiresGrad(true);
+        try (MemoryScope scope = MemoryScope.open()) {
+            Tensor h = x;
+            for (int i = 0; i < layers; i++) {
+                Tensor next = h.tanh();
+                if (h != x) MemoryScope.done(h);
+                h = next;
+            }
+            long forward = scope.liveBytes();
+            h.sum().backward();
+            long perTensor = 4000;
+            assertTrue(forward <= (layers + 1) * perTensor, "forward holds the saved outputs: " + forward);
+            // On top of the forward: the gradient arriving, tanh's backward's three temporaries and its result.
+            assertTrue(scope.peakLiveBytes() <= forward + 6 * perTensor, "peak " + scope.peakLiveBytes() + " vs forward " + forward);
+            assertTrue(scope.createdBytes() >= 3 * layers * perTensor, "what a keep-everything scope would have held: " + scope.createdBytes());
+            assertTrue(scope.liveBytes() <= 2 * perTensor + 64, "after backward only h (never marked done), the grad, the loss and its seed remain: " + scope.liveBytes());
+        }
+        assertTrue(x.grad() != null && !x.grad().isReleased(), "a leaf's gradient outlives the scope it was made in");
+    }
+
+    @Test void underNoGradOnlyTheActivationsInFlightAreHeld() {
+        Tensor x = big(0.1f);
+        try (MemoryScope scope = MemoryScope.open(); org.cyclegan.engine.autograd.GradMode.Scope g = org.cyclegan.engine.autograd.GradMode.noGrad()) {
+            Tensor h = x;
+            for (int i = 0; i < 20; i++) {
+                Tensor t = h.tanh();
+                Tensor next = t.mul(1.5f);
+                MemoryScope.done(t);
+                if (h != x) MemoryScope.done(h);
+                h = next;
+            }
+            assertTrue(scope.peakLiveBytes() <= 3 * 4000, "input of a layer, its temporary, its output: " + scope.peakLiveBytes());
+        }
+    }
+
+    @Test void aHeldTensorMovesToTheEnclosingScopeAndIsFreedByItsLastRelease() {
+        try (MemoryScope outer = MemoryScope.open()) {
+            Tensor t;
+            try (MemoryScope inner = MemoryScope.open()) {
+                t = MemoryScope.retain(big(1f));
+                big(2f);
+            }
+            assertEquals(1, outer.size(), "the held tensor moved up; the other was freed");
+            assertEquals(1f, t.toArray()[0]);
+            MemoryScope.release(t);
+            assertTrue(t.isReleased(), "its maker's scope is closed and its holder let go");
+            assertThrows(IllegalStateException.class, () -> MemoryScope.release(big(3f)), "release without retain is a bug, said loudly");
+        }
+    }
+
+    @Test void zeroGradFreesAParametersGradient() {
+        Tensor w = big(1f).requiresGrad(true);
+        try (MemoryScope scope = MemoryScope.open()) {
+            w.mul(w).sum().backward();
+            Tensor g = w.grad();
+            assertEquals(2f, g.toArray()[0]);
+            w.zeroGrad();
+            assertTrue(g.isReleased(), "freed at once, not at the end of the step");
+        }
+    }
 }

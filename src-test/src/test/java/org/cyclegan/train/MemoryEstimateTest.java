@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The memory estimate against what real training steps create, counted by a memory scope around the step (nothing a
- * step creates is freed before it ends, so that count is the step's peak tensor memory).
+ * The memory estimate against real training steps: the step part, simulated on the meta backend, must be the peak live
+ * tensor bytes that a memory scope around a real step on the cpu backend counts.
  */
 class MemoryEstimateTest {
     private final Backend cpu = new CpuBackend(2);
@@ -46,14 +46,13 @@ class MemoryEstimateTest {
         return c;
     }
 
-    /** Bytes created by the second training step (the first fills nothing that the second would not). */
+    /** The peak live tensor bytes of the second training step, its inputs included (the first warms nothing the second needs). */
     private static long measuredStep(CycleGan model, int batch, int size) {
         Random r = new Random(3);
-        Tensor a = Tensor.uniform(r, -1f, 1f, batch, 3, size, size), b = Tensor.uniform(r, -1f, 1f, batch, 3, size, size);
-        model.optimize(a, b);
+        model.optimize(Tensor.uniform(r, -1f, 1f, batch, 3, size, size), Tensor.uniform(r, -1f, 1f, batch, 3, size, size));
         try (MemoryScope scope = MemoryScope.open()) {
-            model.optimize(a, b);
-            return scope.createdBytes();
+            model.optimize(Tensor.uniform(r, -1f, 1f, batch, 3, size, size), Tensor.uniform(r, -1f, 1f, batch, 3, size, size));
+            return scope.peakLiveBytes();
         }
     }
 
@@ -64,7 +63,7 @@ class MemoryEstimateTest {
         double ratio = e.stepBytes() / (double) measured;
         String what = c.netG + " ngf " + c.ngf + " / " + c.netD + " ndf " + c.ndf + ", batch " + batch + ", " + size + "px, identity " + c.lambdaIdentity
                 + ": estimated " + e.stepBytes() + " bytes, measured " + measured + " (ratio " + ratio + ")";
-        assertTrue(ratio > 0.9 && ratio < 1.1, what);
+        assertTrue(ratio > 0.98 && ratio < 1.02, what);
         long params = 2L * model.gA.parameterCount() + 2L * model.dA.parameterCount();
         assertEquals(3 * 4 * params, e.parameterBytes(), "weights and Adam's two moments: " + what);
     }

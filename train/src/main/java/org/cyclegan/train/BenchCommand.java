@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.KernelProfile;
@@ -17,7 +18,8 @@ import org.cyclegan.model.Networks;
 /**
  * {@code bench}: full CycleGAN training iterations (both generators, both discriminators, all losses, image pools,
  * both Adams) on random images, after a warm-up. Prints each iteration's time, the median, the conv/matmul GFLOP/s and
- * the bytes the JVM allocated per iteration; {@code --json} ends with one JSON line; {@code --profile} adds the
+ * the bytes the JVM allocated per iteration, and the peak tensor memory of an iteration (the live bytes its memory scope
+ * counted: host, and device for a device backend); {@code --json} ends with one JSON line; {@code --profile} adds the
  * per-kernel profile of one more iteration.
  */
 final class BenchCommand {
@@ -65,11 +67,17 @@ final class BenchCommand {
         }
         double[] seconds = new double[iters];
         long[] bytes = new long[iters];
+        long peakHost = 0, peakDevice = 0;
         Map<String, Float> firstLosses = null;
         for (int i = 0; i < iters; i++) {
             long a0 = alloc.total();
             long t = System.nanoTime();
-            Map<String, Float> losses = step(model, data, batch, size);
+            Map<String, Float> losses;
+            try (MemoryScope scope = MemoryScope.open()) {   // counts the iteration's tensors, inputs included
+                losses = step(model, data, batch, size);
+                peakHost = Math.max(peakHost, scope.peakLiveBytes());
+                peakDevice = Math.max(peakDevice, scope.peakLiveDeviceBytes());
+            }
             seconds[i] = (System.nanoTime() - t) / 1e9;
             bytes[i] = alloc.total() - a0;
             if (firstLosses == null) firstLosses = losses;
@@ -91,6 +99,8 @@ final class BenchCommand {
         double gflops = convFlops > 0 ? convFlops / median / 1e9 : Double.NaN;
         out.printf("median %.3f s/iter (min %.3f, max %.3f); %.1f GFLOP/s (%.1f GFLOP of conv/matmul per iteration); %s allocated per iteration%n",
                 median, Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0), gflops, convFlops / 1e9, megabytes(medianBytes));
+        out.printf("peak tensor memory of an iteration: %s host%s (parameters, optimizer state and image pools not included)%n",
+                MemoryEstimate.size(peakHost), backend.name().equals("opencl") || peakDevice > 0 ? ", " + MemoryEstimate.size(peakDevice) + " device" : "");
         out.println("losses (first timed iteration): " + firstLosses);
         if (convFlops == 0) out.println("note: backend '" + backend.name() + "' does not profile kernels, so GFLOP/s is not available");
 
@@ -101,6 +111,9 @@ final class BenchCommand {
             json.put("seconds", toList(seconds));
             json.put("gflops", Double.isFinite(gflops) ? gflops : null);
             json.put("bytes_allocated_per_iter", medianBytes);
+            json.put("peak_bytes", peakHost + peakDevice);
+            json.put("peak_host_bytes", peakHost);
+            json.put("peak_device_bytes", peakDevice);
             Map<String, Object> losses = new LinkedHashMap<>();
             firstLosses.forEach((k, v) -> losses.put(k, (double) v));
             json.put("losses", losses);

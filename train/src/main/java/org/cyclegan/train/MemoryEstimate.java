@@ -1,92 +1,96 @@
 package org.cyclegan.train;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
-import org.cyclegan.model.Networks;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.meta.MetaBackend;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Transform;
 import org.cyclegan.train.data.UnalignedDataset;
 
 /**
- * How much heap a CycleGAN training run needs, estimated before it starts.
+ * How much heap a CycleGAN training run needs, worked out before it starts.
  *
  * <p>All tensor memory is on the Java heap: the host backends keep every tensor in a {@code float[]}
  * ({@code HostStorage}), and the cpu backend's pool ({@code HostBufferPool}) hands those arrays from one step to the
  * next. So {@code Runtime.maxMemory()} (-Xmx) is the limit that matters, and every array is costed by its
- * {@link Footprint} on this JVM's heap (G1 gives large arrays whole regions). The estimate has three parts:
+ * {@link Footprint} on the heap (G1 gives large arrays whole regions). The estimate has three parts:
  * <ul>
  *   <li><b>parameters</b>: weights and Adam's two moments of the four networks, three arrays per parameter tensor;
- *       they live for the whole run. (Gradients are not here: in this engine they belong to the step, below.)</li>
- *   <li><b>one step's tensors</b>: a step runs in one {@link MemoryScope} and nothing it creates is freed before the
- *       step ends, so its peak is everything it creates. For the forward passes that is counted, not guessed: one
- *       forward of G and one of D, with autograd recording as in training, on a zero image of the training size, under
- *       a scope that reports the size of every storage created ({@link MemoryScope#observing}). A step makes, per
- *       image, 6 generator passes (4 without identity loss) and 6 discriminator passes, and each pass's backward
- *       creates about {@link #G_BACKWARD} − 1 (resnet; {@link #UNET_BACKWARD} − 1 with the U-Net's concatenations) or
- *       {@link #D_BACKWARD} − 1 (discriminators) times its forward's bytes: ratios measured with the same counter on
- *       this engine. Each backward through a network also creates a gradient of its parameters, and each further one a
- *       sum: (2 · uses − 1) parameter-sized arrays per network (a generator is used 3 times per step with identity
- *       loss, else 2; a discriminator 2 times).</li>
+ *       they live for the whole run.</li>
+ *   <li><b>one step's tensors</b>: the most memory a training step holds at once (activations saved for backward,
+ *       gradients in flight, the parameters' gradients). It is not guessed but observed: one real training step of the
+ *       run's networks is run on the {@link MetaBackend} (shapes, no values, milliseconds), under a memory scope that
+ *       reports every storage made and freed (see {@link MemoryScope} for when that is), and the peak of the sum of
+ *       their footprints is taken.</li>
  *   <li><b>image pools</b>: up to --pool_size past fakes per domain, kept between steps.</li>
  * </ul>
- * With {@link Footprint#DATA} the step part is within 2% of the bytes real training steps create (MemoryEstimateTest
- * checks 10%, for resnet and U-Net generators, basic, n_layers and pixel discriminators, batch 1 and 2, with and
+ * With {@link Footprint#DATA} the step part is the peak live tensor bytes of a real step (MemoryEstimateTest checks
+ * within 2%, for resnet and U-Net generators, basic, n_layers and pixel discriminators, batch 1 and 2, with and
  * without identity loss). Not counted: the JVM's own classes and objects, the garbage collector's headroom, the data
- * loader's few prepared batches, the throw-away networks built here, and the kernels' per-thread scratch arrays.
+ * loader's few prepared batches and the kernels' per-thread scratch arrays.
  */
 record MemoryEstimate(int batch, int height, int width, long parameterBytes, long stepBytes, long poolBytes) {
-    /** Bytes a resnet generator's forward and backward create together, over its forward's (parameter gradients apart). */
-    static final double G_BACKWARD = 2.13;
-    static final double UNET_BACKWARD = 2.55;
-    /** The same for the discriminators, with or without parameter gradients. */
-    static final double D_BACKWARD = 3.0;
 
-    /**
-     * The estimate for {@code config} and batches of {@code batch} images of {@code height} × {@code width}, each array
-     * costed by {@code footprint} ({@link Footprint#heap()} for what counts against -Xmx, {@link Footprint#DATA} for the
-     * tensor data alone).
-     */
+    /** The estimate for {@code config} and batches of {@code batch} images of {@code height} × {@code width}. */
     static MemoryEstimate of(CycleGanConfig config, int batch, int height, int width, Footprint footprint) {
-        // Fresh networks with the run's architecture, so that measuring leaves the model to be trained untouched (batch
-        // norm's running statistics, the random generators).
-        Random rng = new Random(0);
-        Layer g = Networks.defineG(config.inputNc, config.outputNc, config.ngf, config.netG, config.norm, !config.noDropout, "normal", 0.02f, rng);
-        Layer d = Networks.defineD(config.outputNc, config.ndf, config.netD, config.nLayersD, config.norm, "normal", 0.02f, rng);
-        double gForward = forwardBytes(g, config.inputNc, batch, height, width, footprint);
-        double dForward = forwardBytes(d, config.outputNc, batch, height, width, footprint);
-        long gParams = parameterBytes(g, footprint), dParams = parameterBytes(d, footprint);
-
-        boolean identity = config.lambdaIdentity > 0;
-        int gPasses = identity ? 6 : 4, dPasses = 6;
-        int gUses = gPasses / 2, dUses = 2;
-        double gRatio = config.netG.startsWith("unet") ? UNET_BACKWARD : G_BACKWARD;
-        double activations = gPasses * gRatio * gForward + dPasses * D_BACKWARD * dForward;
-        long gradients = 2 * (2L * gUses - 1) * gParams + 2 * (2L * dUses - 1) * dParams;
-        long parameters = 3 * 2 * (gParams + dParams);
-        long pools = 2L * config.poolSize * footprint.bytes((long) Math.max(config.inputNc, config.outputNc) * height * width);
-        return new MemoryEstimate(batch, height, width, parameters, Math.round(activations) + gradients, pools);
+        return Simulation.run(config, batch, height, width).estimate(footprint);
     }
 
     /**
-     * What one forward of {@code net} on a batch of {@code batch} images creates, graph recorded as in training: the
-     * storages are counted on a batch of one (a zero image) and each is scaled by the batch, as activations are.
+     * What one training step of a configuration makes and frees, in order, observed on the meta backend: enough to cost
+     * it under any {@link Footprint} (the launcher compares G1 region sizes with it).
      */
-    static double forwardBytes(Layer net, int channels, int batch, int height, int width, Footprint footprint) {
-        long[] total = new long[1];
-        try (MemoryScope scope = MemoryScope.observing(floats -> total[0] += footprint.bytes((long) batch * floats))) {
-            net.forward(Tensor.zeros(1, channels, height, width));
-        }
-        return total[0];
-    }
+    record Simulation(int batch, int height, int width, int[] parameterSizes, int[] stepEvents, int pooledImages, int imageFloats) {
 
-    private static long parameterBytes(Layer net, Footprint footprint) {
-        long sum = 0;
-        for (Tensor p : net.parameters()) sum += footprint.bytes(p.numel());
-        return sum;
+        /** Runs one step of fresh networks with {@code config}'s architecture on the meta backend. */
+        static Simulation run(CycleGanConfig config, int batch, int height, int width) {
+            Backend previous = Backends.getDefault();
+            Backends.setDefault(new MetaBackend());
+            try {
+                CycleGan model = new CycleGan(config, new Random(0));
+                List<Integer> params = new ArrayList<>();
+                for (Layer net : List.of(model.gA, model.gB, model.dA, model.dB)) for (Tensor p : net.parameters()) params.add(p.numel());
+                List<Integer> events = new ArrayList<>();
+                MemoryScope.Observer record = new MemoryScope.Observer() {
+                    @Override public void created(int floats) { events.add(floats); }
+                    @Override public void freed(int floats) { events.add(-floats); }
+                };
+                try (MemoryScope scope = MemoryScope.observing(record)) {
+                    Tensor a = Tensor.zeros(batch, config.inputNc, height, width);
+                    Tensor b = Tensor.zeros(batch, config.outputNc, height, width);
+                    model.optimize(a, b);
+                }
+                int image = Math.max(config.inputNc, config.outputNc) * height * width;
+                return new Simulation(batch, height, width, params.stream().mapToInt(Integer::intValue).toArray(),
+                        events.stream().mapToInt(Integer::intValue).toArray(), 2 * config.poolSize, image);
+            } finally {
+                Backends.setDefault(previous);
+            }
+        }
+
+        /** The most bytes the step's storages took at once, each costed by {@code footprint}. */
+        long peakStepBytes(Footprint footprint) {
+            long live = 0, peak = 0;
+            for (int e : stepEvents) {
+                live += e > 0 ? footprint.bytes(e) : -footprint.bytes(-e);
+                peak = Math.max(peak, live);
+            }
+            return peak;
+        }
+
+        MemoryEstimate estimate(Footprint footprint) {
+            long params = 0;
+            for (int n : parameterSizes) params += footprint.bytes(n);
+            return new MemoryEstimate(batch, height, width, 3 * params, peakStepBytes(footprint), pooledImages * footprint.bytes(imageFloats));
+        }
     }
 
     long totalBytes() {

@@ -9,6 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 
@@ -27,26 +28,43 @@ import org.cyclegan.engine.Tensor;
 public final class Autograd {
     private Autograd() {}
 
+    /** The tensors an op's backward reads, for {@link #record}: {@code saves(x, w)}; {@code saves()} for none. */
+    public static Tensor[] saves(Tensor... tensors) {
+        return tensors;
+    }
+
     /**
      * Attaches the graph node to {@code out} when grad mode is on and some input requires grad; returns {@code out}.
+     * {@code saved} must list every tensor the backward reads (other than the gradient it is given): their memory is held
+     * for the backward, and a tensor left out is freed when its maker is done with it, so a backward that reads it fails
+     * loudly. Metadata (shapes, whether an input requires grad) needs no saving.
      */
-    public static Tensor record(String op, Tensor out, Backward backward, Tensor... inputs) {
+    public static Tensor record(String op, Tensor out, Tensor[] saved, Backward backward, Tensor... inputs) {
         if (!GradMode.isEnabled()) return out;
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                out.attachGradFn(new Node(op, inputs.clone(), backward));
+                out.attachGradFn(new Node(op, inputs.clone(), saved.clone(), backward));
                 return out;
             }
         }
         return out;
     }
 
+    /** {@link #backward(Tensor, Tensor, boolean)} that frees the graph as it goes. */
+    public static void backward(Tensor root, Tensor seed) {
+        backward(root, seed, false);
+    }
+
     /**
      * Back-propagates {@code seed} (the gradient of some scalar with respect to {@code root}) through the graph.
      * Backward functions run with grad mode off, so they build no graph of their own. (Higher-order gradients would
      * run them with grad mode on; every backward is written in differentiable ops to keep that door open.)
+     *
+     * <p>Memory (see {@link MemoryScope}): each backward function runs in a scope of its own, so its temporaries are freed
+     * as soon as it returns; each gradient is held until it has been passed on; and each node lets go of its saved
+     * tensors once its backward has run, unless {@code retainGraph} keeps the graph for another backward.
      */
-    public static void backward(Tensor root, Tensor seed) {
+    public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward: the tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)");
         }
@@ -54,8 +72,8 @@ public final class Autograd {
             throw new IllegalArgumentException("backward: seed gradient shape " + Shape.str(seed.shape()) + " differs from tensor shape " + Shape.str(root.shape()));
         }
         List<Tensor> order = topologicalOrder(root);
-        Map<Tensor, Tensor> grads = new IdentityHashMap<>();
-        grads.put(root, seed);
+        Map<Tensor, Tensor> grads = new IdentityHashMap<>();   // each entry holds its gradient's memory
+        grads.put(root, MemoryScope.retain(seed));
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -64,21 +82,44 @@ public final class Autograd {
                 Node node = t.gradFn();
                 if (node == null) {
                     t.accumulateGrad(g);
+                    MemoryScope.release(g);
                     continue;
                 }
-                Tensor[] inputGrads = node.backward().apply(g);
                 Tensor[] inputs = node.inputs();
+                Tensor[] inputGrads;
+                try (MemoryScope temporaries = MemoryScope.open()) {
+                    inputGrads = node.apply(g);
+                    for (int k = 0; k < inputs.length; k++) {
+                        if (wanted(inputs[k], inputGrads[k])) MemoryScope.retain(inputGrads[k]);   // outlives the temporaries
+                        else inputGrads[k] = null;
+                    }
+                }
+                if (!retainGraph) node.free();
+                MemoryScope.release(g);   // passed on
                 for (int k = 0; k < inputs.length; k++) {
-                    Tensor in = inputs[k];
-                    if (in == null || !in.requiresGrad() || inputGrads[k] == null) continue;
-                    if (!Arrays.equals(in.shape(), inputGrads[k].shape())) {
-                        throw new IllegalStateException("backward of " + node.op() + " returned gradient of shape " + Shape.str(inputGrads[k].shape())
+                    Tensor in = inputs[k], gi = inputGrads[k];
+                    if (gi == null) continue;
+                    if (!Arrays.equals(in.shape(), gi.shape())) {
+                        throw new IllegalStateException("backward of " + node.op() + " returned gradient of shape " + Shape.str(gi.shape())
                                 + " for input " + k + " of shape " + Shape.str(in.shape()));
                     }
-                    grads.merge(in, inputGrads[k], Tensor::add);
+                    Tensor previous = grads.get(in);
+                    if (previous == null) {
+                        grads.put(in, gi);
+                    } else {   // a tensor used more than once: its gradient is the sum over its uses
+                        Tensor sum = MemoryScope.retain(previous.add(gi));
+                        MemoryScope.done(sum);
+                        MemoryScope.release(previous);
+                        MemoryScope.release(gi);
+                        grads.put(in, sum);
+                    }
                 }
             }
         }
+    }
+
+    private static boolean wanted(Tensor input, Tensor grad) {
+        return input != null && input.requiresGrad() && grad != null;
     }
 
     /** Every tensor reachable from {@code root} through gradFn links, inputs before the tensors computed from them. */

@@ -14,6 +14,11 @@ public interface Storage {
      */
     default void release() {}
 
+    /** True for device memory (an OpenCL buffer), false for the Java heap: memory accounting keeps the two apart. */
+    default boolean onDevice() {
+        return false;
+    }
+
     /** True once {@link #release()} has taken the memory back (always false where release does nothing). */
     default boolean isReleased() {
         return false;

@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
@@ -18,41 +19,43 @@ public final class Arithmetic {
     /** y = a + b.   ∂y/∂a = 1, ∂y/∂b = 1. */
     public static Tensor add(Tensor a, Tensor b) {
         Tensor y = binary("add", BinaryOp.ADD, a, b);
-        return record("add", y, g -> new Tensor[] {g.sumTo(a.shape()), g.sumTo(b.shape())}, a, b);
+        return record("add", y, saves(), g -> new Tensor[] {g.sumTo(a.shape()), g.sumTo(b.shape())}, a, b);
     }
 
     /** y = a − b.   ∂y/∂a = 1, ∂y/∂b = −1. */
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor y = binary("sub", BinaryOp.SUB, a, b);
-        return record("sub", y, g -> new Tensor[] {g.sumTo(a.shape()), g.neg().sumTo(b.shape())}, a, b);
+        return record("sub", y, saves(), g -> new Tensor[] {g.sumTo(a.shape()), g.neg().sumTo(b.shape())}, a, b);
     }
 
     /** y = a · b.   ∂y/∂a = b, ∂y/∂b = a. */
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor y = binary("mul", BinaryOp.MUL, a, b);
-        return record("mul", y, g -> new Tensor[] {
-                a.requiresGrad() ? g.mul(b).sumTo(a.shape()) : null,
-                b.requiresGrad() ? g.mul(a).sumTo(b.shape()) : null}, a, b);
+        boolean needA = a.requiresGrad(), needB = b.requiresGrad();
+        return record("mul", y, saves(needB ? a : null, needA ? b : null), g -> new Tensor[] {
+                needA ? g.mul(b).sumTo(a.shape()) : null,
+                needB ? g.mul(a).sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = a / b.   ∂y/∂a = 1/b, ∂y/∂b = −a/b² = −y/b. */
     public static Tensor div(Tensor a, Tensor b) {
         Tensor y = binary("div", BinaryOp.DIV, a, b);
-        return record("div", y, g -> new Tensor[] {
-                a.requiresGrad() ? g.div(b).sumTo(a.shape()) : null,
-                b.requiresGrad() ? g.mul(y).div(b).neg().sumTo(b.shape()) : null}, a, b);
+        boolean needA = a.requiresGrad(), needB = b.requiresGrad();
+        return record("div", y, saves(b, needB ? y : null), g -> new Tensor[] {
+                needA ? g.div(b).sumTo(a.shape()) : null,
+                needB ? g.mul(y).div(b).neg().sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = x + s.   ∂y/∂x = 1. */
     public static Tensor addScalar(Tensor x, float s) {
         Tensor y = x.backend().binaryScalar(BinaryOp.ADD, x, s);
-        return record("add_scalar", y, g -> new Tensor[] {g}, x);
+        return record("add_scalar", y, saves(), g -> new Tensor[] {g}, x);
     }
 
     /** y = x · s.   ∂y/∂x = s. */
     public static Tensor mulScalar(Tensor x, float s) {
         Tensor y = x.backend().binaryScalar(BinaryOp.MUL, x, s);
-        return record("mul_scalar", y, g -> new Tensor[] {g.mul(s)}, x);
+        return record("mul_scalar", y, saves(), g -> new Tensor[] {g.mul(s)}, x);
     }
 
     private static Tensor binary(String op, BinaryOp kind, Tensor a, Tensor b) {

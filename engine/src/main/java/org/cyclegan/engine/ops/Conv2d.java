@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
@@ -39,13 +40,16 @@ public final class Conv2d {
         Tensor y = x.backend().conv2d(x, w, bias, spec);
         int[] xShape = x.shape();
         int[] wShape = w.shape();
-        return record(op, y, g -> {
+        // The data gradient reads only w and the weight gradient only x: save each only when the other is needed
+        // (a frozen discriminator's convolutions then hold no activations).
+        boolean needX = x.requiresGrad(), needW = w.requiresGrad(), needBias = bias != null && bias.requiresGrad();
+        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> {
             // Rows the forward's rounding-down never reached come back as output padding of the transpose.
             int outPadH = (xShape[2] + 2 * spec.padH() - kH) % spec.strideH();
             int outPadW = (xShape[3] + 2 * spec.padW() - kW) % spec.strideW();
-            Tensor dx = x.requiresGrad() ? ConvTranspose2d.convTranspose2d(g, w, null, spec, outPadH, outPadW) : null;
-            Tensor dw = w.requiresGrad() ? g.backend().conv2dBackwardWeight(x, g, wShape, spec) : null;
-            Tensor db = bias != null && bias.requiresGrad() ? g.sum(false, 0, 2, 3) : null;
+            Tensor dx = needX ? ConvTranspose2d.convTranspose2d(g, w, null, spec, outPadH, outPadW) : null;
+            Tensor dw = needW ? g.backend().conv2dBackwardWeight(x, g, wShape, spec) : null;
+            Tensor db = needBias ? g.sum(false, 0, 2, 3) : null;
             return new Tensor[] {dx, dw, db};
         }, x, w, bias);
     }

@@ -1,7 +1,9 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.BinaryOp;
@@ -52,13 +54,16 @@ public final class ConvTranspose2d {
         int[] outShape = {x.dim(0), w.dim(1), outH, outW};
         Tensor y = x.backend().conv2dBackwardData(x, w, outShape, spec);
         if (bias != null) {
+            Tensor unbiased = y;
             y = y.backend().binary(BinaryOp.ADD, y, Tensor.wrap(bias.backend(), bias.storage(), 1, bias.dim(0), 1, 1));
+            MemoryScope.done(unbiased);
         }
         int[] wShape = w.shape();
-        return record(op, y, g -> {
-            Tensor dx = x.requiresGrad() ? Conv2d.conv2d(g, w, null, spec) : null;
-            Tensor dw = w.requiresGrad() ? g.backend().conv2dBackwardWeight(g, x, wShape, spec) : null;
-            Tensor db = bias != null && bias.requiresGrad() ? g.sum(false, 0, 2, 3) : null;
+        boolean needX = x.requiresGrad(), needW = w.requiresGrad(), needBias = bias != null && bias.requiresGrad();
+        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> {
+            Tensor dx = needX ? Conv2d.conv2d(g, w, null, spec) : null;
+            Tensor dw = needW ? g.backend().conv2dBackwardWeight(g, x, wShape, spec) : null;
+            Tensor db = needBias ? g.sum(false, 0, 2, 3) : null;
             return new Tensor[] {dx, dw, db};
         }, x, w, bias);
     }

@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
@@ -36,7 +37,7 @@ public final class Losses {
             loss = logits.relu().sub(logits.mul(target)).add(Elementwise.log1p(logits.abs().neg().exp())).mean();
         }
         float n = logits.numel();
-        return record("bce_with_logits", loss, g -> new Tensor[] {
+        return record("bce_with_logits", loss, saves(logits, target), g -> new Tensor[] {
                 logits.requiresGrad() ? logits.sigmoid().sub(target).mul(g).div(n) : null,
                 target.requiresGrad() ? logits.neg().mul(g).div(n) : null}, logits, target);
     }

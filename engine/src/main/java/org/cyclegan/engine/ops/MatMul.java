@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
@@ -34,7 +35,7 @@ public final class MatMul {
             throw Checks.error("matmul", "inner dimensions differ: " + Shape.str(a.shape()) + (ta ? "ᵀ" : "") + " · " + Shape.str(b.shape()) + (tb ? "ᵀ" : ""));
         }
         Tensor c = a.backend().matmul(a, b, ta, tb);
-        return record("matmul", c, g -> {
+        return record("matmul", c, saves(a, b), g -> {
             Tensor da, db;
             if (!ta && !tb) { da = matmul(g, b, false, true); db = matmul(a, g, true, false); }
             else if (!ta) { da = matmul(g, b, false, false); db = matmul(g, a, true, false); }

@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
@@ -65,7 +66,7 @@ public final class Normalization {
     private static Tensor normalized(String op, Tensor x, NormResult r, boolean perInstance) {
         Tensor xhat = r.xhat();
         Tensor invStd = r.invStd();
-        return record(op, xhat, g -> new Tensor[] {g.backend().normalizeBackward(g, xhat, invStd, perInstance)}, x);
+        return record(op, xhat, saves(xhat, invStd), g -> new Tensor[] {g.backend().normalizeBackward(g, xhat, invStd, perInstance)}, x);
     }
 
     private static Tensor affine(String op, Tensor xhat, Tensor weight, Tensor bias) {

@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
@@ -34,6 +35,6 @@ public final class Pad2d {
         }
         Tensor y = x.backend().pad2d(x, padding, mode);
         int[] xShape = x.shape();
-        return record(op, y, g -> new Tensor[] {g.backend().pad2dBackward(g, xShape, padding, mode)}, x);
+        return record(op, y, saves(), g -> new Tensor[] {g.backend().pad2dBackward(g, xShape, padding, mode)}, x);
     }
 }

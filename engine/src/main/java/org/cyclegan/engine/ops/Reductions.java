@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import java.util.Arrays;
 import org.cyclegan.engine.Shape;
@@ -30,7 +31,7 @@ public final class Reductions {
         Tensor y = x.backend().sum(x, ax);
         if (!keepDims) y = Tensor.wrap(y.backend(), y.storage(), dropAxes(x.shape(), ax));
         int[] xShape = x.shape();
-        return record("sum", y, g -> new Tensor[] {g.reshape(kept).broadcastTo(xShape)}, x);
+        return record("sum", y, saves(), g -> new Tensor[] {g.reshape(kept).broadcastTo(xShape)}, x);
     }
 
     /** Mean of every element, composed: sum / n. */
@@ -54,7 +55,7 @@ public final class Reductions {
         if (Arrays.equals(x.shape(), target)) return x;
         Tensor y = x.backend().broadcastTo(x, target);
         int[] xShape = x.shape();
-        return record("broadcast_to", y, g -> new Tensor[] {g.sumTo(xShape)}, x);
+        return record("broadcast_to", y, saves(), g -> new Tensor[] {g.sumTo(xShape)}, x);
     }
 
     /**
@@ -72,7 +73,7 @@ public final class Reductions {
         Tensor y = x.backend().sum(x, axes);
         y = Tensor.wrap(y.backend(), y.storage(), target);
         int[] xShape = x.shape();
-        return record("sum_to", y, g -> new Tensor[] {g.broadcastTo(xShape)}, x);
+        return record("sum_to", y, saves(), g -> new Tensor[] {g.broadcastTo(xShape)}, x);
     }
 
     /** Sorted, distinct, non-negative axes; negative ones count from the end. */

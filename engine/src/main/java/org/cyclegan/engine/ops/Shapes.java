@@ -1,6 +1,7 @@
 package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class Shapes {
         }
         Tensor y = Tensor.wrap(x.backend(), x.storage(), shape);
         int[] xShape = x.shape();
-        return record("reshape", y, g -> new Tensor[] {g.reshape(xShape)}, x);
+        return record("reshape", y, saves(), g -> new Tensor[] {g.reshape(xShape)}, x);
     }
 
     /** Joins tensors along {@code axis} (the U-Net's skip connections use axis 1).   Gradient: g sliced back into pieces. */
@@ -51,7 +52,7 @@ public final class Shapes {
         }
         Tensor y = first.backend().concat(xs, ax);
         Tensor[] inputs = xs.toArray(new Tensor[0]);
-        return record("concat", y, g -> {
+        return record("concat", y, saves(), g -> {
             Tensor[] grads = new Tensor[inputs.length];
             int start = 0;
             for (int i = 0; i < inputs.length; i++) {
@@ -75,7 +76,7 @@ public final class Shapes {
         }
         Tensor y = x.backend().slice(x, ax, start, length);
         int[] xShape = x.shape();
-        return record("slice", y, g -> {
+        return record("slice", y, saves(), g -> {
             List<Tensor> parts = new ArrayList<>();
             if (start > 0) parts.add(zerosLike(g, ax, start));
             parts.add(g);

@@ -66,6 +66,11 @@ final class OpenClStorage implements Storage {
     }
 
     @Override
+    public boolean onDevice() {
+        return true;
+    }
+
+    @Override
     public boolean isReleased() {
         return mem == null;
     }

@@ -3,6 +3,7 @@ package org.cyclegan.model.layers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 
 /**
@@ -28,13 +29,21 @@ public final class Sequential extends Layer {
         return forward(x, 0, layers.size());
     }
 
-    /** Runs layers {@code from} (inclusive) to {@code to} (exclusive) on x. */
+    /**
+     * Runs layers {@code from} (inclusive) to {@code to} (exclusive) on x. Each intermediate result is passed on to the
+     * next layer and then marked done ({@link MemoryScope#passedOn}): it lives on only if the graph saved it for
+     * backward, so under noGrad just the activations in flight are held.
+     */
     public Tensor forward(Tensor x, int from, int to) {
         if (from < 0 || to > layers.size() || from > to) {
             throw new IndexOutOfBoundsException("Sequential of " + layers.size() + " layers: range [" + from + ", " + to + ")");
         }
         Tensor h = x;
-        for (int i = from; i < to; i++) h = layers.get(i).forward(h);
+        for (int i = from; i < to; i++) {
+            Tensor next = layers.get(i).forward(h);
+            if (i > from) MemoryScope.passedOn(h, x, next);
+            h = next;
+        }
         return h;
     }
 

@@ -3,6 +3,7 @@ package org.cyclegan.model.networks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.Dropout;
@@ -43,6 +44,9 @@ public final class ResnetBlock extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return x.add(convBlock.forward(x));
+        Tensor block = convBlock.forward(x);
+        Tensor y = x.add(block);
+        MemoryScope.passedOn(block, x, y);   // the add saves nothing; the block's last norm holds what its backward needs
+        return y;
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.cyclegan.engine.F;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.ConvTranspose2d;
@@ -95,6 +96,9 @@ public final class UnetSkipConnectionBlock extends Layer {
         // model.0 is the LeakyReLU; its output is both the skip and the input of the rest (see the class comment).
         Tensor activated = model.forward(x, 0, 1);
         Tensor inner = model.forward(activated, 1, model.size());
-        return F.concat(List.of(activated, inner), 1);
+        Tensor out = F.concat(List.of(activated, inner), 1);
+        MemoryScope.passedOn(activated, x, out);   // concat saves nothing: both halves live on only if the graph saved them
+        MemoryScope.passedOn(inner, x, out);
+        return out;
     }
 }
