@@ -24,6 +24,30 @@ public final class CycleGanConfig {
     public float lr = 2e-4f;
     public float beta1 = 0.5f;
 
+    /** An independent copy. */
+    public CycleGanConfig copy() {
+        CycleGanConfig c = new CycleGanConfig();
+        c.inputNc = inputNc;
+        c.outputNc = outputNc;
+        c.ngf = ngf;
+        c.ndf = ndf;
+        c.netG = netG;
+        c.netD = netD;
+        c.nLayersD = nLayersD;
+        c.norm = norm;
+        c.initType = initType;
+        c.initGain = initGain;
+        c.noDropout = noDropout;
+        c.ganMode = ganMode;
+        c.poolSize = poolSize;
+        c.lambdaA = lambdaA;
+        c.lambdaB = lambdaB;
+        c.lambdaIdentity = lambdaIdentity;
+        c.lr = lr;
+        c.beta1 = beta1;
+        return c;
+    }
+
     /** Checks the values that the networks and losses do not check themselves. */
     public void validate() {
         if (lambdaA < 0 || lambdaB < 0 || lambdaIdentity < 0) throw new IllegalArgumentException("--lambda_A, --lambda_B and --lambda_identity must be >= 0");

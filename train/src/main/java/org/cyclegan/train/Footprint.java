@@ -22,7 +22,11 @@ interface Footprint {
 
     /** This JVM's heap: header, alignment, and G1's humongous regions when G1 is the collector. */
     static Footprint heap() {
-        long region = g1RegionBytes();
+        return g1(g1RegionBytes());
+    }
+
+    /** A heap whose G1 regions are {@code region} bytes (0: no regions to round to, another collector). */
+    static Footprint g1(long region) {
         return floats -> {
             long object = (16 + 4 * floats + 7) / 8 * 8;
             if (region > 0 && object >= region / 2) return (object + region - 1) / region * region;

@@ -12,7 +12,8 @@ import java.util.List;
  * attribute can add, so plain {@code java -jar cyclegan-engine.jar} starts without it. When it is missing this class
  * starts the same Java again with {@code --add-modules=jdk.incubator.vector}, the same JVM options and arguments and
  * the same standard streams, and exits with the child's status (a termination signal is passed on to the child, and
- * waited for). When it is present it runs {@link Main} directly.
+ * waited for). For train and bench the child also gets a heap sized to the run ({@link HeapPlan}). When the module is
+ * present it runs {@link Main} directly.
  */
 public final class Launcher {
     static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -47,6 +48,19 @@ public final class Launcher {
         System.exit(child.waitFor());
     }
 
+    /** The heap for the child, sized to the run (see {@link HeapPlan}), announced in one line; none when not applicable. */
+    private static List<String> heapOptions(String[] args, List<String> jvmArgs) {
+        try {
+            HeapPlan.Choice heap = HeapPlan.choose(args, jvmArgs, System.getenv(), HeapPlan.machineBytes());
+            if (heap == null) return List.of();
+            System.err.println(heap.message());
+            return heap.jvmOptions();
+        } catch (RuntimeException | OutOfMemoryError e) {
+            System.err.println("note: could not size the heap for this run (" + e + "); the JVM's default heap applies");
+            return List.of();
+        }
+    }
+
     private static List<String> relaunchCommand(String[] args) throws URISyntaxException {
         String java = ProcessHandle.current().info().command().orElse(null);
         if (java == null) java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -54,7 +68,9 @@ public final class Launcher {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("--add-modules=" + VECTOR_MODULE);
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        List<String> jvmArgs = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        cmd.addAll(jvmArgs);
+        cmd.addAll(heapOptions(args, jvmArgs));
         cmd.add("-D" + RELAUNCHED + "=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

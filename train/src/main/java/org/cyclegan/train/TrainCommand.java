@@ -75,7 +75,16 @@ final class TrainCommand {
     /** Options that change only how often the run reports or saves: changing them on resume needs no warning. */
     private static final List<String> REPORTING = List.of("print_freq", "save_epoch_freq", "save_latest_freq", "save_by_iter");
 
-    static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
+    /**
+     * What a train command line asks for, read and checked before anything is built: the options (a continued run's
+     * saved ones adopted), the data set, the schedule and, with --continue_train, the training state read onto
+     * {@code backend}. The launcher reads it too, on the meta backend, to size the heap (see {@link HeapPlan}).
+     */
+    record Setup(boolean resume, Path dir, String loadEpoch, TrainingState state, boolean embedded, CycleGanConfig config,
+                 int nEpochs, int nEpochsDecay, int epochCount, int saveFreq, int printFreq, int saveLatestFreq, long seed,
+                 int crop, int load, LrSchedule schedule, int lastEpoch, UnalignedDataset data) {}
+
+    static Setup setup(CommandLine cl, Backend backend, PrintStream err) throws IOException {
         boolean resume = cl.flag("continue_train");
         String name = experimentName(cl);
         Path dir = Path.of(cl.string("checkpoints_dir")).resolve(name);
@@ -155,7 +164,23 @@ final class TrainCommand {
         } else if (config.netG.startsWith("unet")) {
             throw new CommandLine.UsageException("train: --netG " + config.netG + " needs one fixed image size: use a --preprocess that crops (resize_and_crop, crop, scale_width_and_crop)");
         }
+        return new Setup(resume, dir, loadEpoch, state, embedded, config, nEpochs, nEpochsDecay, epochCount, saveFreq, printFreq,
+                saveLatestFreq, seed, crop, load, schedule, lastEpoch, data);
+    }
 
+    static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
+        Setup setup = setup(cl, backend, err);
+        boolean resume = setup.resume(), embedded = setup.embedded();
+        Path dir = setup.dir();
+        String loadEpoch = setup.loadEpoch();
+        TrainingState state = setup.state();
+        CycleGanConfig config = setup.config();
+        UnalignedDataset data = setup.data();
+        LrSchedule schedule = setup.schedule();
+        int nEpochs = setup.nEpochs(), nEpochsDecay = setup.nEpochsDecay(), epochCount = setup.epochCount(), lastEpoch = setup.lastEpoch();
+        int saveFreq = setup.saveFreq(), printFreq = setup.printFreq(), saveLatestFreq = setup.saveLatestFreq();
+        int crop = setup.crop(), load = setup.load();
+        long seed = setup.seed();
         MemoryEstimate.announce(config, data, out, err);
         Random seeds = new Random(seed);
         CycleGan model;

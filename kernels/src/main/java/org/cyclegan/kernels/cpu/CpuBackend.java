@@ -47,7 +47,7 @@ public final class CpuBackend implements Backend {
 
     private CpuBackend(int threads, boolean poison, int colBudget) {
         this.pool = new WorkerPool(threads);
-        this.buffers = new HostBufferPool(Math.min(8L << 30, Runtime.getRuntime().maxMemory() / 2), poison);
+        this.buffers = new HostBufferPool(Runtime.getRuntime().maxMemory(), poison);   // it empties itself when the heap needs the room
         this.colBudget = colBudget;
     }
 

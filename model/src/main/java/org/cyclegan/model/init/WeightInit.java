@@ -2,6 +2,7 @@ package org.cyclegan.model.init;
 
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.meta.MetaBackend;
 import org.cyclegan.model.layers.BatchNorm2d;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.ConvTranspose2d;
@@ -21,6 +22,8 @@ public final class WeightInit {
     private WeightInit() {}
 
     public static void initWeights(Layer net, InitType initType, float gain, Random rng) {
+        // The meta backend holds shapes only: there are no values to draw (the memory estimate builds whole networks there).
+        if (net.parameters().stream().anyMatch(p -> p.backend() instanceof MetaBackend)) return;
         net.apply(layer -> {
             if (layer instanceof Conv2d c) {
                 initConvWeight(c.weight, initType, gain, rng);
