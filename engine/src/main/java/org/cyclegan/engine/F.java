@@ -10,6 +10,7 @@ import org.cyclegan.engine.ops.Dropout;
 import org.cyclegan.engine.ops.Losses;
 import org.cyclegan.engine.ops.Normalization;
 import org.cyclegan.engine.ops.Pad2d;
+import org.cyclegan.engine.ops.Recompute;
 import org.cyclegan.engine.ops.Shapes;
 
 /**
@@ -58,6 +59,11 @@ public final class F {
 
     public static Tensor concat(List<Tensor> xs, int axis) {
         return Shapes.concat(xs, axis);
+    }
+
+    /** f(x) whose intermediates are recomputed in backward instead of kept (gradient checkpointing). */
+    public static Tensor recompute(String name, java.util.function.UnaryOperator<Tensor> f, Tensor x, List<Tensor> parameters) {
+        return Recompute.apply(name, f, x, parameters);
     }
 
     public static Tensor mseLoss(Tensor pred, Tensor target) {

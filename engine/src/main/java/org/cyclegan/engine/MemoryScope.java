@@ -137,6 +137,22 @@ public final class MemoryScope implements AutoCloseable {
         return t;
     }
 
+    /**
+     * Turns one hold on {@code t} into a use by the code running now, as if it had just made {@code t}: for a function
+     * that returns a tensor it holds, so that its caller takes the tensor over as it would a new result (and a scope
+     * closing around that code frees it unless the caller retained it).
+     */
+    public static Tensor asMade(Tensor t) {
+        Storage st = t.storage();
+        MemoryScope owner = ownerOf(st);
+        if (owner == null) return t;
+        Users u = owner.owned.get(st);
+        if (u.holders == 0) throw new IllegalStateException("MemoryScope.asMade without a hold on the tensor (" + st.size() + " floats)");
+        u.holders--;
+        u.maker = true;   // ended when its owning scope closes (for Recompute: the backward's temporaries scope)
+        return t;
+    }
+
     /** Gives back one hold taken by {@link #retain}: frees the memory when that was its last user. */
     public static void release(Tensor t) {
         Storage st = t.storage();

@@ -61,6 +61,15 @@ class StepMemoryTest {
         assertTrue(peak <= created / 2, "peak " + peak + " bytes of the " + created + " the step makes");
     }
 
+    @Test void recomputeLowersTheStepsPeak() {
+        CycleGanConfig c = new CycleGanConfig();
+        c.netG = "resnet_9blocks";
+        long kept = MemoryEstimate.Simulation.run(c, 1, 128, 128).peakStepBytes(Footprint.DATA);
+        c.recompute = true;
+        long recomputed = MemoryEstimate.Simulation.run(c, 1, 128, 128).peakStepBytes(Footprint.DATA);
+        assertTrue(recomputed < 0.75 * kept, "recomputed " + recomputed + " vs kept " + kept);
+    }
+
     private static Peak translate(Backend backend, String netG, int ngf, int size) {
         Backends.setDefault(backend);
         Layer g = Networks.defineG(3, 3, ngf, netG, "instance", false, "normal", 0.02f, new Random(0));

@@ -12,6 +12,7 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.optim.Adam;
 import org.cyclegan.model.Networks;
 import org.cyclegan.model.layers.Layer;
+import org.cyclegan.model.networks.ResnetGenerator;
 
 /**
  * CycleGAN (Zhu et al. 2017) as the reference's {@code CycleGANModel}: two generators G_A: A → B and G_B: B → A, two
@@ -43,6 +44,10 @@ public final class CycleGan {
         boolean dropout = !config.noDropout;
         gA = Networks.defineG(config.inputNc, config.outputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
         gB = Networks.defineG(config.outputNc, config.inputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
+        if (config.recompute) {
+            ((ResnetGenerator) gA).setRecompute(true);
+            ((ResnetGenerator) gB).setRecompute(true);
+        }
         dA = Networks.defineD(config.outputNc, config.ndf, config.netD, config.nLayersD, config.norm, config.initType, config.initGain, rng);
         dB = Networks.defineD(config.inputNc, config.ndf, config.netD, config.nLayersD, config.norm, config.initType, config.initGain, rng);
         optimizerG = new Adam(concat(gA.parameters(), gB.parameters()), config.lr, config.beta1);

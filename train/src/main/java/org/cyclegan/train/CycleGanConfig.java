@@ -23,6 +23,8 @@ public final class CycleGanConfig {
     public float lambdaIdentity = 0.5f;
     public float lr = 2e-4f;
     public float beta1 = 0.5f;
+    /** Recompute the generators' residual blocks during backward instead of keeping their activations. */
+    public boolean recompute = false;
 
     /** An independent copy. */
     public CycleGanConfig copy() {
@@ -45,6 +47,7 @@ public final class CycleGanConfig {
         c.lambdaIdentity = lambdaIdentity;
         c.lr = lr;
         c.beta1 = beta1;
+        c.recompute = recompute;
         return c;
     }
 
@@ -57,5 +60,8 @@ public final class CycleGanConfig {
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("--beta1 must be in [0, 1), got " + beta1);
         GanLoss.parse(ganMode);
+        if (recompute && !netG.startsWith("resnet")) throw new IllegalArgumentException("--recompute applies to the resnet generators, not --netG " + netG);
+        if (recompute && !noDropout) throw new IllegalArgumentException("--recompute needs --no_dropout: a recomputed block would draw new dropout masks");
+        if (recompute && norm.equals("batch")) throw new IllegalArgumentException("--recompute does not work with --norm batch: recomputing would update the running statistics twice");
     }
 }

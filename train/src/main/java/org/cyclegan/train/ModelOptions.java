@@ -15,8 +15,13 @@ final class ModelOptions {
                 .option("ngf", "64", "generator filters in the first conv layer")
                 .option("ndf", "64", "discriminator filters in the first conv layer")
                 .option("norm", "instance", "instance | batch | none")
-                .option("gan_mode", "lsgan", "lsgan | vanilla");
+                .option("gan_mode", "lsgan", "lsgan | vanilla")
+                .flag("recompute", RECOMPUTE_HELP);
     }
+
+    /** The --recompute trade, as measured (README, Memory). */
+    static final String RECOMPUTE_HELP = "resnet generators: keep only each residual block's input and recompute the block during backward"
+            + " (same results; less memory, more time: see the README's Memory section for measured figures)";
 
     /** A config with those options applied; {@code netGWhenUnset} is used when --netG was left empty. */
     static CycleGanConfig read(CommandLine cl, String netGWhenUnset) {
@@ -33,6 +38,7 @@ final class ModelOptions {
         config.ndf = cl.integerOr("ndf", widthWhenUnset, 1);
         config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
         config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
+        config.recompute = cl.flag("recompute");
         return config;
     }
 

@@ -72,8 +72,8 @@ final class TrainCommand {
     private static final List<String> FIXED_ON_RESUME = List.of("netG", "netD", "n_layers_D", "ngf", "ndf", "norm", "pool_size");
     /** Options that only say where the run lives or how it reports: never taken from a saved state. */
     private static final List<String> NOT_SAVED = List.of("continue_train", "epoch", "name", "checkpoints_dir", "device", "threads");
-    /** Options that change only how often the run reports or saves: changing them on resume needs no warning. */
-    private static final List<String> REPORTING = List.of("print_freq", "save_epoch_freq", "save_latest_freq", "save_by_iter");
+    /** Options that change only how often the run reports or saves, or how it uses memory: changing them on resume needs no warning. */
+    private static final List<String> REPORTING = List.of("print_freq", "save_epoch_freq", "save_latest_freq", "save_by_iter", "recompute");
 
     /**
      * What a train command line asks for, read and checked before anything is built: the options (a continued run's

@@ -65,6 +65,16 @@ public final class Autograd {
      * tensors once its backward has run, unless {@code retainGraph} keeps the graph for another backward.
      */
     public static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+        backward(root, seed, retainGraph, new Tensor[0]);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, boolean)}, and returns the gradients that reach {@code wanted} instead of
+     * accumulating them there (null for one no gradient reached); they stop there. The caller owns one hold on each
+     * returned gradient ({@link MemoryScope#release} it when done). Used by {@code Recompute}, whose backward needs the
+     * gradient of the input it recomputed from.
+     */
+    public static Tensor[] backward(Tensor root, Tensor seed, boolean retainGraph, Tensor... wanted) {
         if (!root.requiresGrad()) {
             throw new IllegalStateException("backward: the tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)");
         }
@@ -74,11 +84,17 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();   // each entry holds its gradient's memory
         grads.put(root, MemoryScope.retain(seed));
+        Tensor[] returned = new Tensor[wanted.length];
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.remove(t);
                 if (g == null) continue;
+                int w = indexOf(wanted, t);
+                if (w >= 0) {
+                    returned[w] = g;   // the map's hold passes to the caller
+                    continue;
+                }
                 Node node = t.gradFn();
                 if (node == null) {
                     t.accumulateGrad(g);
@@ -116,6 +132,12 @@ public final class Autograd {
                 }
             }
         }
+        return returned;
+    }
+
+    private static int indexOf(Tensor[] ts, Tensor t) {
+        for (int i = 0; i < ts.length; i++) if (ts[i] == t) return i;
+        return -1;
     }
 
     private static boolean wanted(Tensor input, Tensor grad) {

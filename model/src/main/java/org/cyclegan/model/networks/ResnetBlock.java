@@ -3,6 +3,7 @@ package org.cyclegan.model.networks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.model.layers.Conv2d;
@@ -25,6 +26,8 @@ import org.cyclegan.model.layers.Sequential;
  */
 public final class ResnetBlock extends Layer {
     private final Sequential convBlock;
+    private final boolean useDropout;
+    private boolean recompute;
 
     /**
      * @param dropoutRng masks for the dropout layer; may be null when {@code useDropout} is false
@@ -40,11 +43,21 @@ public final class ResnetBlock extends Layer {
         block.add(new Conv2d(dim, dim, 3, 1, 0, useBias));
         block.add(norm.create(dim));
         convBlock = registerModule("conv_block", new Sequential(block));
+        this.useDropout = useDropout;
+    }
+
+    /**
+     * With {@code on}, training keeps only the block's input and recomputes the block during backward (see
+     * {@code Recompute}): less memory, one more forward of the block. Not with dropout, whose masks would differ.
+     */
+    public void setRecompute(boolean on) {
+        if (on && useDropout) throw new IllegalArgumentException("recompute: a residual block with dropout would draw new masks when recomputed; use no dropout");
+        recompute = on;
     }
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor block = convBlock.forward(x);
+        Tensor block = recompute ? F.recompute("resnet_block", convBlock::forward, x, convBlock.parameters()) : convBlock.forward(x);
         Tensor y = x.add(block);
         MemoryScope.passedOn(block, x, y);   // the add saves nothing; the block's last norm holds what its backward needs
         return y;

@@ -69,6 +69,11 @@ public final class ResnetGenerator extends Layer {
         model = registerModule("model", new Sequential(layers));
     }
 
+    /** Recomputes each residual block during backward instead of keeping its activations (see {@link ResnetBlock#setRecompute}). */
+    public void setRecompute(boolean on) {
+        for (Layer layer : model.layers()) if (layer instanceof ResnetBlock block) block.setRecompute(on);
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return model.forward(x);

@@ -1,0 +1,52 @@
+package org.cyclegan.engine.ops;
+
+import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.autograd.Autograd;
+import org.cyclegan.engine.autograd.GradMode;
+
+/**
+ * Gradient checkpointing (as {@code torch.utils.checkpoint}): y = f(x) computed without keeping f's intermediates, which
+ * its backward recomputes from x. Memory for time: a block's activations are held only while its backward runs, at
+ * the cost of a second forward of the block.
+ *
+ * <pre>
+ *   forward:  y = f(x) under noGrad             saves x only
+ *   backward: x' = x detached, y' = f(x') with the graph on, then backward from y' with g:
+ *             f's parameters accumulate their gradients as usual; the gradient reaching x' is ∂L/∂x.
+ * </pre>
+ * f must compute the same function both times: no dropout masks drawn, no running statistics updated.
+ */
+public final class Recompute {
+    private Recompute() {}
+
+    /** f(x), recomputed in backward; {@code parameters} are f's, so the graph knows it depends on them. */
+    public static Tensor apply(String name, UnaryOperator<Tensor> f, Tensor x, List<Tensor> parameters) {
+        if (!GradMode.isEnabled()) return f.apply(x);
+        Tensor y;
+        try (GradMode.Scope noGrad = GradMode.noGrad()) {
+            y = f.apply(x);
+        }
+        Tensor[] inputs = new Tensor[parameters.size() + 1];
+        inputs[0] = x;
+        for (int i = 0; i < parameters.size(); i++) inputs[i + 1] = parameters.get(i);
+        boolean needX = x.requiresGrad();
+        return record("recompute(" + name + ")", y, saves(x), g -> {
+            Tensor xr = x.detach().requiresGrad(true);
+            Tensor yr;
+            try (GradMode.Scope grad = GradMode.enableGrad()) {
+                yr = f.apply(xr);
+            }
+            Tensor dx = Autograd.backward(yr, g, false, xr)[0];   // the parameters' gradients accumulate on the way
+            Tensor[] grads = new Tensor[inputs.length];
+            if (dx != null) grads[0] = needX ? MemoryScope.asMade(dx) : null;
+            if (dx != null && !needX) MemoryScope.release(dx);
+            return grads;
+        }, inputs);
+    }
+}
