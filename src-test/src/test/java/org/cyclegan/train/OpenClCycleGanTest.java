@@ -83,14 +83,25 @@ class OpenClCycleGanTest {
         CycleGan model = new CycleGan(c, new Random(5));
         Random data = new Random(6);
         List<OpenClBackend.MemoryStats> after = new ArrayList<>();
+        long created = 0, peak = 0;
         for (int i = 0; i < 23; i++) {
             try (MemoryScope scope = MemoryScope.open()) {   // the inputs belong to the iteration, as in TrainCommand
                 model.optimize(Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32), Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32));
+                created = scope.createdBytes();
+                peak = scope.peakLiveDeviceBytes();
             }
             after.add(cl.memoryStats());
         }
         OpenClBackend.MemoryStats warm = after.get(2), last = after.get(22);
-        System.out.println("opencl device memory after warm-up: " + warm + "; after 20 more iterations: " + last);
+        System.out.println("opencl device memory after warm-up: " + warm + "; after 20 more iterations: " + last
+                + "; an iteration makes " + created + " bytes and holds at most " + peak);
+        // Memory is freed by use (MemoryScope), so the pool grows to an iteration's peak, not to all it makes.
+        long parameters = 0;
+        for (Tensor p : model.optimizerG.params()) parameters += 4L * p.numel();
+        for (Tensor p : model.optimizerD.params()) parameters += 4L * p.numel();
+        assertTrue(peak < created / 2, "peak " + peak + " of " + created);
+        assertTrue(last.liveBytes() + last.freeBytes() - 3 * parameters < created * 3 / 4,
+                "device bytes beyond weights and Adam moments: " + (last.liveBytes() + last.freeBytes() - 3 * parameters) + " for " + created + " made per iteration");
         assertEquals(warm.buffersCreated(), last.buffersCreated(), "no new device buffers after the warm-up");
         assertEquals(warm.liveBytes() + warm.freeBytes(), last.liveBytes() + last.freeBytes(), "device bytes held");
         // Live buffers may only fall: storages created outside any scope (weight initialization's temporaries) return
