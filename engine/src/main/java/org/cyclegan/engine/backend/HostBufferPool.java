@@ -1,5 +1,8 @@
 package org.cyclegan.engine.backend;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -8,13 +11,28 @@ import java.util.Map;
  * Free {@code float[]} arrays kept by exact length for reuse. A training iteration asks for the same sizes every time,
  * so once the first iteration has returned its arrays (see {@link org.cyclegan.engine.MemoryScope}) later iterations
  * allocate almost nothing. Arrays handed out may hold old values: callers that need zeros fill them.
+ *
+ * <p>The free arrays are held softly: the garbage collector takes them back when the heap is short of room — always
+ * before it would throw an {@code OutOfMemoryError} — so the pool is a cache of memory the live tensors do not need,
+ * never a reason to run out, whatever else on the heap (a checkpoint being written, an image being decoded) needs it.
  */
 public final class HostBufferPool {
-    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** A free array and its length (the array itself may be gone once the collector has cleared the reference). */
+    private static final class Free extends SoftReference<float[]> {
+        final int length;
+
+        Free(float[] a, ReferenceQueue<float[]> queue) {
+            super(a, queue);
+            length = a.length;
+        }
+    }
+
+    private final Map<Integer, ArrayDeque<Free>> free = new HashMap<>();
+    private final ReferenceQueue<float[]> cleared = new ReferenceQueue<>();
     private final long maxBytes;
     private final boolean poison;
+    /** Bytes of the free arrays the collector has not taken back. */
     private long pooledBytes;
-    private int trims;
 
     /** Keeps at most {@code maxBytes} of free arrays; beyond that, returned arrays are left to the garbage collector. */
     public HostBufferPool(long maxBytes) {
@@ -27,51 +45,38 @@ public final class HostBufferPool {
         this.poison = poison;
     }
 
-    /**
-     * An array of exactly {@code n} floats, reused when one is free (contents undefined). When the heap has no room for a
-     * new one, the free arrays of other sizes are given up to the garbage collector and the allocation is tried once
-     * more: the pool is a cache of memory the live tensors do not need, never a reason to run out.
-     */
+    /** An array of exactly {@code n} floats, reused when one is free (contents undefined). */
     public synchronized float[] take(int n) {
-        ArrayDeque<float[]> q = free.get(n);
-        float[] a = q == null ? null : q.poll();
-        if (a == null) a = allocate(n);
-        else pooledBytes -= 4L * n;
+        forgetCleared();
+        ArrayDeque<Free> q = free.get(n);
+        float[] a = null;
+        while (a == null && q != null && !q.isEmpty()) {
+            Free f = q.poll();
+            a = f.get();
+            if (a != null) {   // taken: its bytes leave the pool here, and the emptied reference is never queued
+                f.clear();
+                pooledBytes -= 4L * n;
+            }
+        }
+        if (a == null) a = new float[n];
         if (poison) java.util.Arrays.fill(a, Float.NaN);
         return a;
     }
 
-    private float[] allocate(int n) {
-        try {
-            return new float[n];
-        } catch (OutOfMemoryError e) {
-            if (pooledBytes == 0) throw e;
-            trim();
-            return new float[n];   // a second OutOfMemoryError is a real one: the live tensors do not fit
-        }
-    }
-
-    /** Drops every free array (they become garbage); returns how many bytes were given up. */
-    public synchronized long trim() {
-        long bytes = pooledBytes;
-        free.clear();
-        pooledBytes = 0;
-        trims++;
-        return bytes;
-    }
-
-    /** How many times the pool was emptied to make room. */
-    public synchronized int trims() {
-        return trims;
-    }
-
     public synchronized void give(float[] a) {
+        forgetCleared();
         if (pooledBytes + 4L * a.length > maxBytes) return;
-        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(new Free(a, cleared));
         pooledBytes += 4L * a.length;
     }
 
+    /** Takes the arrays the collector reclaimed off the count (their empty references are skipped by take). */
+    private void forgetCleared() {
+        for (Reference<? extends float[]> r; (r = cleared.poll()) != null; ) pooledBytes -= 4L * ((Free) r).length;
+    }
+
     public synchronized long pooledBytes() {
+        forgetCleared();
         return pooledBytes;
     }
 }

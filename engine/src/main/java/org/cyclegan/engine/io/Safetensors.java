@@ -168,7 +168,7 @@ public final class Safetensors {
         Map<String, Object> header = new LinkedHashMap<>();
         if (metadata != null && !metadata.isEmpty()) header.put("__metadata__", new LinkedHashMap<>(metadata));
         long offset = 0;
-        List<float[]> blocks = new ArrayList<>();
+        List<Tensor> blocks = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             Tensor t = e.getValue();
             Map<String, Object> info = new LinkedHashMap<>();
@@ -179,7 +179,7 @@ public final class Safetensors {
             info.put("data_offsets", List.of(offset, offset + 4L * t.numel()));
             header.put(e.getKey(), info);
             offset += 4L * t.numel();
-            blocks.add(t.toArray());
+            blocks.add(t);
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;   // keep the data block 8-byte aligned, as the format recommends
@@ -188,12 +188,20 @@ public final class Safetensors {
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
 
+        // One tensor's values at a time, through one small buffer: saving a training state must not need a second copy
+        // of every weight and moment on a heap sized for training.
         AtomicFile.write(file, ch -> {
             writeFully(ch, head);
-            for (float[] block : blocks) {
-                ByteBuffer b = ByteBuffer.allocate(4 * block.length).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(block);
-                writeFully(ch, b);
+            ByteBuffer b = ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+            for (Tensor t : blocks) {
+                float[] values = t.toArray();
+                for (int from = 0; from < values.length; from += b.capacity() / 4) {
+                    int n = Math.min(b.capacity() / 4, values.length - from);
+                    b.clear();
+                    b.asFloatBuffer().put(values, from, n);
+                    b.limit(4 * n);
+                    writeFully(ch, b);
+                }
             }
         });
     }
