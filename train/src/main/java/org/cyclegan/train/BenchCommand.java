@@ -67,7 +67,7 @@ final class BenchCommand {
         }
         double[] seconds = new double[iters];
         long[] bytes = new long[iters];
-        long peakHost = 0, peakDevice = 0;
+        long peakHost = 0, peakDevice = 0, made = 0;
         Map<String, Float> firstLosses = null;
         for (int i = 0; i < iters; i++) {
             long a0 = alloc.total();
@@ -77,6 +77,7 @@ final class BenchCommand {
                 losses = step(model, data, batch, size);
                 peakHost = Math.max(peakHost, scope.peakLiveBytes());
                 peakDevice = Math.max(peakDevice, scope.peakLiveDeviceBytes());
+                made = scope.createdBytes();
             }
             seconds[i] = (System.nanoTime() - t) / 1e9;
             bytes[i] = alloc.total() - a0;
@@ -99,8 +100,9 @@ final class BenchCommand {
         double gflops = convFlops > 0 ? convFlops / median / 1e9 : Double.NaN;
         out.printf("median %.3f s/iter (min %.3f, max %.3f); %.1f GFLOP/s (%.1f GFLOP of conv/matmul per iteration); %s allocated per iteration%n",
                 median, Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0), gflops, convFlops / 1e9, megabytes(medianBytes));
-        out.printf("peak tensor memory of an iteration: %s host%s (parameters, optimizer state and image pools not included)%n",
-                MemoryEstimate.size(peakHost), backend.name().equals("opencl") || peakDevice > 0 ? ", " + MemoryEstimate.size(peakDevice) + " device" : "");
+        out.printf("peak tensor memory of an iteration: %s host%s, of the %s of tensors it makes (parameters, optimizer state and image pools not included)%n",
+                MemoryEstimate.size(peakHost), backend.name().equals("opencl") || peakDevice > 0 ? ", " + MemoryEstimate.size(peakDevice) + " device" : "",
+                MemoryEstimate.size(made));
         out.println("losses (first timed iteration): " + firstLosses);
         if (convFlops == 0) out.println("note: backend '" + backend.name() + "' does not profile kernels, so GFLOP/s is not available");
 
@@ -114,6 +116,7 @@ final class BenchCommand {
             json.put("peak_bytes", peakHost + peakDevice);
             json.put("peak_host_bytes", peakHost);
             json.put("peak_device_bytes", peakDevice);
+            json.put("tensor_bytes_made_per_iter", made);
             Map<String, Object> losses = new LinkedHashMap<>();
             firstLosses.forEach((k, v) -> losses.put(k, (double) v));
             json.put("losses", losses);

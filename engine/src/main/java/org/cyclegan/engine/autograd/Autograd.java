@@ -106,7 +106,7 @@ public final class Autograd {
                 try (MemoryScope temporaries = MemoryScope.open()) {
                     inputGrads = node.apply(g);
                     for (int k = 0; k < inputs.length; k++) {
-                        if (wanted(inputs[k], inputGrads[k])) MemoryScope.retain(inputGrads[k]);   // outlives the temporaries
+                        if (needsGradient(inputs[k], inputGrads[k])) MemoryScope.retain(inputGrads[k]);   // outlives the temporaries
                         else inputGrads[k] = null;
                     }
                 }
@@ -140,7 +140,7 @@ public final class Autograd {
         return -1;
     }
 
-    private static boolean wanted(Tensor input, Tensor grad) {
+    private static boolean needsGradient(Tensor input, Tensor grad) {
         return input != null && input.requiresGrad() && grad != null;
     }
 
