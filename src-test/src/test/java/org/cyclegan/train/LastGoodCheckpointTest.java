@@ -28,12 +28,12 @@ class LastGoodCheckpointTest {
         save(dir, "iter_1200", start.plusSeconds(120));
         Files.writeString(dir.resolve("latest_train_state.safetensors.1f2e.tmp"), "half");   // a write the crash cut short
         String s = LastGoodCheckpoint.sentence(dir, start);
-        assertTrue(s.startsWith("The last good checkpoint: " + dir.resolve("iter_1200_*.safetensors") + " (saved "), s);
-        assertTrue(s.endsWith("; continue with --continue_train --epoch iter_1200."), s);
+        assertTrue(s.startsWith("last good checkpoint: " + dir.resolve("iter_1200_*.safetensors") + " (saved "), s);
+        assertTrue(s.endsWith("), continue with --continue_train --epoch iter_1200"), s);
         save(dir, "latest", start.plusSeconds(180));
         s = LastGoodCheckpoint.sentence(dir, start);
-        assertTrue(s.startsWith("The last good checkpoint: " + dir.resolve("latest_*.safetensors")), s);
-        assertTrue(s.endsWith("; continue with --continue_train."), "latest is --continue_train's default: " + s);
+        assertTrue(s.startsWith("last good checkpoint: " + dir.resolve("latest_*.safetensors")), s);
+        assertTrue(s.endsWith("), continue with --continue_train"), "latest is --continue_train's default: " + s);
     }
 
     @Test void savesFromBeforeTheRunAreNotPassedOffAsItsOwn(@TempDir Path tmp) throws Exception {
@@ -41,8 +41,8 @@ class LastGoodCheckpointTest {
         Instant start = Instant.parse("2026-01-01T10:00:00Z");
         save(dir, "latest", start.minusSeconds(3600));
         String s = LastGoodCheckpoint.sentence(dir, start);
-        assertTrue(s.startsWith("This run saved no checkpoint; the newest in " + dir + " is from before it: " + dir.resolve("latest_*.safetensors")), s);
-        assertEquals("No checkpoint was saved in " + tmp.resolve("none") + ".", LastGoodCheckpoint.sentence(tmp.resolve("none"), start));
+        assertTrue(s.startsWith("this run saved no checkpoint (the newest in " + dir + " is from before it: " + dir.resolve("latest_*.safetensors")), s);
+        assertEquals("no checkpoint was saved in " + tmp.resolve("none"), LastGoodCheckpoint.sentence(tmp.resolve("none"), start));
     }
 
     @Test void theFolderComesFromTrainsOwnOptionsAndDefaults(@TempDir Path tmp) throws Exception {

@@ -23,7 +23,7 @@ final class LastGoodCheckpoint {
     private LastGoodCheckpoint() {}
 
     /**
-     * A sentence naming the last good checkpoint of the {@code train} run in {@code args}, or null when {@code args} is not
+     * A clause (for the end of the launcher's line) naming the last good checkpoint of the {@code train} run in {@code args}, or null when {@code args} is not
      * a {@code train} command line (or one that does not parse: such a child never got to train).
      *
      * @param startedAt when the child started: a save older than that is from an earlier run, and said so
@@ -40,7 +40,7 @@ final class LastGoodCheckpoint {
         return sentence(dir, startedAt);
     }
 
-    /** The sentence for the run folder {@code dir}. */
+    /** The clause for the run folder {@code dir}. */
     static String sentence(Path dir, Instant startedAt) {
         Path newest = null;
         FileTime newestTime = null;
@@ -54,17 +54,16 @@ final class LastGoodCheckpoint {
                     }
                 }
             } catch (IOException e) {
-                return "The run's checkpoints in " + dir + " could not be listed: " + e.getMessage() + ".";
+                return "the run's checkpoints in " + dir + " could not be listed: " + e.getMessage();
             }
         }
-        if (newest == null) return "No checkpoint was saved in " + dir + ".";
+        if (newest == null) return "no checkpoint was saved in " + dir;
         String file = newest.getFileName().toString();
         String prefix = file.substring(0, file.length() - SUFFIX.length());
         String saved = dir.resolve(prefix + "_*.safetensors") + " (saved " + TIME.format(newestTime.toInstant()) + ")";
         if (newestTime.toInstant().isBefore(startedAt)) {
-            return "This run saved no checkpoint; the newest in " + dir + " is from before it: " + saved + ".";
+            return "this run saved no checkpoint (the newest in " + dir + " is from before it: " + saved + ")";
         }
-        return "The last good checkpoint: " + saved + "; continue with --continue_train"
-                + (prefix.equals("latest") ? "" : " --epoch " + prefix) + ".";
+        return "last good checkpoint: " + saved + ", continue with --continue_train" + (prefix.equals("latest") ? "" : " --epoch " + prefix);
     }
 }

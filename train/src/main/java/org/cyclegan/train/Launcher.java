@@ -83,7 +83,7 @@ public final class Launcher {
                     ManagementFactory.getRuntimeMXBean().getInputArguments(), Files::isRegularFile, env.offReason());
             if (death.isPresent()) {
                 String checkpoint = LastGoodCheckpoint.sentence(args, started);
-                System.err.println(death.get() + (checkpoint == null ? "" : " " + checkpoint));
+                System.err.println(death.get() + (checkpoint == null ? "" : "; " + checkpoint));
             }
         }
         System.exit(status);
