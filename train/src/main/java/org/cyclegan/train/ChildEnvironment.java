@@ -19,9 +19,9 @@ import java.util.stream.Stream;
  * install their own handlers over the JVM's. PoCL does, as soon as its devices are listed: LLVM's SIGSEGV, SIGBUS,
  * SIGILL... handlers (re-installed at every program build), which reset themselves on entry ({@code SA_RESETHAND}), so a
  * second thread faulting at the same safepoint meets the default action and the process dies with SIGSEGV (status 139,
- * no crash report); and PoCL's SIGFPE handler, which skips the faulting division, so a Java division by zero in
- * compiled code silently yields a number instead of an {@code ArithmeticException}. GPU vendors' drivers are known to
- * do the same. With {@code libjsig.so} preloaded, a library's {@code sigaction} no longer replaces the JVM's handler:
+ * no crash report), and which deletes the temporary files of a build in progress (the build fails); and PoCL's SIGFPE
+ * handler, which skips the faulting division, so a Java division by zero in compiled code silently yields a number
+ * instead of an {@code ArithmeticException}. GPU vendors' drivers are known to do the same. With {@code libjsig.so} preloaded, a library's {@code sigaction} no longer replaces the JVM's handler:
  * the JVM keeps it and passes on the signals that are not its own to the library's handler ("signal chaining", the
  * JDK's documented remedy). The environment variable has to be set before the JVM starts, which is why the launcher
  * does it for the child and cannot do it for itself.

@@ -78,15 +78,17 @@ public final class Launcher {
         }, "wait-for-child"));
         int status = child.waitFor();
         // A child that ends while the user is stopping the launcher ends as told: nothing to explain.
-        if (!stopping.get()) {
-            Optional<String> death = ChildDeath.describe(status, child.pid(), Path.of("").toAbsolutePath(),
-                    ManagementFactory.getRuntimeMXBean().getInputArguments(), Files::isRegularFile, env.offReason());
-            if (death.isPresent()) {
-                String checkpoint = LastGoodCheckpoint.sentence(args, started);
-                System.err.println(death.get() + (checkpoint == null ? "" : "; " + checkpoint));
-            }
-        }
+        if (!stopping.get()) explainDeath(status, child.pid(), args, started, env);
         System.exit(status);
+    }
+
+    /** One line on stderr when a signal ended the child (see ChildDeath); for train, with the save to continue from. */
+    private static void explainDeath(int status, long pid, String[] args, Instant started, ChildEnvironment env) {
+        Optional<String> death = ChildDeath.describe(status, pid, Path.of("").toAbsolutePath(),
+                ManagementFactory.getRuntimeMXBean().getInputArguments(), Files::isRegularFile, env.offReason());
+        if (death.isEmpty()) return;
+        String checkpoint = LastGoodCheckpoint.sentence(args, started);
+        System.err.println(death.get() + (checkpoint == null ? "" : "; " + checkpoint));
     }
 
     private static List<String> relaunchCommand(String[] args) throws URISyntaxException {
