@@ -3,6 +3,7 @@ package org.cyclegan.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -85,6 +86,41 @@ class OpenClDeviceSelectionTest {
     }
 
     private record Result(int rc, String out, String err) {}
+
+    /** Runs Main in a child JVM with PoCL's debug log on (every OpenCL call PoCL serves is named on stderr). */
+    private static Result withPoclLog(Path tmp, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("POCL_DEBUG", "all");
+        Path stdout = Files.createTempFile(tmp, "out", ".txt"), stderr = Files.createTempFile(tmp, "err", ".txt");
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        int rc = pb.start().waitFor();
+        return new Result(rc, Files.readString(stdout), Files.readString(stderr));
+    }
+
+    /**
+     * Looking for a GPU touches a CPU-only platform no more than needed: auto lists the devices (which already has PoCL
+     * install its signal handlers; see ChildEnvironment) but creates no context and builds no program when it keeps the
+     * cpu backend. The same log for --device opencl shows both, so the check can fail.
+     */
+    @Test void autoOnACpuOnlyPoclCreatesNoContextAndBuildsNothing(@TempDir Path tmp) throws Exception {
+        OpenClDevices.require();
+        List<DeviceInfo> devices = OpenClPlatforms.probe().devices();
+        assumeTrue(devices.stream().allMatch(d -> d.platformName().contains("Portable Computing Language") && !d.isGpuLike()),
+                "needs PoCL as the only platform, on the CPU");
+        Result auto = withPoclLog(tmp, "info");
+        assertEquals(0, auto.rc(), auto.err());
+        assertTrue(auto.out().contains("using: cpu"), auto.out());
+        for (String call : List.of("POclCreateContext", "pocl_driver_build_source", "compile_and_link_program")) {
+            assertFalse(auto.err().contains(call), "auto on a CPU-only platform called " + call);
+        }
+        Result opencl = withPoclLog(tmp, "info", "--device", "opencl");
+        assertEquals(0, opencl.rc(), opencl.err().lines().filter(l -> l.startsWith("error")).findFirst().orElse(""));
+        assertTrue(opencl.err().contains("POclCreateContext") && opencl.err().contains("pocl_driver_build_source"),
+                "PoCL's log names the context and the builds when the device is used");
+    }
 
     @Test void withoutAPlatformOpenclIsAClearErrorAndAutoFallsBackLoudly(@TempDir Path tmp) throws Exception {
         OpenClDevices.require();   // the child JVM needs an ICD loader that honours OCL_ICD_VENDORS (ocl-icd does)
