@@ -62,6 +62,8 @@ class HeapPlanTest {
         assertNotNull(c);
         assertTrue(c.message().startsWith("warning: this run needs a heap of about"), c.message());
         assertTrue(c.message().contains("--size ") && c.message().contains("--ngf "), c.message());
+        HeapPlan.Choice tight = HeapPlan.choose(big, List.of(), Map.of(), 3L << 30);
+        assertTrue(tight.message().contains("To fit: --recompute"), "recomputing the residual blocks fits in 3 GiB: " + tight.message());
         assertTrue(xmxBytes(c) < small, "capped below the machine's memory: " + c.jvmOptions());
     }
 }

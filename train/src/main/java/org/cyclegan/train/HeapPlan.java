@@ -21,7 +21,7 @@ import org.cyclegan.train.data.Transform;
  * region size: arrays of half a region or more take whole regions, so the region size that wastes least on this run's
  * arrays is chosen with the heap. The heap is that estimate plus {@link #MARGIN} and {@link #BASE_BYTES} (the JVM's own
  * objects, the data loader, room for the collector), capped by the machine's memory; when even that cannot hold the
- * run, it says so with options that would fit. Nothing is chosen when the user did (-Xmx and kin on the java command
+ * run, it says so with options that would fit (--recompute, a smaller image, narrower networks). Nothing is chosen when the user did (-Xmx and kin on the java command
  * line, or JAVA_TOOL_OPTIONS / JDK_JAVA_OPTIONS set), for other commands, for the opencl device (its tensors are not on
  * the heap) or when the command line is wrong (the command itself then says why).
  */
@@ -132,6 +132,9 @@ final class HeapPlan {
         /** Options that would make the run fit in {@code heapBytes}, tried by simulation. */
         String whatFits(long heapBytes) {
             List<String> fits = new ArrayList<>();
+            CycleGanConfig recomputed = config.copy();
+            recomputed.recompute = true;
+            if (!config.recompute && isValid(recomputed) && needs(recomputed, batch, height, width) <= heapBytes) fits.add("--recompute");
             String sizeOption = command.equals("bench") ? "--size" : "--crop_size";
             if (sizeIsCrop && height == width) {
                 for (int s = height - 32; s >= 64; s -= 32) {
@@ -153,6 +156,15 @@ final class HeapPlan {
             }
             fits.add("or a machine with more memory");
             return String.join(", ", fits);
+        }
+
+        private static boolean isValid(CycleGanConfig c) {
+            try {
+                c.validate();
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;   // e.g. --recompute with a U-Net: not an option to offer
+            }
         }
 
         private static long needs(CycleGanConfig c, int batch, int h, int w) {

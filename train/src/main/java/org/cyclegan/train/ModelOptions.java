@@ -20,8 +20,8 @@ final class ModelOptions {
     }
 
     /** The --recompute trade, as measured (README, Memory). */
-    static final String RECOMPUTE_HELP = "resnet generators: keep only each residual block's input and recompute the block during backward"
-            + " (same results; less memory, more time: see the README's Memory section for measured figures)";
+    static final String RECOMPUTE_HELP = "resnet generators: keep only each residual block's input and recompute the block during backward:"
+            + " same results, less memory, more time (measured at 256 px, resnet_9blocks: peak RSS -28%, time +22%; 128 px, resnet_6blocks: -9%, +20%)";
 
     /** A config with those options applied; {@code netGWhenUnset} is used when --netG was left empty. */
     static CycleGanConfig read(CommandLine cl, String netGWhenUnset) {
