@@ -36,6 +36,7 @@ public final class Launcher {
 
     public static void main(String[] args) throws Exception {
         if (Boolean.getBoolean(RELAUNCHED)) {   // the child: whatever it lacks now, a restart would lack too
+            stopWhenLauncherEnds();
             System.exit(Main.run(args));
             return;
         }
@@ -83,6 +84,31 @@ public final class Launcher {
         System.exit(status);
     }
 
+    /**
+     * The launcher waits for its child, so it only ends first when something killed it (kill -9 cannot be caught or
+     * passed on). The child then stops as on SIGTERM — train finishes its step, saves and exits (StopOnSignal), any
+     * other command exits at once — instead of running on unseen and racing a later --continue_train for its files.
+     */
+    private static void stopWhenLauncherEnds() {
+        long launcher = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+        if (launcher <= 1) return;
+        // Not launcher.onExit(): a killed launcher stays a zombie until its shell reaps it, and counts as alive until
+        // then. Its children are handed to another parent the moment it dies, so a changed parent is the sure sign.
+        Thread watch = new Thread(() -> {
+            while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == launcher) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("the launcher (pid " + launcher + ") has ended: stopping as on SIGTERM");
+            System.exit(143);
+        }, "watch-launcher");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
     /** One line on stderr when a signal ended the child (see ChildDeath); for train, with the save to continue from. */
     private static void explainDeath(int status, long pid, String[] args, Instant started, ChildEnvironment env) {
         Optional<String> death = ChildDeath.describe(status, pid, Path.of("").toAbsolutePath(),
@@ -118,7 +144,7 @@ public final class Launcher {
         cmd.add("-D" + RELAUNCHED + "=true");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
+        cmd.add(Launcher.class.getName());   // which, seeing RELAUNCHED, runs Main (and watches this launcher)
         for (String a : args) cmd.add(a);
         return cmd;
     }

@@ -62,6 +62,7 @@ final class TrainCommand {
                 .option("save_latest_freq", "5000", "also save latest_* every this many steps within an epoch")
                 .flag("save_by_iter", "save the within-epoch checkpoints as iter_<step>_* instead of latest_*")
                 .flag("continue_train", "continue the run saved in <checkpoints_dir>/<name> at --epoch (exactly, from its training state)")
+                .flag("overwrite", "start afresh where a run was already trained: the earlier run is moved to <name>.replaced-<time>, not deleted")
                 .option("epoch", "latest", "with --continue_train: which save to continue (latest, an epoch number, iter_<step>)")
                 .option("print_freq", "100", "print a progress line every this many steps")
                 .option("seed", "0", "seed for weights, data order, augmentation and image pools")
@@ -71,7 +72,7 @@ final class TrainCommand {
     /** Options that decide the networks' shapes or the pools' size: a resumed run cannot change them. */
     private static final List<String> FIXED_ON_RESUME = List.of("netG", "netD", "n_layers_D", "ngf", "ndf", "norm", "pool_size");
     /** Options that only say where the run lives or how it reports: never taken from a saved state. */
-    private static final List<String> NOT_SAVED = List.of("continue_train", "epoch", "name", "checkpoints_dir", "device", "threads");
+    private static final List<String> NOT_SAVED = List.of("continue_train", "overwrite", "epoch", "name", "checkpoints_dir", "device", "threads");
     /** Options that change only how often the run reports or saves, or how it uses memory: changing them on resume needs no warning. */
     private static final List<String> REPORTING = List.of("print_freq", "save_epoch_freq", "save_latest_freq", "save_by_iter", "recompute");
 
@@ -89,6 +90,15 @@ final class TrainCommand {
         String name = experimentName(cl);
         Path dir = Path.of(cl.string("checkpoints_dir")).resolve(name);
         String loadEpoch = cl.string("epoch");
+        if (resume && cl.flag("overwrite")) {
+            throw new CommandLine.UsageException("train: --continue_train and --overwrite contradict each other: continue the run in " + dir + ", or replace it");
+        }
+        List<String> earlier = ExperimentFolder.runFiles(dir);
+        if (!resume && !earlier.isEmpty() && !cl.flag("overwrite")) {
+            throw new CommandLine.UsageException("train: " + dir + " already holds a run (" + String.join(", ", earlier.subList(0, Math.min(4, earlier.size())))
+                    + (earlier.size() > 4 ? ", ..." : "") + "): continue it with --continue_train, train a new one with --name OTHER,"
+                    + " or replace it with --overwrite (the earlier run is moved to " + dir.getFileName() + ".replaced-<time>, not deleted)");
+        }
         TrainingState state = null;
         if (resume) {
             Path stateFile = dir.resolve(loadEpoch + "_train_state.safetensors");
@@ -170,6 +180,18 @@ final class TrainCommand {
 
     static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
         Setup setup = setup(cl, backend, err);
+        // One training per experiment at a time; the lock is the operating system's, so it ends with this process.
+        try (ExperimentFolder folder = ExperimentFolder.lock(setup.dir())) {
+            if (!setup.resume() && !ExperimentFolder.runFiles(setup.dir()).isEmpty()) {   // --overwrite (setup refused it otherwise)
+                out.println("moved the earlier run in " + setup.dir() + " to " + folder.moveRunAside());
+            }
+            int stale = folder.removeStaleTemporaries();
+            if (stale > 0) err.printf("note: removed %d temporary file%s that an interrupted save left in %s%n", stale, stale == 1 ? "" : "s", setup.dir());
+            return train(setup, cl, backend, out, err);
+        }
+    }
+
+    private static int train(Setup setup, CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
         boolean resume = setup.resume(), embedded = setup.embedded();
         Path dir = setup.dir();
         String loadEpoch = setup.loadEpoch();

@@ -33,6 +33,8 @@ import org.cyclegan.train.data.UnalignedDataset;
  * at most that many steps. Checkpoints, samples and pages are written atomically; the two loss logs are appended to.
  */
 final class TrainingRun {
+    /** The last complete save, for messages: "none yet", or its prefix and position. */
+    private String lastSave = "none yet";
     private final CycleGan model;
     private final UnalignedDataset data;
     private final LrSchedule schedule;
@@ -85,7 +87,7 @@ final class TrainingRun {
         long runStart = System.nanoTime();
         long totalSteps = (long) (lastEpoch - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch), stepsDone = 0;
         long globalStep = start.globalStep();
-        String lastSave = start.globalStep() == 0 ? "none yet" : "the one this run continued from (epoch " + start.epoch() + ", step " + start.batch() + ")";
+        lastSave = start.globalStep() == 0 ? "none yet" : "the one this run continued from (epoch " + start.epoch() + ", step " + start.batch() + ")";
         for (int epoch = start.epoch(); epoch <= lastEpoch; epoch++) {
             boolean resumedHere = epoch == start.epoch();
             int firstBatch = resumedHere ? Math.min(start.batch(), stepsPerEpoch) : 0;
@@ -160,8 +162,8 @@ final class TrainingRun {
                 Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
                 TrainingState.Progress next = TrainingState.Progress.epochStart(epoch + 1, globalStep, dataRandom.encode(), stepsPerEpoch);
                 save("latest", epoch, next);
-                if (epoch % saveEpochFreq == 0) save(Integer.toString(epoch), epoch, next);
                 lastSave = "latest (end of epoch " + epoch + ")";
+                if (epoch % saveEpochFreq == 0) save(Integer.toString(epoch), epoch, next);
                 TrainingReport.update(dir, options, err);
                 out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
                 if (stop.requested() && epoch < lastEpoch) {
@@ -176,10 +178,19 @@ final class TrainingRun {
         return 0;
     }
 
-    /** The four networks and the training state under {@code prefix}. */
+    /**
+     * The four networks and the training state under {@code prefix}, the state last: a save is complete once its state
+     * is on disk. A failed write (a full disk) stops training with a message naming the file, what this save did not
+     * finish, and the last complete save, which is untouched.
+     */
     private void save(String prefix, int epoch, TrainingState.Progress progress) throws IOException {
-        TrainCommand.saveNetworks(model, dir, prefix, model.config, epoch);
-        TrainingState.write(dir.resolve(prefix + "_train_state.safetensors"), model, schedule, options, progress);
+        try {
+            TrainCommand.saveNetworks(model, dir, prefix, model.config, epoch);
+            TrainingState.write(dir.resolve(prefix + "_train_state.safetensors"), model, schedule, options, progress);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "; the save of " + prefix + "_* at epoch " + epoch + " is incomplete (its training state was not written)."
+                    + " The last complete save in " + dir + ": " + lastSave + (lastSave.equals("none yet") ? "" : ", which --continue_train resumes from"), e);
+        }
     }
 
     /**

@@ -23,21 +23,49 @@ public final class AtomicFile {
         void write(FileChannel channel) throws IOException;
     }
 
+    /**
+     * Writes {@code file} through {@code writer}. A failure (a full disk, a folder in the way) is an IOException whose
+     * message names {@code file} and the reason; the file keeps its earlier content, if it had one.
+     */
     public static void write(Path file, Writer writer) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // Not Files.createTempFile: that makes the file owner-only (0600), and the rename would carry that onto results
         // people share. CREATE_NEW with a random name gets the usual permissions and still never reuses a file.
-        Path tmp = dir.resolve(file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        Path tmp = dir.resolve(file.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMPORARY_SUFFIX);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
                 writer.write(ch);
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IOException("could not write " + file + ": " + reason(e), e);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile(".+\\.[0-9a-f]{1,16}\\.tmp");
+
+    /**
+     * Whether {@code name} is one of the temporary files {@link #write} makes: left behind only when the process was
+     * killed mid-write (kill -9, power loss), never needed again.
+     */
+    public static boolean isTemporary(String name) {
+        return TEMPORARY.matcher(name).matches();
+    }
+
+    /** What went wrong, in words: the JDK's file exceptions carry the path as their message and the reason elsewhere. */
+    public static String reason(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or folder";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "it already exists";
+        if (e instanceof java.nio.file.DirectoryNotEmptyException) return "a folder of that name is in the way";
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NotDirectoryException) return "a file is in the way of a folder";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Writes {@code text} as UTF-8, atomically as {@link #write}. */
