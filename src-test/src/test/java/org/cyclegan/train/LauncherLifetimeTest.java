@@ -54,4 +54,32 @@ class LauncherLifetimeTest {
         assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("continuing"), out.toString(StandardCharsets.UTF_8));
     }
+
+    @Test void killingTheTrainingJvmAtRandomMomentsOfItsSavesLosesNothing() throws Exception {
+        assumeTrue(System.getProperty("os.name").startsWith("Linux"));
+        java.util.Random random = new java.util.Random(11);
+        for (int trial = 1; trial <= 3; trial++) {
+            // A save every step, so a SIGKILL at a random moment often lands inside one (between a temporary file and
+            // its rename, between the networks and the state).
+            List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--add-modules=jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "train",
+                    "--max_dataset_size", "200", "--ngf", "4", "--ndf", "4", "--print_freq", "50", "--save_latest_freq", "1",
+                    "--checkpoints_dir", dir.toString(), "--name", "run", "--device", "cpu"));
+            if (trial > 1) cmd.add("--continue_train");
+            Path log = dir.resolve("kill" + trial + ".txt");
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            for (int i = 0; i < 600 && !Files.readString(log).contains("saved "); i++) Thread.sleep(50);
+            Thread.sleep(random.nextInt(1500));
+            p.destroyForcibly();
+            assertEquals(137, p.waitFor(), Files.readString(log));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        int rc = Main.run(new String[] {"train", "--continue_train", "--max_dataset_size", "200", "--n_epochs", "1", "--n_epochs_decay", "0",
+                "--checkpoints_dir", dir.toString(), "--name", "run", "--device", "cpu"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        try (var files = Files.walk(dir.resolve("run"))) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "temporary files of killed saves are gone");
+        }
+    }
 }
