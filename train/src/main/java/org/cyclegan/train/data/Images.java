@@ -195,7 +195,8 @@ public final class Images {
      * {@code convert('RGB')} computes {@code R = (255 − K) − C·(255 − K)/255} (its MULDIV255 rounding), and likewise G
      * from M and B from Y, ignoring any colour profile. Java2D would instead go through a CMYK ICC profile and give
      * other colours (RGB 0,128,255 saved as CMYK by PIL came back as 0,188,255). The decoder has already undone the
-     * inversion of Adobe CMYK JPEGs, so the samples are ink amounts, as PIL's are after opening.
+     * inversion of Adobe CMYK JPEGs, so the samples are ink amounts, as PIL's are after opening. (Checked against PIL for
+     * a CMYK JPEG, ImagesTest; YCCK, which the JDK decodes to CMYK before handing it over, is not: PIL cannot write it.)
      */
     private static void cmykToRgb(Raster raster, BufferedImage out) {
         int w = raster.getWidth(), h = raster.getHeight();
