@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's entry point: the info command, --help, and refusal of bad options with exit status 2. */
 class MainTest {
+    @TempDir Path tmp;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 
     private int run(String... args) {
@@ -78,14 +80,14 @@ class MainTest {
 
     /** --epoch chooses the save to continue; without --continue_train it has no effect, and the warning says so. */
     @Test void epochWithoutContinueTrainWarns() throws Exception {
-        Path missing = Files.createTempDirectory("main-test").resolve("nope");
+        Path missing = tmp.resolve("nope");
         assertEquals(2, run("train", "--epoch", "5", "--dataroot", missing.toString(), "--device", "cpu"));
         assertTrue(stderr().contains("warning: --epoch 5 has no effect without --continue_train"), stderr());
     }
 
     /** Train's warnings for skipped images were printed as "warning: warning: skipping ...". */
     @Test void skippedImageWarningsSayWarningOnce() throws Exception {
-        Path root = Files.createTempDirectory("main-test");
+        Path root = Files.createDirectories(tmp.resolve("data"));
         Files.createDirectories(root.resolve("trainA"));
         Files.writeString(root.resolve("trainA/broken.png"), "not an image");
         assertEquals(2, run("train", "--dataroot", root.toString(), "--device", "cpu"));
@@ -95,7 +97,7 @@ class MainTest {
 
     /** java.nio exceptions print as their path alone; the message now says what went wrong there. */
     @Test void fileSystemErrorsSayWhy() throws Exception {
-        Path d = Files.createTempDirectory("main-test");
+        Path d = Files.createDirectories(tmp.resolve("fs"));
         Path file = Files.writeString(d.resolve("existing.txt"), "x");
         assertEquals(file + ": already exists and is a file, not a folder", IoMessages.describe(thrown(() -> Files.createDirectories(file))));
         assertEquals(file.resolve("sub") + ": Not a directory", IoMessages.describe(thrown(() -> Files.createDirectories(file.resolve("sub")))));
