@@ -53,9 +53,9 @@ stress() {
 
 g="$work/G9.pth"
 stress "translate --device auto (resnet_9blocks, 2 images 256x256)" "$translate_runs" \
-  translate --weights "$g" --netG resnet_9blocks --input "$work/in" --output "$work/out_auto" --device auto
+  translate --weights "$g" --netG resnet_9blocks --input "$work/in" --output "$work/out_auto" --overwrite --device auto
 stress "translate --device opencl (resnet_9blocks, 2 images 256x256)" "$translate_opencl_runs" \
-  translate --weights "$g" --netG resnet_9blocks --input "$work/in" --output "$work/out_opencl" --device opencl
+  translate --weights "$g" --netG resnet_9blocks --input "$work/in" --output "$work/out_opencl" --overwrite --device opencl
 stress "bench --device auto (64 px, ngf 32, 1 iteration)" "$bench_runs" \
   bench --size 64 --ngf 32 --ndf 32 --iters 1 --warmup 0 --device auto
 stress "bench --device opencl (32 px, ngf 16, 1 iteration)" "$bench_opencl_runs" \

@@ -167,4 +167,55 @@ class TestCommandTest {
         assertEquals("a_3", TestCommand.uniqueBase("z/a.png", used));
         assertEquals("noext", TestCommand.uniqueBase("embedded:set/trainA/noext", used));
     }
+
+    /** A --name with a path in it would read and write outside --checkpoints_dir and --results_dir: refused, nothing written. */
+    @Test void aNameWithAPathIsRefused() throws Exception {
+        Path results = dir.resolve("r7");
+        for (String name : new String[] {"../x", "..", "a/b", "."}) {
+            err.reset();
+            assertEquals(2, run("test", "--checkpoints_dir", checkpoints.toString(), "--name", name, "--results_dir", results.toString(), "--device", "cpu"), name);
+            assertTrue(stderr().contains("--name must be a plain experiment name, got '" + name + "'"), stderr());
+        }
+        assertFalse(Files.exists(results));
+        assertFalse(Files.exists(dir.resolve("x")));
+    }
+
+    /** A second test of one experiment and epoch refuses to replace the first's pictures without --overwrite. */
+    @Test void anEarlierResultIsReplacedOnlyWithOverwrite() throws Exception {
+        Path root = dataroot("data8"), results = dir.resolve("results8");
+        String[] args = {"test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+                "--results_dir", results.toString(), "--crop_size", "32", "--device", "cpu"};
+        assertEquals(0, run(args), stderr());
+        Path picture = results.resolve("tiny/test_latest/images/plain_fake_B.png");
+        Files.writeString(picture, "kept");
+        assertEquals(2, run(args));
+        assertTrue(stderr().contains("already exists") && stderr().contains("--overwrite"), stderr());
+        assertEquals("kept", Files.readString(picture), "nothing replaced");
+        String[] again = java.util.Arrays.copyOf(args, args.length + 1);
+        again[args.length] = "--overwrite";
+        assertEquals(0, run(again), stderr());
+        assertEquals(32, ImageIO.read(picture.toFile()).getWidth(), "replaced with --overwrite");
+    }
+
+    /** Results written inside a test image folder would be read as test images next time: refused, inputs untouched. */
+    @Test void resultsInsideTheTestImagesAreRefused() throws Exception {
+        Path root = dataroot("data9");
+        byte[] plain = Files.readAllBytes(root.resolve("testA/plain.png"));
+        assertEquals(2, run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+                "--results_dir", root.resolve("testA").toString(), "--crop_size", "32", "--device", "cpu"));
+        assertTrue(stderr().contains("lies inside the input folder") && stderr().contains("testA"), stderr());
+        assertFalse(Files.exists(root.resolve("testA/tiny")));
+        assertArrayEquals(plain, Files.readAllBytes(root.resolve("testA/plain.png")));
+    }
+
+    /** --preprocess none keeps sizes: a 4x4 image is skipped with a warning naming it, the others are tested. */
+    @Test void imagesTooSmallForTheGeneratorsAreSkippedByName() throws Exception {
+        Path root = dataroot("data10"), results = dir.resolve("results10");
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", root.resolve("testA/tiny.png").toFile());
+        assertEquals(0, run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+                "--results_dir", results.toString(), "--preprocess", "none", "--device", "cpu"), stderr());
+        assertTrue(stderr().contains("tiny.png: too small for --netG resnet_6blocks"), stderr());
+        assertTrue(stdout().contains("tested 2 A and 1 B images"), stdout());
+        assertFalse(listing(results.resolve("tiny/test_latest/images")).contains("tiny_real_A.png"));
+    }
 }

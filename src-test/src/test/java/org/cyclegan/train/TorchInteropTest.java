@@ -243,7 +243,10 @@ class TorchInteropTest {
         assertEquals(2, run("convert", "--weights", dir.resolve("missing.pth").toString(), "--output", "y"));
         Path st = dir.resolve("ours.safetensors");
         assertEquals(0, run("convert", "--weights", single.toString(), "--output", st.toString()), stderr());
-        assertEquals(2, run("translate", "--weights", st.toString(), "--entry", "G_A", "--input", dir.toString(), "--output", dir.resolve("o").toString()));
+        // An input folder apart from the output: translate refuses an --output inside its --input before reading weights.
+        Path in = Files.createDirectories(dir.resolve("in"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", in.resolve("x.png").toFile());
+        assertEquals(2, run("translate", "--weights", st.toString(), "--entry", "G_A", "--input", in.toString(), "--output", dir.resolve("o").toString()));
         assertTrue(stderr().contains("--entry applies to PyTorch checkpoints"), stderr());
     }
 

@@ -63,19 +63,42 @@ final class CommandLine {
                 name = name.substring(0, eq);
             }
             Spec spec = specs.get(name);
-            if (spec == null) throw new UsageException(command + ": unknown option '--" + name + "'");
+            if (spec == null) throw new UsageException(command + ": unknown option '--" + name + "'" + hint(name));
             if (spec.flag) {
                 if (value != null) throw new UsageException(command + ": option --" + name + " takes no value");
                 values.put(name, "true");
             } else {
                 if (value == null) {
                     if (i + 1 >= args.size()) throw new UsageException(command + ": option --" + name + " needs a value");
+                    // "--batch_size --lr 0.1": the next word is an option, so the value was forgotten (else --lr would be
+                    // taken as the batch size and 0.1 reported as a stray argument). Values that start with "--" can still
+                    // be given as --name=value; negative numbers (-1) start with one dash and are taken as values.
+                    String next = args.get(i + 1);
+                    if (next.startsWith("--") && next.length() > 2) {
+                        throw new UsageException(command + ": option --" + name + " needs a value, but is followed by the option " + next
+                                + " (to give a value that starts with --, write --" + name + "=VALUE)");
+                    }
                     value = args.get(++i);
                 }
                 values.put(name, value);
             }
         }
         return this;
+    }
+
+    /** The reference's options that have another name here, with what to use instead. */
+    private static final Map<String, String> RENAMED = Map.of(
+            "gpu_ids", "this program selects its device with --device (auto | cpu | opencl | opencl:N; 'devices' lists N), not --gpu_ids");
+
+    /** "; <what to use instead>" for an unknown option that has a known replacement, else "". */
+    private static String hint(String name) {
+        String instead = RENAMED.get(name);
+        return instead == null ? "" : "; " + instead;
+    }
+
+    /** The command's name, for messages: "train". */
+    String command() {
+        return command;
     }
 
     boolean helpRequested() {

@@ -10,6 +10,7 @@ import org.cyclegan.engine.backend.BackendException;
 import org.cyclegan.engine.backend.BackendProvider;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.optim.Adam;
+import org.cyclegan.kernels.cpu.CpuBackendProvider;
 
 /**
  * The command line: {@code java -jar cyclegan-engine.jar <command> [options]}. Each command declares its options
@@ -105,7 +106,9 @@ public final class Main {
     static Backend selectBackend(CommandLine cl, PrintStream err) {
         String threads = cl.string("threads");
         if (!threads.isEmpty()) {
-            cl.integer("threads", 1);   // validates
+            int n = cl.integer("threads", 1);   // validates
+            // Refused here, as a usage error: the provider would only report it as "cpu unavailable" and fall back.
+            if (n > CpuBackendProvider.maxThreads()) throw new CommandLine.UsageException(cl.command() + ": " + CpuBackendProvider.tooManyThreads(threads));
             System.setProperty("cyclegan.threads", threads.trim());
         } else {
             System.clearProperty("cyclegan.threads");
@@ -128,9 +131,9 @@ public final class Main {
         return 2;
     }
 
-    /** Bad input files and device failures: the message names what went wrong; exit status 1. */
+    /** Bad input files and device failures: the message names what went wrong and why; exit status 1. */
     private static int error(PrintStream err, Exception e) {
-        err.println("error: " + e.getMessage());
+        err.println("error: " + IoMessages.describe(e));
         return 1;
     }
 

@@ -44,16 +44,9 @@ final class ModelOptions {
 
     /** Refuses an image size the networks cannot take; {@code option} names it in the message ("train: --crop_size"). */
     static void checkSize(String option, int size, CycleGanConfig config) {
-        int multiple = switch (config.netG) {
-            case "unet_128" -> 128;
-            case "unet_256" -> 256;
-            default -> 4;   // two stride-2 convolutions down, two transposed ones back up
-        };
-        // The PatchGAN halves the image n_layers times, then two 4×4 stride-1 convolutions need at least 3×3 left.
-        int minForD = config.netD.equals("pixel") ? 1 : (1 << (config.netD.equals("basic") ? 3 : config.nLayersD)) * 3;
-        if (size % multiple != 0 || size < Math.max(multiple, minForD)) {
-            throw new CommandLine.UsageException(option + " " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD
-                    + ": use a multiple of " + multiple + " of at least " + Math.max(multiple, minForD));
+        NetworkInputSize fit = NetworkInputSize.cycleGan(config);
+        if (!fit.fits(size)) {
+            throw new CommandLine.UsageException(option + " " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD + ": " + fit.rule());
         }
     }
 }

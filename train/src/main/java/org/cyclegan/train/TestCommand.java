@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,6 +24,7 @@ import org.cyclegan.train.data.ImageFolder;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.ImageSource;
 import org.cyclegan.train.data.Preprocess;
+import org.cyclegan.train.data.SizeCheck;
 import org.cyclegan.train.data.Transform;
 
 /**
@@ -38,6 +40,11 @@ import org.cyclegan.train.data.Transform;
  *
  * <p>The two domains are tested separately, each image named after its own file: the reference pairs A[i] with
  * B[i] and names all six pictures after the A file, which hides which B image a row shows.
+ *
+ * <p>Nothing is overwritten by accident: a --name with a path separator (or "." / "..") is refused, since it would
+ * read and write outside --checkpoints_dir and --results_dir; a result folder that is, lies inside or contains a test
+ * image folder is refused; and existing pictures or page are replaced only with --overwrite. All this is checked
+ * before any image is translated. Images that cannot be read or are too small for the generators are skipped by name.
  */
 final class TestCommand {
     private TestCommand() {}
@@ -57,7 +64,8 @@ final class TestCommand {
                 .option("direction", "AtoB", "AtoB | BtoA (as given to train)")
                 .option("load_size", "", "scale images to this size (default: --crop_size, so nothing is cropped away)")
                 .option("crop_size", "", "then crop to this size (default 256; 32 on the embedded set)")
-                .option("preprocess", "resize_and_crop", "resize_and_crop | crop | scale_width | scale_width_and_crop | none");
+                .option("preprocess", "resize_and_crop", "resize_and_crop | crop | scale_width | scale_width_and_crop | none")
+                .flag("overwrite", "replace the pictures and page of an earlier test of this experiment and epoch (without it, test refuses)");
         return GeneratorWeights.declare(cl).deviceOptions();
     }
 
@@ -78,6 +86,10 @@ final class TestCommand {
             throw new CommandLine.UsageException("test: " + e.getMessage());
         }
         String name = TrainCommand.experimentName(cl);
+        if (name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+            throw new CommandLine.UsageException("test: --name must be a plain experiment name, got '" + name
+                    + "' (a path would read and write outside --checkpoints_dir and --results_dir)");
+        }
         Path experiment = Path.of(cl.string("checkpoints_dir")).resolve(name);
         Path fileGA = checkpoint(experiment, epoch, "G_A"), fileGB = checkpoint(experiment, epoch, "G_B");
 
@@ -96,18 +108,33 @@ final class TestCommand {
                 : null;
         if (note != null) out.println("note: " + note);
 
+        Path resultDir = Path.of(cl.string("results_dir")).resolve(name).resolve("test_" + epoch);
+        if (!embedded) {
+            for (String domain : List.of("A", "B")) {
+                OutputGuard.refuseOverlap("test", "the result folder (--results_dir/--name/test_--epoch)", resultDir, "--dataroot's",
+                        Path.of(cl.string("dataroot")).resolve(phase + domain));
+            }
+        }
+        Path index = resultDir.resolve("index.html");
+        Path imagesDir = resultDir.resolve("images");
+        Map<String, Result> namesA = names(sourceA, numTest, "A", "B"), namesB = names(sourceB, numTest, "B", "A");
+        List<Path> targets = new ArrayList<>(List.of(index));
+        for (Map<String, Result> m : List.of(namesA, namesB)) {
+            for (Result r : m.values()) for (String f : List.of(r.real(), r.fake(), r.reconstructed())) targets.add(imagesDir.resolve(f));
+        }
+        OutputGuard.refuseExisting("test", targets, cl.flag("overwrite"), "another --results_dir or --epoch");
+
         GeneratorWeights gA = GeneratorWeights.load("test", cl, fileGA, backend);
         GeneratorWeights gB = GeneratorWeights.load("test", cl, fileGB, backend);
         gA.generator.eval();
         gB.generator.eval();
-        Path resultDir = Path.of(cl.string("results_dir")).resolve(name).resolve("test_" + epoch);
-        Path images = Files.createDirectories(resultDir.resolve("images"));
+        SizeCheck fit = both(NetworkInputSize.generator(gA.architecture.netG()), NetworkInputSize.generator(gB.architecture.netG()));
+        Path images = Files.createDirectories(imagesDir);
         out.printf("test: %s (%s, ngf %d) epoch %s on %d A and %d B images from %s; writing to %s%n", name, gA.architecture.netG(), gA.architecture.ngf(), epoch,
                 Math.min(numTest, sourceA.size()), Math.min(numTest, sourceB.size()), embedded ? "the embedded set" : cl.string("dataroot"), resultDir);
 
-        List<Result> rowsA = translate(sourceA, numTest, transform, backend, gA, gB.generator, "A", "B", images, out, err);
-        List<Result> rowsB = translate(sourceB, numTest, transform, backend, gB, gA.generator, "B", "A", images, out, err);
-        Path index = resultDir.resolve("index.html");
+        List<Result> rowsA = translate(sourceA, namesA, transform, fit, backend, gA, gB.generator, "A", "B", images, out, err);
+        List<Result> rowsB = translate(sourceB, namesB, transform, fit, backend, gB, gA.generator, "B", "A", images, out, err);
         TestResultsPage.write(index, name, epoch, note, rowsA, rowsB);
         if (rowsA.isEmpty() && rowsB.isEmpty()) {
             err.println("error: no test image could be processed (see the warnings above)");
@@ -148,18 +175,40 @@ final class TestCommand {
         if (embedded) return EmbeddedDataset.domain("train" + domain);
         Path root = Path.of(cl.string("dataroot"));
         if (!Files.isDirectory(root)) throw new DataSetException("--dataroot " + root + " is not a folder");
-        return ImageFolder.scan(root.resolve(phase + domain), numTest, msg -> err.println(msg));
+        return ImageFolder.scan(root.resolve(phase + domain), numTest, msg -> err.println("warning: " + msg));
+    }
+
+    /** The pictures' names of the first {@code numTest} images of {@code source}, by source path, in order. */
+    private static Map<String, Result> names(ImageSource source, int numTest, String from, String to) {
+        Map<String, Result> names = new LinkedHashMap<>();
+        Set<String> used = new HashSet<>();
+        int n = Math.min(numTest, source.size());
+        for (int i = 0; i < n; i++) {
+            String path = source.paths().get(i);
+            String base = uniqueBase(path, used);
+            names.put(path, new Result(path, base + "_real_" + from + ".png", base + "_fake_" + to + ".png", base + "_rec_" + from + ".png"));
+        }
+        return names;
+    }
+
+    /** The first misfit of {@code a} and {@code b}: an image must go through both generators. */
+    private static SizeCheck both(SizeCheck a, SizeCheck b) {
+        return (w, h) -> {
+            String why = a.misfit(w, h);
+            return why != null ? why : b.misfit(w, h);
+        };
     }
 
     /**
-     * Runs {@code forward} on the first {@code numTest} images of {@code source} and {@code backward} on its output,
-     * writing the three pictures of each; images that cannot be read or preprocessed are skipped with a warning.
+     * Runs {@code forward} on the images of {@code source} named in {@code names} (its first ones) and {@code backward}
+     * on its output, writing the three pictures of each; images that cannot be read or preprocessed, or that do not
+     * fit the generators, are skipped with a warning.
      */
-    private static List<Result> translate(ImageSource source, int numTest, Transform transform, Backend backend, GeneratorWeights forward,
-                                          Layer backward, String from, String to, Path images, PrintStream out, PrintStream err) throws IOException {
+    private static List<Result> translate(ImageSource source, Map<String, Result> names, Transform transform, SizeCheck fit, Backend backend,
+                                          GeneratorWeights forward, Layer backward, String from, String to, Path images, PrintStream out,
+                                          PrintStream err) throws IOException {
         List<Result> rows = new ArrayList<>();
-        Set<String> used = new HashSet<>();
-        int n = Math.min(numTest, source.size());
+        int n = names.size();
         for (int i = 0; i < n; i++) {
             String path = source.paths().get(i);
             Transform.Prepared p;
@@ -173,8 +222,12 @@ final class TestCommand {
                 err.println("warning: skipping " + path + ": " + e.getMessage());
                 continue;
             }
-            String base = uniqueBase(path, used);
-            Result r = new Result(path, base + "_real_" + from + ".png", base + "_fake_" + to + ".png", base + "_rec_" + from + ".png");
+            String misfit = fit.misfit(p.width(), p.height());
+            if (misfit != null) {
+                err.println("warning: skipping " + path + ": " + misfit);
+                continue;
+            }
+            Result r = names.get(path);
             try (MemoryScope scope = MemoryScope.open(); GradMode.Scope noGrad = GradMode.noGrad()) {
                 Tensor real = Tensor.of(backend, p.toArray(), 1, forward.architecture.inputNc(), p.height(), p.width());
                 Tensor fake = forward.generator.forward(real);

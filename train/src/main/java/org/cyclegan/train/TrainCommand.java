@@ -87,6 +87,7 @@ final class TrainCommand {
 
     static Setup setup(CommandLine cl, Backend backend, PrintStream err) throws IOException {
         boolean resume = cl.flag("continue_train");
+        if (cl.given("epoch") && !resume) err.println("warning: --epoch " + cl.string("epoch") + " has no effect without --continue_train (it chooses the save to continue); a fresh run starts at --epoch_count");
         String name = experimentName(cl);
         Path dir = Path.of(cl.string("checkpoints_dir")).resolve(name);
         String loadEpoch = cl.string("epoch");
@@ -164,7 +165,7 @@ final class TrainCommand {
                     .withDirection(cl.choice("direction", List.of("AtoB", "BtoA")))
                     .withMaxDatasetSize(cl.integerOr("max_dataset_size", Integer.MAX_VALUE, 1));
             data = embedded ? EmbeddedDataset.open(dataOptions)
-                    : UnalignedDataset.open(Path.of(cl.string("dataroot")), dataOptions, msg -> err.println("warning: " + msg));
+                    : UnalignedDataset.open(Path.of(cl.string("dataroot")), dataOptions, NetworkInputSize.cycleGan(config), msg -> err.println("warning: " + msg));
         } catch (IllegalArgumentException | DataSetException e) {
             throw new CommandLine.UsageException("train: " + e.getMessage());
         }

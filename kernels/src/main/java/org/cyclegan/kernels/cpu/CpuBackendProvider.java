@@ -6,7 +6,8 @@ import org.cyclegan.engine.backend.BackendProvider;
 /**
  * Registers the cpu backend. It needs the incubator module {@code jdk.incubator.vector}; without it (a JVM started
  * without {@code --add-modules jdk.incubator.vector}) {@code auto} falls back to the reference backend and says why.
- * The thread count is the number of available cores unless the system property {@code cyclegan.threads} says otherwise.
+ * The thread count is the number of available cores unless the system property {@code cyclegan.threads} says otherwise,
+ * up to {@link #maxThreads()}.
  */
 public final class CpuBackendProvider implements BackendProvider {
     @Override
@@ -38,16 +39,37 @@ public final class CpuBackendProvider implements BackendProvider {
         return null;
     }
 
+    /** How many threads per core {@link #maxThreads()} allows. */
+    public static final int THREADS_PER_CORE = 4;
+
+    /**
+     * The most threads the backend starts: {@value #THREADS_PER_CORE} per available core. More only adds switching (the
+     * work is split into one chunk per thread), and a typo such as 100000 would spend a minute creating threads and
+     * then run out of memory for their stacks.
+     */
+    public static int maxThreads() {
+        return THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
+    /** The message for a thread count above {@link #maxThreads()}; {@code given} as the user wrote it. */
+    public static String tooManyThreads(String given) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return "--threads " + given.trim() + " is more than this machine can use: at most " + maxThreads() + " (" + THREADS_PER_CORE + " per core, "
+                + cores + (cores == 1 ? " core" : " cores") + " available)";
+    }
+
     static int threads() {
         String p = System.getProperty("cyclegan.threads");
         if (p == null || p.isBlank()) return Runtime.getRuntime().availableProcessors();
+        int t;
         try {
-            int t = Integer.parseInt(p.trim());
-            if (t >= 1) return t;
-        } catch (NumberFormatException ignored) {
-            // reported below
+            t = Integer.parseInt(p.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--threads must be a positive integer, got '" + p + "'");
         }
-        throw new IllegalArgumentException("--threads must be a positive integer, got '" + p + "'");
+        if (t < 1) throw new IllegalArgumentException("--threads must be a positive integer, got '" + p + "'");
+        if (t > maxThreads()) throw new IllegalArgumentException(tooManyThreads(p));
+        return t;
     }
 
     @Override

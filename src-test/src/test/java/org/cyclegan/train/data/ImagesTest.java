@@ -240,4 +240,28 @@ class ImagesTest {
         // alpha 127: red 0 → round(255·128/255 + 0) = 128; green and blue 255 stay 255.
         assertEquals(128 << 16 | 255 << 8 | 255, Images.onWhite(0x7F00FFFF));
     }
+
+    /**
+     * A CMYK JPEG as PIL writes it (src-test/fixtures/generate_image_fixtures.py) reads as PIL's convert('RGB') does,
+     * exactly: block (0, 0) is RGB (0, 128, 255) saved as CMYK, which Java2D's ICC conversion turned into (0, 188, 255).
+     */
+    @Test
+    void cmykJpegReadsAsPilConvertsIt() throws IOException {
+        Path jpg = org.cyclegan.testing.TorchFiles.fixtureFile(dir, "cmyk.jpg");
+        BufferedImage pil = ImageIO.read(new java.io.ByteArrayInputStream(org.cyclegan.testing.TorchFiles.fixture("cmyk_pil_rgb.png")));
+        BufferedImage ours = Images.read(jpg);
+        assertEquals(16, ours.getWidth());
+        assertEquals(16, ours.getHeight());
+        assertEquals(0x0080FF, ours.getRGB(0, 0) & 0xFFFFFF, "RGB (0, 128, 255) comes back");
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                assertEquals(Integer.toHexString(pil.getRGB(x, y) & 0xFFFFFF), Integer.toHexString(ours.getRGB(x, y) & 0xFFFFFF), "pixel " + x + "," + y);
+            }
+        }
+    }
+
+    @Test
+    void pilsMulDiv255RoundsAsDivisionBy255() {
+        for (int a = 0; a < 256; a++) for (int b = 0; b < 256; b++) assertEquals(Math.round(a * b / 255.0), Images.mulDiv255(a, b), a + "*" + b);
+    }
 }

@@ -1,5 +1,6 @@
 package org.cyclegan.train.data;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -125,6 +126,28 @@ class TransformTest {
             assertEquals(s[0], r.getWidth());
             assertEquals(s[1], r.getHeight());
             for (int y = 0; y < s[1]; y++) for (int x = 0; x < s[0]; x++) assertEquals(0x4080C0, r.getRGB(x, y) & 0xFFFFFF, "flat colour at " + x + "," + y);
+        }
+    }
+
+    /** preparedSize, which the data set uses to skip images up front, gives exactly the size apply makes. */
+    @Test
+    void preparedSizeIsTheSizeApplyMakes() {
+        int[][] sizes = {{30, 22}, {4, 4}, {5, 3}, {6, 6}, {300, 200}, {64, 64}, {10, 90}};
+        for (Preprocess pre : Preprocess.values()) {
+            Transform t = new Transform(pre, 40, 32, true);
+            for (int[] s : sizes) {
+                BufferedImage img = new BufferedImage(s[0], s[1], BufferedImage.TYPE_INT_RGB);
+                String what = pre + " " + s[0] + "x" + s[1];
+                int[] predicted;
+                try {
+                    predicted = t.preparedSize(s[0], s[1]);
+                } catch (IllegalArgumentException e) {
+                    assertThrows(IllegalArgumentException.class, () -> t.apply(img, new java.util.Random(1)), what + ": both refuse");
+                    continue;
+                }
+                Transform.Prepared p = t.apply(img, new java.util.Random(1));
+                assertArrayEquals(new int[] {p.width(), p.height()}, predicted, what);
+            }
         }
     }
 }

@@ -245,4 +245,74 @@ class UnalignedDatasetTest {
             assertTrue(!p.hasNext());
         }
     }
+
+    /** A data folder that is a symbolic link (ln -s /data/horse2zebra/trainA trainA) is followed, as the reference does. */
+    @Test
+    void aSymbolicLinkToAFolderIsFollowed() throws IOException {
+        List<Path> real = folder(root.resolve("elsewhere/horses"), "a", 2);
+        folder(root.resolve("data/trainB"), "b", 1);
+        Files.createSymbolicLink(root.resolve("data/trainA"), root.resolve("elsewhere/horses"));
+        Files.createDirectories(root.resolve("data/trainB/more"));
+        folder(root.resolve("elsewhere/zebras"), "z", 1);
+        Files.createSymbolicLink(root.resolve("data/trainB/more/link"), root.resolve("elsewhere/zebras"));
+        List<String> warnings = new ArrayList<>();
+        UnalignedDataset d = UnalignedDataset.open(root.resolve("data"), small(), warnings::add);
+        assertEquals(List.of(root.resolve("data/trainA/a00.png").toString(), root.resolve("data/trainA/a01.png").toString()), d.sourceA().paths(),
+                "listed under the link's name");
+        assertEquals(2, d.sourceB().size(), "a linked sub-folder is followed too: " + d.sourceB().paths());
+        assertEquals(List.of(), warnings);
+        assertEquals(2, real.size());
+    }
+
+    /** A link back to a folder above it is skipped with a warning naming it; the walk ends and the rest is listed. */
+    @Test
+    void aSymbolicLinkLoopIsSkippedByName() throws IOException {
+        Path d = root.resolve("trainA");
+        folder(d, "a", 2);
+        Files.createDirectories(d.resolve("sub"));
+        Path loop = Files.createSymbolicLink(d.resolve("sub/loop"), d);
+        List<String> warnings = new ArrayList<>();
+        ImageFolder f = ImageFolder.scan(d, Integer.MAX_VALUE, warnings::add);
+        assertEquals(2, f.size(), f.paths().toString());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(loop.toString()) && warnings.get(0).contains("loop"), warnings.get(0));
+    }
+
+    /** The scanner's lines carry no "warning:" of their own: the caller's sink adds it (train printed it twice). */
+    @Test
+    void warningLinesLeaveThePrefixToTheSink() throws IOException {
+        Path d = root.resolve("trainA");
+        folder(d, "a", 1);
+        Files.writeString(d.resolve("zz.png"), "garbage");
+        List<String> warnings = new ArrayList<>();
+        ImageFolder.scan(d, Integer.MAX_VALUE, warnings::add);
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("skipping "), warnings.get(0));
+    }
+
+    /**
+     * Under --preprocess none an image keeps its size (rounded to a multiple of 4), so one too small for the networks
+     * is skipped up front with a warning naming it and saying why, and the others are used.
+     */
+    @Test
+    void imagesTooSmallForTheNetworksAfterPreprocessingAreSkippedByName() throws IOException {
+        folder(root.resolve("trainA"), "a", 2);
+        folder(root.resolve("trainB"), "b", 1);
+        BufferedImage tiny = new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB);
+        Path tinyFile = root.resolve("trainA/tiny.png");
+        ImageIO.write(tiny, "png", tinyFile.toFile());
+        DataOptions none = DataOptions.defaults().withPreprocess(Preprocess.NONE, 8, 8).withNoFlip(true);
+        SizeCheck atLeast8 = (w, h) -> w >= 8 && h >= 8 ? null : "too small (" + w + "x" + h + ")";
+        List<String> warnings = new ArrayList<>();
+        UnalignedDataset d = UnalignedDataset.open(root, none, atLeast8, warnings::add);
+        assertEquals(2, d.sourceA().size(), d.sourceA().paths().toString());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains(tinyFile.toString()) && warnings.get(0).contains("too small (4x4)"), warnings.get(0));
+
+        // With a crop every image ends at the crop size, checked once for the option; only images smaller than the crop go.
+        List<String> cropWarnings = new ArrayList<>();
+        UnalignedDataset cropped = UnalignedDataset.open(root, DataOptions.defaults().withPreprocess(Preprocess.CROP, 8, 8), atLeast8, cropWarnings::add);
+        assertEquals(2, cropped.sourceA().size());
+        assertTrue(cropWarnings.get(0).contains(tinyFile.toString()) && cropWarnings.get(0).contains("smaller than the crop"), cropWarnings.toString());
+    }
 }

@@ -6,11 +6,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * A folder of images, as the reference's {@code make_dataset} (data/image_folder.py): files found recursively whose
@@ -24,6 +22,12 @@ import java.util.stream.Stream;
  * stop training. A folder that is missing, is not a folder, holds no image files, or ends up with no readable image,
  * is refused with a {@link DataSetException} naming it. (The reference reads nothing up front and crashes mid-epoch on
  * the first bad file; decoding everything once costs a few milliseconds per image at start-up.)
+ *
+ * <p><b>Images the networks cannot take are skipped too.</b> Given the {@link Transform} and a {@link SizeCheck},
+ * {@link #scan} works out each image's size after preprocessing and leaves out, with a warning naming the file and the
+ * reason, one smaller than the crop or one the networks do not fit (a 4×4 image under {@code --preprocess none}).
+ *
+ * <p>Symbolic links are followed, with loops skipped by name ({@link ImageFiles}).
  *
  * <p>Differences from the reference: it truncates {@code os.walk}'s unsorted listing and then sorts, so which files
  * survive {@code max_dataset_size} depends on the file system; here the sorted list is truncated (the first
@@ -50,23 +54,29 @@ public final class ImageFolder implements ImageSource {
 
     /** Scans {@code dir} with no limit, warning on standard error. */
     public static ImageFolder scan(Path dir) throws DataSetException {
-        return scan(dir, Integer.MAX_VALUE, System.err::println);
+        return scan(dir, Integer.MAX_VALUE, msg -> System.err.println("warning: " + msg));
     }
 
     /**
      * Lists the readable images under {@code dir} (see the class comment), at most {@code maxDatasetSize}; every
-     * skipped file is reported to {@code warn} as one line.
+     * skipped file is reported to {@code warn} as one line ("skipping ...", without a "warning:" prefix: the sink adds it).
      */
     public static ImageFolder scan(Path dir, int maxDatasetSize, Consumer<String> warn) throws DataSetException {
+        return scan(dir, maxDatasetSize, warn, null, SizeCheck.ANY);
+    }
+
+    /**
+     * As {@link #scan(Path, int, Consumer)}, also skipping the images that {@code transform} (when not null) cannot
+     * prepare or whose prepared size {@code fit} refuses.
+     */
+    public static ImageFolder scan(Path dir, int maxDatasetSize, Consumer<String> warn, Transform transform, SizeCheck fit) throws DataSetException {
         if (!Files.exists(dir)) throw new DataSetException("data set folder " + dir + " does not exist");
         if (!Files.isDirectory(dir)) throw new DataSetException("data set folder " + dir + " is not a folder");
         List<Path> candidates;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            candidates = walk.filter(p -> isImageFile(p.getFileName().toString()) && Files.isRegularFile(p))
-                    .sorted(Comparator.comparing(Path::toString))
-                    .toList();
+        try {
+            candidates = ImageFiles.list(dir, warn);
         } catch (IOException | UncheckedIOException e) {
-            throw new DataSetException("cannot list data set folder " + dir + ": " + e.getMessage());
+            throw new DataSetException("cannot list data set folder " + dir + ": " + e);
         }
         if (candidates.isEmpty()) {
             throw new DataSetException("data set folder " + dir + " holds no images (looked recursively for " + String.join(" ", EXTENSIONS) + ")");
@@ -75,18 +85,37 @@ public final class ImageFolder implements ImageSource {
         int skipped = 0;
         for (Path p : candidates) {
             if (readable.size() >= maxDatasetSize) break;
+            BufferedImage image;
             try {
-                Images.read(p);
-                readable.add(p.toString());
+                image = Images.read(p);
             } catch (ImageReadException e) {
                 skipped++;
-                warn.accept("warning: skipping " + e.getMessage());
+                warn.accept("skipping " + e.getMessage());
+                continue;
             }
+            String misfit = misfit(image, transform, fit);
+            if (misfit != null) {
+                skipped++;
+                warn.accept("skipping " + p + ": " + misfit);
+                continue;
+            }
+            readable.add(p.toString());
         }
         if (readable.isEmpty()) {
-            throw new DataSetException("data set folder " + dir + " holds no readable images (all " + skipped + " image files were skipped, see the warnings above)");
+            throw new DataSetException("data set folder " + dir + " holds no readable images of a size the networks take (all " + skipped + " image files were skipped, see the warnings above)");
         }
         return new ImageFolder(dir, readable);
+    }
+
+    /** Why {@code image} cannot be used (smaller than the crop, or a prepared size the networks refuse), or null. */
+    private static String misfit(BufferedImage image, Transform transform, SizeCheck fit) {
+        if (transform == null) return fit.misfit(image.getWidth(), image.getHeight());
+        try {
+            int[] size = transform.preparedSize(image.getWidth(), image.getHeight());
+            return fit.misfit(size[0], size[1]);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     public Path dir() {

@@ -35,8 +35,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  *
  * <p>Grayscale samples are copied straight into R = G = B, as PIL does. (Java's own conversion treats its gray colour
  * space as linear and would brighten mid-grays by a gamma curve, so {@code drawImage}/{@code getRGB} are not used for
- * gray, sRGB and palette images; anything else, e.g. a CMYK TIFF or an ICC-profiled image, goes through Java2D's
- * colour conversion.)
+ * gray, sRGB and palette images. CMYK and YCCK JPEGs and TIFFs are converted with PIL's formula, see {@link #cmykToRgb};
+ * anything else, e.g. an ICC-profiled RGB image, goes through Java2D's colour conversion.)
  *
  * <p>Anything that goes wrong — a missing, empty, truncated or garbage file, a format no reader knows, a decoder
  * crash, absurd dimensions — is an {@link ImageReadException} naming the file and saying why. A truncated JPEG, which
@@ -174,7 +174,11 @@ public final class Images {
             }
             return out;
         }
-        // Other colour spaces (CMYK, ICC profiles, premultiplied alpha): let Java2D convert to sRGB over white.
+        if (cs.getType() == ColorSpace.TYPE_CMYK && raster.getNumBands() == 4 && raster.getSampleModel().getSampleSize(0) == 8) {
+            cmykToRgb(raster, out);
+            return out;
+        }
+        // Other colour spaces (ICC profiles, premultiplied alpha): let Java2D convert to sRGB over white.
         Graphics2D g = out.createGraphics();
         try {
             g.setColor(java.awt.Color.WHITE);
@@ -184,6 +188,34 @@ public final class Images {
             g.dispose();
         }
         return out;
+    }
+
+    /**
+     * CMYK (and YCCK, which the JPEG decoder hands over as CMYK) the way the reference reads them: PIL's
+     * {@code convert('RGB')} computes {@code R = (255 − K) − C·(255 − K)/255} (its MULDIV255 rounding), and likewise G
+     * from M and B from Y, ignoring any colour profile. Java2D would instead go through a CMYK ICC profile and give
+     * other colours (RGB 0,128,255 saved as CMYK by PIL came back as 0,188,255). The decoder has already undone the
+     * inversion of Adobe CMYK JPEGs, so the samples are ink amounts, as PIL's are after opening. (Checked against PIL for
+     * a CMYK JPEG, ImagesTest; YCCK, which the JDK decodes to CMYK before handing it over, is not: PIL cannot write it.)
+     */
+    private static void cmykToRgb(Raster raster, BufferedImage out) {
+        int w = raster.getWidth(), h = raster.getHeight();
+        int[] px = new int[w * 4], rgb = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, px);
+            for (int x = 0; x < w; x++) {
+                int o = x * 4, nk = 255 - px[o + 3];
+                int r = nk - mulDiv255(px[o], nk), g = nk - mulDiv255(px[o + 1], nk), b = nk - mulDiv255(px[o + 2], nk);
+                rgb[x] = r << 16 | g << 8 | b;
+            }
+            out.setRGB(0, y, w, 1, rgb, 0, w);
+        }
+    }
+
+    /** PIL's MULDIV255: a·b/255 rounded, with integer arithmetic only. */
+    static int mulDiv255(int a, int b) {
+        int t = a * b + 128;
+        return ((t >> 8) + t) >> 8;
     }
 
     /** Composites a non-premultiplied ARGB pixel onto white; returns opaque RGB. */

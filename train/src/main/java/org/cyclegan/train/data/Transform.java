@@ -70,6 +70,32 @@ public final class Transform {
         return new Prepared(img, flip);
     }
 
+    /**
+     * The size {@link #apply} gives an image of {@code width × height}, without touching pixels: every step's size is
+     * fixed by the options and the input size (only the crop's position is random). An image smaller than the crop is
+     * an IllegalArgumentException, as in {@link #apply}.
+     */
+    public int[] preparedSize(int width, int height) {
+        int w = width, h = height;
+        if (preprocess.resize) {
+            w = loadSize;
+            h = loadSize;
+        } else if (preprocess.scaleWidth && !(w == loadSize && h >= cropSize)) {
+            h = (int) Math.max((double) loadSize * h / w, cropSize);
+            w = loadSize;
+        }
+        if (preprocess.crop) {
+            checkCrop(w, h, cropSize);
+            w = cropSize;
+            h = cropSize;
+        }
+        if (preprocess == Preprocess.NONE) {
+            w = power2Side(w, 4);
+            h = power2Side(h, 4);
+        }
+        return new int[] {w, h};
+    }
+
     /** The reference's __scale_width: width = target, height = int(max(target·oh/ow, crop)). */
     static BufferedImage scaleWidth(BufferedImage img, int target, int crop) {
         int ow = img.getWidth(), oh = img.getHeight();
@@ -85,23 +111,30 @@ public final class Transform {
      */
     static BufferedImage makePower2(BufferedImage img, int base) {
         int ow = img.getWidth(), oh = img.getHeight();
-        int h = Math.max(base, (int) Math.rint((double) oh / base) * base);
-        int w = Math.max(base, (int) Math.rint((double) ow / base) * base);
+        int h = power2Side(oh, base), w = power2Side(ow, base);
         if (h == oh && w == ow) return img;
         return Images.resize(img, w, h);
+    }
+
+    private static int power2Side(int side, int base) {
+        return Math.max(base, (int) Math.rint((double) side / base) * base);
     }
 
     /** torchvision's RandomCrop(size) without padding: top then left drawn uniformly; refuses smaller images. */
     static BufferedImage randomCrop(BufferedImage img, int size, Random rng) {
         int w = img.getWidth(), h = img.getHeight();
-        if (w < size || h < size) {
-            throw new IllegalArgumentException("image of " + w + "x" + h + " is smaller than the crop of " + size + "x" + size
-                    + " (choose a smaller --crop_size, or a --load_size at least as large)");
-        }
+        checkCrop(w, h, size);
         if (w == size && h == size) return img;
         int top = rng.nextInt(h - size + 1);
         int left = rng.nextInt(w - size + 1);
         return img.getSubimage(left, top, size, size);
+    }
+
+    private static void checkCrop(int w, int h, int size) {
+        if (w < size || h < size) {
+            throw new IllegalArgumentException("image of " + w + "x" + h + " is smaller than the crop of " + size + "x" + size
+                    + " (choose a smaller --crop_size, or a --load_size at least as large)");
+        }
     }
 
     /** ToTensor + Normalize((0.5,)*3, (0.5,)*3): CHW floats (v/255 − 0.5)/0.5, mirrored horizontally if asked. */

@@ -38,12 +38,23 @@ public final class UnalignedDataset {
 
     /**
      * Opens {@code dataroot/<phase>A} and {@code dataroot/<phase>B} (see {@link ImageFolder#scan} for skipped files
-     * and refused folders; warnings go to {@code warn}).
+     * and refused folders; warnings go to {@code warn}). Images smaller than the crop are skipped.
      */
     public static UnalignedDataset open(Path dataroot, DataOptions options, Consumer<String> warn) throws DataSetException {
+        return open(dataroot, options, SizeCheck.ANY, warn);
+    }
+
+    /**
+     * As {@link #open(Path, DataOptions, Consumer)}, also skipping images whose size after preprocessing {@code fit}
+     * refuses. With a preprocess that crops, every image ends at the crop size, which the caller checks once for the
+     * option (a per-image warning would only repeat it), so {@code fit} applies to the other preprocesses.
+     */
+    public static UnalignedDataset open(Path dataroot, DataOptions options, SizeCheck fit, Consumer<String> warn) throws DataSetException {
         if (!java.nio.file.Files.isDirectory(dataroot)) throw new DataSetException("--dataroot " + dataroot + " is not a folder");
-        ImageFolder a = ImageFolder.scan(dataroot.resolve(options.phase() + "A"), options.maxDatasetSize(), warn);
-        ImageFolder b = ImageFolder.scan(dataroot.resolve(options.phase() + "B"), options.maxDatasetSize(), warn);
+        Transform transform = new Transform(options);
+        SizeCheck perImage = options.preprocess().crops() ? SizeCheck.ANY : fit;
+        ImageFolder a = ImageFolder.scan(dataroot.resolve(options.phase() + "A"), options.maxDatasetSize(), warn, transform, perImage);
+        ImageFolder b = ImageFolder.scan(dataroot.resolve(options.phase() + "B"), options.maxDatasetSize(), warn, transform, perImage);
         return new UnalignedDataset(a, b, options);
     }
 
