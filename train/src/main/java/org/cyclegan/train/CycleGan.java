@@ -64,9 +64,10 @@ public final class CycleGan {
     }
 
     /**
-     * One training step on a batch from each domain; returns the losses by the reference's names. Every tensor the step
-     * creates is released when it returns (one {@link MemoryScope} per step), so steady-state training reuses memory.
-     * The gradients live in that scope too, so they are cleared before it closes: after a step no parameter has one.
+     * One training step on a batch from each domain; returns the losses by the reference's names. The step runs in one
+     * {@link MemoryScope}: each tensor is freed as soon as nothing needs it (activations once their backward has run,
+     * gradients once passed on), and what is left is released when it returns, so steady-state training reuses memory.
+     * The parameters' gradients are cleared before it closes: after a step no parameter has one.
      */
     public Map<String, Float> optimize(Tensor realA, Tensor realB) {
         try (MemoryScope scope = MemoryScope.open()) {
