@@ -40,14 +40,14 @@ public final class AtomicFile {
             }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new IOException("could not write " + file + ": " + reason(e), e);
+            throw new IOException("could not write " + file + ": " + FileErrors.reason(e), e);
         } finally {
             Files.deleteIfExists(tmp);
         }
     }
 
     private static final String TEMPORARY_SUFFIX = ".tmp";
-    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile(".+\\.[0-9a-f]{1,16}\\.tmp");
+    private static final java.util.regex.Pattern TEMPORARY = java.util.regex.Pattern.compile(".+\\.[0-9a-f]{1,16}" + java.util.regex.Pattern.quote(TEMPORARY_SUFFIX));
 
     /**
      * Whether {@code name} is one of the temporary files {@link #write} makes: left behind only when the process was
@@ -55,17 +55,6 @@ public final class AtomicFile {
      */
     public static boolean isTemporary(String name) {
         return TEMPORARY.matcher(name).matches();
-    }
-
-    /** What went wrong, in words: the JDK's file exceptions carry the path as their message and the reason elsewhere. */
-    public static String reason(IOException e) {
-        if (e instanceof java.nio.file.NoSuchFileException) return "no such file or folder";
-        if (e instanceof java.nio.file.FileAlreadyExistsException) return "it already exists";
-        if (e instanceof java.nio.file.DirectoryNotEmptyException) return "a folder of that name is in the way";
-        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-        if (e instanceof java.nio.file.NotDirectoryException) return "a file is in the way of a folder";
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Writes {@code text} as UTF-8, atomically as {@link #write}. */

@@ -43,9 +43,10 @@ public final class Recompute {
                 yr = f.apply(xr);
             }
             Tensor dx = Autograd.backward(yr, g, false, xr)[0];   // the parameters' gradients accumulate on the way
-            Tensor[] grads = new Tensor[inputs.length];
-            if (dx != null) grads[0] = needX ? MemoryScope.asMade(dx) : null;
-            if (dx != null && !needX) MemoryScope.release(dx);
+            Tensor[] grads = new Tensor[inputs.length];   // the parameters' entries stay null: already accumulated
+            if (dx == null) return grads;
+            if (needX) grads[0] = MemoryScope.asMade(dx);
+            else MemoryScope.release(dx);
             return grads;
         }, inputs);
     }
