@@ -216,15 +216,7 @@ public final class Tensor implements AutoCloseable {
     public void accumulateGrad(Tensor g) {
         if (!requiresGrad) return;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            Tensor previous = grad;
-            if (previous == null) {
-                grad = MemoryScope.retain(g.detach());
-            } else {
-                Tensor sum = MemoryScope.retain(previous.add(g));
-                MemoryScope.done(sum);
-                MemoryScope.release(previous);
-                grad = sum;
-            }
+            grad = grad == null ? MemoryScope.retain(g.detach()) : Autograd.heldSum(grad, g);
         }
     }
 

@@ -123,16 +123,24 @@ public final class Autograd {
                     if (previous == null) {
                         grads.put(in, gi);
                     } else {   // a tensor used more than once: its gradient is the sum over its uses
-                        Tensor sum = MemoryScope.retain(previous.add(gi));
-                        MemoryScope.done(sum);
-                        MemoryScope.release(previous);
+                        grads.put(in, heldSum(previous, gi));
                         MemoryScope.release(gi);
-                        grads.put(in, sum);
                     }
                 }
             }
         }
         return returned;
+    }
+
+    /**
+     * {@code previous + g}, held in place of {@code previous}, whose hold is given back: how a gradient that arrives in
+     * parts (a pending one here, a leaf's {@code grad}) grows without keeping its earlier parts.
+     */
+    public static Tensor heldSum(Tensor previous, Tensor g) {
+        Tensor sum = MemoryScope.retain(previous.add(g));
+        MemoryScope.done(sum);
+        MemoryScope.release(previous);
+        return sum;
     }
 
     private static int indexOf(Tensor[] ts, Tensor t) {
