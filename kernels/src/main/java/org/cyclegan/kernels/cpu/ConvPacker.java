@@ -1,5 +1,7 @@
 package org.cyclegan.kernels.cpu;
 
+import org.cyclegan.engine.backend.ConvGeometry;
+
 import java.util.Arrays;
 
 /**
@@ -12,9 +14,9 @@ import java.util.Arrays;
 final class ConvPacker {
     private final float[] x;
     private final int xOff;
-    private final CpuConv.Geometry g;
+    private final ConvGeometry g;
 
-    ConvPacker(float[] x, int xOff, CpuConv.Geometry g) {
+    ConvPacker(float[] x, int xOff, ConvGeometry g) {
         this.x = x;
         this.xOff = xOff;
         this.g = g;

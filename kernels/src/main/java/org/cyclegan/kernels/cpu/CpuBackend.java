@@ -10,6 +10,7 @@ import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.BinaryOp;
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.backend.HostBufferPool;
 import org.cyclegan.engine.backend.HostStorage;
@@ -350,56 +351,42 @@ public final class CpuBackend implements Backend {
     }
 
     /** "cout←cin kxk/s on HxW", for the per-shape profile. */
-    private static String convKey(int[] w, int[] x, ConvSpec s) {
-        return w[0] + "<-" + w[1] + " " + w[2] + "x" + w[3] + "/" + s.strideH() + " on " + x[2] + "x" + x[3];
-    }
-
-    /** 2 · multiply-adds of one convolution pass (forward, data gradient and weight gradient cost the same). */
-    private static double convFlops(int[] wShape, int n, int outPositions) {
-        return 2.0 * n * wShape[0] * wShape[1] * wShape[2] * wShape[3] * outPositions;
-    }
-
-    private static CpuConv.Geometry geometry(int[] xShape, int[] wShape, int oh, int ow, ConvSpec s) {
-        return new CpuConv.Geometry(xShape[0], xShape[1], xShape[2], xShape[3], wShape[0], wShape[2], wShape[3], oh, ow, s);
-    }
-
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
         long t0 = tick();
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
         try {
-            int oh = s.outH(x.dim(2), w.dim(2)), ow = s.outW(x.dim(3), w.dim(3));
-            CpuConv.Geometry g = geometry(x.shape(), w.shape(), oh, ow, s);
-            float[] y = take(g.n() * g.cout() * oh * ow);
+            float[] y = take(g.n() * g.cout() * g.oh() * g.ow());
             CpuConv.forward(g, data(x), data(w), bias == null ? null : data(bias), y, pool);
-            return make(y, g.n(), g.cout(), oh, ow);
+            return make(y, g.n(), g.cout(), g.oh(), g.ow());
         } finally {
-            record(profile == null ? null : "conv2d.forward " + convKey(w.shape(), x.shape(), s), t0, convFlops(w.shape(), x.dim(0), s.outH(x.dim(2), w.dim(2)) * s.outW(x.dim(3), w.dim(3))));
+            record(profile == null ? null : "conv2d.forward " + g.profileKey(), t0, g.flops());
         }
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec s) {
         long t0 = tick();
+        ConvGeometry g = ConvGeometry.ofGradient(xShape, w.shape(), dy.shape(), s);
         try {
-            CpuConv.Geometry g = geometry(xShape, w.shape(), dy.dim(2), dy.dim(3), s);
             float[] dx = take(Shape.numel(xShape));
             CpuConv.backwardData(g, data(dy), data(w), dx, colBudget, pool);
             return make(dx, xShape);
         } finally {
-            record(profile == null ? null : "conv2d.backward_data " + convKey(w.shape(), xShape, s), t0, convFlops(w.shape(), dy.dim(0), dy.dim(2) * dy.dim(3)));
+            record(profile == null ? null : "conv2d.backward_data " + g.profileKey(), t0, g.flops());
         }
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
         long t0 = tick();
+        ConvGeometry g = ConvGeometry.ofGradient(x.shape(), wShape, dy.shape(), s);
         try {
-            CpuConv.Geometry g = geometry(x.shape(), wShape, dy.dim(2), dy.dim(3), s);
             float[] dw = take(Shape.numel(wShape));
             CpuConv.backwardWeight(g, data(x), data(dy), dw, pool);
             return make(dw, wShape);
         } finally {
-            record(profile == null ? null : "conv2d.backward_weight " + convKey(wShape, x.shape(), s), t0, convFlops(wShape, dy.dim(0), dy.dim(2) * dy.dim(3)));
+            record(profile == null ? null : "conv2d.backward_weight " + g.profileKey(), t0, g.flops());
         }
     }
 

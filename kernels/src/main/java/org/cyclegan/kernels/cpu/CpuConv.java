@@ -1,6 +1,7 @@
 package org.cyclegan.kernels.cpu;
 
 import java.util.Arrays;
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 
 /**
@@ -23,12 +24,9 @@ final class CpuConv {
 
     private CpuConv() {}
 
-    record Geometry(int n, int cin, int h, int w, int cout, int kh, int kw, int oh, int ow, ConvSpec spec) {
-        int k() { return cin * kh * kw; }
-        boolean direct() {
-            return kh == 1 && kw == 1 && spec.strideH() == 1 && spec.strideW() == 1 && spec.padH() == 0 && spec.padW() == 0;
-        }
-        int bandRows(int colBudget) { return Math.max(1, Math.min(oh, colBudget / Math.max(1, k() * ow))); }
+    /** Output rows per band of the data gradient's col matrix, so that a band stays within {@code colBudget} floats. */
+    static int bandRows(ConvGeometry g, int colBudget) {
+        return Math.max(1, Math.min(g.oh(), colBudget / Math.max(1, g.taps() * g.ow())));
     }
 
     private static float[] colBuffer(int size) {
@@ -40,71 +38,71 @@ final class CpuConv {
         return c;
     }
 
-    static void forward(Geometry g, float[] x, float[] wt, float[] bias, float[] y, WorkerPool pool) {
+    static void forward(ConvGeometry g, float[] x, float[] wt, float[] bias, float[] y, WorkerPool pool) {
         if (DirectConv.applies(g)) {
             DirectConv.forward(g, x, wt, bias, y, pool);
             return;
         }
-        int k = g.k(), p = g.oh * g.ow;
-        for (int b = 0; b < g.n; b++) {
-            int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
+        int k = g.taps(), p = g.oh() * g.ow();
+        for (int b = 0; b < g.n(); b++) {
+            int xOff = b * g.cin() * g.h() * g.w(), yOff = b * g.cout() * p;
             if (bias != null) {
-                for (int co = 0; co < g.cout; co++) Arrays.fill(y, yOff + co * p, yOff + (co + 1) * p, bias[co]);
+                for (int co = 0; co < g.cout(); co++) Arrays.fill(y, yOff + co * p, yOff + (co + 1) * p, bias[co]);
             }
-            if (g.direct()) {
-                Gemm.gemm(g.cout, p, k, wt, 0, k, false, x, xOff, p, false, y, yOff, p, bias != null, pool);
+            if (g.isPointwise()) {
+                Gemm.gemm(g.cout(), p, k, wt, 0, k, false, x, xOff, p, false, y, yOff, p, bias != null, pool);
                 continue;
             }
             ConvPacker im2col = new ConvPacker(x, xOff, g);
-            Gemm.gemm(g.cout, p, k, wt, 0, k, false, im2col::packTapsByPositions, y, yOff, p, bias != null, pool);
+            Gemm.gemm(g.cout(), p, k, wt, 0, k, false, im2col::packTapsByPositions, y, yOff, p, bias != null, pool);
         }
     }
 
-    static void backwardWeight(Geometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
+    static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
         if (DirectConv.applies(g)) {
             DirectConv.backwardWeight(g, x, dy, dw, pool);
             return;
         }
-        int k = g.k(), p = g.oh * g.ow;
+        int k = g.taps(), p = g.oh() * g.ow();
         boolean first = true;
-        for (int b = 0; b < g.n; b++) {
-            int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
-            if (g.direct()) {
-                Gemm.gemm(g.cout, k, p, dy, yOff, p, false, x, xOff, p, true, dw, 0, k, !first, pool);
+        for (int b = 0; b < g.n(); b++) {
+            int xOff = b * g.cin() * g.h() * g.w(), yOff = b * g.cout() * p;
+            if (g.isPointwise()) {
+                Gemm.gemm(g.cout(), k, p, dy, yOff, p, false, x, xOff, p, true, dw, 0, k, !first, pool);
                 first = false;
                 continue;
             }
             ConvPacker im2col = new ConvPacker(x, xOff, g);
-            Gemm.gemm(g.cout, k, p, dy, yOff, p, false, im2col::packPositionsByTaps, dw, 0, k, !first, pool);
+            Gemm.gemm(g.cout(), k, p, dy, yOff, p, false, im2col::packPositionsByTaps, dw, 0, k, !first, pool);
             first = false;
         }
         if (first) Arrays.fill(dw, 0f);
     }
 
-    static void backwardData(Geometry g, float[] dy, float[] wt, float[] dx, int colBudget, WorkerPool pool) {
-        if (g.cout <= DirectConv.MAX_COUT && g.spec.strideH() == 1 && g.spec.strideW() == 1
-                && g.spec.padH() < g.kh && g.spec.padW() < g.kw) {
+    static void backwardData(ConvGeometry g, float[] dy, float[] wt, float[] dx, int colBudget, WorkerPool pool) {
+        if (g.cout() <= DirectConv.MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1
+                && g.spec().padH() < g.kh() && g.spec().padW() < g.kw()) {
             // Few output channels: lowering dy would give a GEMM with K = cout·kh·kw tiny and a huge col2im. Instead
             // run the equivalent forward convolution of dy with flipped, transposed weights (see DirectConv).
-            float[] flipped = DirectConv.flippedTransposed(wt, g.cout, g.cin, g.kh, g.kw);
-            ConvSpec pad = new ConvSpec(1, 1, g.kh - 1 - g.spec.padH(), g.kw - 1 - g.spec.padW());
-            forward(new Geometry(g.n, g.cout, g.oh, g.ow, g.cin, g.kh, g.kw, g.h, g.w, pad), dy, flipped, null, dx, pool);
+            float[] flipped = DirectConv.flippedTransposed(wt, g.cout(), g.cin(), g.kh(), g.kw());
+            ConvSpec pad = new ConvSpec(1, 1, g.kh() - 1 - g.spec().padH(), g.kw() - 1 - g.spec().padW());
+            forward(new ConvGeometry(g.n(), g.cout(), g.oh(), g.ow(), g.cin(), g.kh(), g.kw(), g.h(), g.w(), pad), dy, flipped, null, dx, pool);
             return;
         }
-        int k = g.k(), p = g.oh * g.ow;
-        for (int b = 0; b < g.n; b++) {
-            int xOff = b * g.cin * g.h * g.w, yOff = b * g.cout * p;
-            if (g.direct()) {
-                Gemm.gemm(k, p, g.cout, wt, 0, k, true, dy, yOff, p, false, dx, xOff, p, false, pool);
+        int k = g.taps(), p = g.oh() * g.ow();
+        for (int b = 0; b < g.n(); b++) {
+            int xOff = b * g.cin() * g.h() * g.w(), yOff = b * g.cout() * p;
+            if (g.isPointwise()) {
+                Gemm.gemm(k, p, g.cout(), wt, 0, k, true, dy, yOff, p, false, dx, xOff, p, false, pool);
                 continue;
             }
-            Arrays.fill(dx, xOff, xOff + g.cin * g.h * g.w, 0f);
-            int band = g.bandRows(colBudget);
-            float[] col = colBuffer(k * band * g.ow);
-            for (int y0 = 0; y0 < g.oh; y0 += band) {
-                int y1 = Math.min(g.oh, y0 + band), cols = (y1 - y0) * g.ow;
-                Gemm.gemm(k, cols, g.cout, wt, 0, k, true, dy, yOff + y0 * g.ow, p, false, col, 0, cols, false, pool);
-                Im2col.col2im(col, g.cin, g.h, g.w, g.kh, g.kw, g.spec, g.ow, y0, y1, dx, xOff, pool);
+            Arrays.fill(dx, xOff, xOff + g.cin() * g.h() * g.w(), 0f);
+            int band = bandRows(g, colBudget);
+            float[] col = colBuffer(k * band * g.ow());
+            for (int y0 = 0; y0 < g.oh(); y0 += band) {
+                int y1 = Math.min(g.oh(), y0 + band), cols = (y1 - y0) * g.ow();
+                Gemm.gemm(k, cols, g.cout(), wt, 0, k, true, dy, yOff + y0 * g.ow(), p, false, col, 0, cols, false, pool);
+                Im2col.col2im(col, g.cin(), g.h(), g.w(), g.kh(), g.kw(), g.spec(), g.ow(), y0, y1, dx, xOff, pool);
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.cyclegan.kernels.cpu;
 
+import org.cyclegan.engine.backend.ConvGeometry;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -19,13 +20,13 @@ final class DirectConv {
 
     private DirectConv() {}
 
-    static boolean applies(CpuConv.Geometry g) {
+    static boolean applies(ConvGeometry g) {
         return g.cout() <= MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1
                 && g.spec().padH() == 0 && g.spec().padW() == 0 && g.ow() >= L;
     }
 
     /** y[n, co, oy, ox] = bias[co] + Σ_{ci,i,j} w[co, ci, i, j] · x[n, ci, oy + i, ox + j]. */
-    static void forward(CpuConv.Geometry g, float[] x, float[] w, float[] bias, float[] y, WorkerPool pool) {
+    static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, WorkerPool pool) {
         int cin = g.cin(), h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
         int rows = g.n() * cout * oh;
         int[] offsets = tapOffsets(cin, kh, kw, h * wd, wd);
@@ -67,7 +68,7 @@ final class DirectConv {
     }
 
     /** dw[co, ci, i, j] = Σ_{n, oy, ox} dy[n, co, oy, ox] · x[n, ci, oy + i, ox + j]. */
-    static void backwardWeight(CpuConv.Geometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
+    static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
         int cin = g.cin(), h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
         int vecEnd = ow / L * L;
         pool.forRange(cout * cin, 1, (p0, p1) -> {

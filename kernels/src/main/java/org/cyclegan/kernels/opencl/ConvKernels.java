@@ -1,5 +1,6 @@
 package org.cyclegan.kernels.opencl;
 
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 import org.jocl.cl_mem;
 
@@ -14,21 +15,10 @@ import org.jocl.cl_mem;
  * </ul>
  */
 interface ConvKernels {
-    /** Shape of one convolution: x [n, cin, h, w], w [cout, cin, kh, kw], y [n, cout, oh, ow]. */
-    record Geometry(int n, int cin, int h, int w, int cout, int kh, int kw, int oh, int ow, ConvSpec s) {
-        /** 2 · multiply-adds of one pass (forward, data gradient and weight gradient cost the same). */
-        double flops() {
-            return 2.0 * n * cout * cin * kh * kw * oh * ow;
-        }
-
-        /** "cout<-cin kxk/s on HxW", the per-shape profile key (as the cpu backend's). */
-        String key() {
-            return cout + "<-" + cin + " " + kh + "x" + kw + "/" + s.strideH() + " on " + h + "x" + w;
-        }
-
-        int[] ints(int m, int nn, int k, int kChunk) {
-            return new int[] {cin, h, w, cout, kh, kw, oh, ow, s.strideH(), s.strideW(), s.padH(), s.padW(), m, nn, k, kChunk};
-        }
+    /** The kernels' integer arguments: the geometry, then the GEMM sizes of the pass and its reduction chunk. */
+    static int[] ints(ConvGeometry g, int m, int n, int k, int kChunk) {
+        ConvSpec s = g.spec();
+        return new int[] {g.cin(), g.h(), g.w(), g.cout(), g.kh(), g.kw(), g.oh(), g.ow(), s.strideH(), s.strideW(), s.padH(), s.padW(), m, n, k, kChunk};
     }
 
     /**
@@ -46,9 +36,9 @@ interface ConvKernels {
     /** c [m, n] = op(a) · op(b); lda, ldb are the stored row lengths of a and b. */
     void matmul(cl_mem a, cl_mem b, cl_mem c, int m, int n, int k, int lda, int ldb, boolean ta, boolean tb);
 
-    void forward(Geometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y);
+    void forward(ConvGeometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y);
 
-    void backwardData(Geometry g, cl_mem dy, cl_mem w, cl_mem dx);
+    void backwardData(ConvGeometry g, cl_mem dy, cl_mem w, cl_mem dx);
 
-    void backwardWeight(Geometry g, cl_mem x, cl_mem dy, cl_mem dw);
+    void backwardWeight(ConvGeometry g, cl_mem x, cl_mem dy, cl_mem dw);
 }

@@ -1,6 +1,7 @@
 package org.cyclegan.kernels.opencl;
 
 import java.util.List;
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
@@ -69,23 +70,23 @@ final class ImplicitGemmConv implements ConvKernels {
     }
 
     @Override
-    public void forward(Geometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y) {
+    public void forward(ConvGeometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y) {
         int m = g.cout(), n = g.oh() * g.ow(), k = g.cin() * g.kh() * g.kw();
-        launch(rt.launcher.profiling() ? "conv2d.forward " + g.key() : null, g.flops(), pick(FORWARD, m), m, n, g.n(), w, x, y, bias, g.ints(m, n, k, k));
+        launch(rt.launcher.profiling() ? "conv2d.forward " + g.profileKey() : null, g.flops(), pick(FORWARD, m), m, n, g.n(), w, x, y, bias, ConvKernels.ints(g, m, n, k, k));
     }
 
     @Override
-    public void backwardData(Geometry g, cl_mem dy, cl_mem w, cl_mem dx) {
-        ConvSpec s = g.s();
+    public void backwardData(ConvGeometry g, cl_mem dy, cl_mem w, cl_mem dx) {
+        ConvSpec s = g.spec();
         int tapsH = (g.kh() + s.strideH() - 1) / s.strideH(), tapsW = (g.kw() + s.strideW() - 1) / s.strideW();
         int phaseH = (g.h() + s.strideH() - 1) / s.strideH(), phaseW = (g.w() + s.strideW() - 1) / s.strideW();
         int m = g.cin(), n = phaseH * phaseW, k = g.cout() * tapsH * tapsW;
-        launch(rt.launcher.profiling() ? "conv2d.backward_data " + g.key() : null, g.flops(), pick(BACKWARD_DATA, m), m, n,
-                g.n() * s.strideH() * s.strideW(), w, dy, dx, null, g.ints(m, n, k, k));
+        launch(rt.launcher.profiling() ? "conv2d.backward_data " + g.profileKey() : null, g.flops(), pick(BACKWARD_DATA, m), m, n,
+                g.n() * s.strideH() * s.strideW(), w, dy, dx, null, ConvKernels.ints(g, m, n, k, k));
     }
 
     @Override
-    public void backwardWeight(Geometry g, cl_mem x, cl_mem dy, cl_mem dw) {
+    public void backwardWeight(ConvGeometry g, cl_mem x, cl_mem dy, cl_mem dw) {
         int m = g.cout(), n = g.cin() * g.kh() * g.kw(), k = g.n() * g.oh() * g.ow();
         Built b = pick(BACKWARD_WEIGHT, m);
         GemmTiling t = b.tiling();
@@ -95,15 +96,15 @@ final class ImplicitGemmConv implements ConvKernels {
         int splits = (int) Math.max(1, Math.min((target + tiles - 1) / tiles, k / 256));
         int chunk = ((k + splits - 1) / splits + t.tk() - 1) / t.tk() * t.tk();
         splits = (k + chunk - 1) / chunk;
-        String name = rt.launcher.profiling() ? "conv2d.backward_weight " + g.key() : null;
+        String name = rt.launcher.profiling() ? "conv2d.backward_weight " + g.profileKey() : null;
         if (splits <= 1) {
-            launch(name, g.flops(), b, m, n, 1, dy, x, dw, null, g.ints(m, n, k, k));
+            launch(name, g.flops(), b, m, n, 1, dy, x, dw, null, ConvKernels.ints(g, m, n, k, k));
             return;
         }
         long bytes = 4L * splits * m * n;
         cl_mem parts = rt.pool.take(bytes);
         try {
-            launch(name, g.flops(), b, m, n, splits, dy, x, parts, null, g.ints(m, n, k, chunk));
+            launch(name, g.flops(), b, m, n, splits, dy, x, parts, null, ConvKernels.ints(g, m, n, k, chunk));
             reductions.sumParts(name, parts, splits, m * n, dw);
         } finally {
             rt.pool.give(parts, bytes);   // in-order queue: safe to hand out again at once

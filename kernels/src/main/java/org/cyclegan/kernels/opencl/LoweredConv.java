@@ -1,5 +1,6 @@
 package org.cyclegan.kernels.opencl;
 
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
@@ -82,8 +83,8 @@ final class LoweredConv implements ConvKernels {
     }
 
     /** Geometry of the lowering kernels (see lowering.cl). */
-    private static int[] lowering(Geometry g) {
-        return new int[] {g.cin(), g.h(), g.w(), g.kh(), g.kw(), g.oh(), g.ow(), g.s().strideH(), g.s().strideW(), g.s().padH(), g.s().padW(),
+    private static int[] lowering(ConvGeometry g) {
+        return new int[] {g.cin(), g.h(), g.w(), g.kh(), g.kw(), g.oh(), g.ow(), g.spec().strideH(), g.spec().strideW(), g.spec().padH(), g.spec().padW(),
                 0, 0, 0, 0, 0};
     }
 
@@ -100,9 +101,9 @@ final class LoweredConv implements ConvKernels {
     }
 
     @Override
-    public void forward(Geometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y) {
-        int kc = g.cin() * g.kh() * g.kw(), positions = g.oh() * g.ow(), band = band(kc, positions);
-        String name = rt.launcher.profiling() ? "conv2d.forward " + g.key() : null;
+    public void forward(ConvGeometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y) {
+        int kc = g.taps(), positions = g.oh() * g.ow(), band = band(kc, positions);
+        String name = rt.launcher.profiling() ? "conv2d.forward " + g.profileKey() : null;
         int[] lg = lowering(g);
         long bytes = 4L * kc * band;
         cl_mem col = rt.pool.take(bytes);
@@ -122,9 +123,9 @@ final class LoweredConv implements ConvKernels {
     }
 
     @Override
-    public void backwardData(Geometry g, cl_mem dy, cl_mem w, cl_mem dx) {
-        int kc = g.cin() * g.kh() * g.kw(), positions = g.oh() * g.ow(), band = band(kc, positions);
-        String name = rt.launcher.profiling() ? "conv2d.backward_data " + g.key() : null;
+    public void backwardData(ConvGeometry g, cl_mem dy, cl_mem w, cl_mem dx) {
+        int kc = g.taps(), positions = g.oh() * g.ow(), band = band(kc, positions);
+        String name = rt.launcher.profiling() ? "conv2d.backward_data " + g.profileKey() : null;
         int[] lg = lowering(g);
         int plane = g.cin() * g.h() * g.w();
         transfers.fill(dx, g.n() * plane, 0f);   // bands add into dx
@@ -138,8 +139,8 @@ final class LoweredConv implements ConvKernels {
                     gemm(name, 2.0 * g.cout() * kc * cols, w, 0, 1, kc, dy, s * g.cout() * positions + p0, positions,
                             col, 0, cols, null, false, kc, cols, g.cout());
                     // The input rows this band's output rows read: from the first one's top tap to the last one's bottom tap.
-                    int row0 = Math.max(0, p0 / g.ow() * g.s().strideH() - g.s().padH());
-                    int row1 = Math.min(g.h() - 1, (p0 + cols - 1) / g.ow() * g.s().strideH() - g.s().padH() + g.kh() - 1);
+                    int row0 = Math.max(0, p0 / g.ow() * g.spec().strideH() - g.spec().padH());
+                    int row1 = Math.min(g.h() - 1, (p0 + cols - 1) / g.ow() * g.spec().strideH() - g.spec().padH() + g.kh() - 1);
                     if (row1 < row0) continue;
                     int rows = row1 - row0 + 1;
                     rt.launcher.run(name, 0, rt.kernel(LOWER, "", "col2im"), new long[] {(long) g.cin() * rows * g.w()}, null,
@@ -152,9 +153,9 @@ final class LoweredConv implements ConvKernels {
     }
 
     @Override
-    public void backwardWeight(Geometry g, cl_mem x, cl_mem dy, cl_mem dw) {
-        int kc = g.cin() * g.kh() * g.kw(), positions = g.oh() * g.ow(), band = band(kc, positions);
-        String name = rt.launcher.profiling() ? "conv2d.backward_weight " + g.key() : null;
+    public void backwardWeight(ConvGeometry g, cl_mem x, cl_mem dy, cl_mem dw) {
+        int kc = g.taps(), positions = g.oh() * g.ow(), band = band(kc, positions);
+        String name = rt.launcher.profiling() ? "conv2d.backward_weight " + g.profileKey() : null;
         int[] lg = lowering(g);
         long bytes = 4L * kc * band;
         cl_mem colT = rt.pool.take(bytes);

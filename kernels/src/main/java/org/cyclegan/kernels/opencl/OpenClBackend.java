@@ -7,6 +7,7 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.BackendException;
 import org.cyclegan.engine.backend.BinaryOp;
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.backend.KernelProfile;
 import org.cyclegan.engine.backend.NormResult;
@@ -280,22 +281,17 @@ public final class OpenClBackend implements Backend {
         return c;
     }
 
-    private static ConvKernels.Geometry geometry(int[] x, int[] w, int oh, int ow, ConvSpec s) {
-        return new ConvKernels.Geometry(x[0], x[1], x[2], x[3], w[0], w[2], w[3], oh, ow, s);
-    }
-
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
-        int oh = s.outH(x.dim(2), w.dim(2)), ow = s.outW(x.dim(3), w.dim(3));
-        ConvKernels.Geometry g = geometry(x.shape(), w.shape(), oh, ow, s);
-        Tensor y = output(g.n(), g.cout(), oh, ow);
+        ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
+        Tensor y = output(g.n(), g.cout(), g.oh(), g.ow());
         conv.forward(g, mem(x), mem(w), bias == null ? null : mem(bias), mem(y));
         return y;
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec s) {
-        ConvKernels.Geometry g = geometry(xShape, w.shape(), dy.dim(2), dy.dim(3), s);
+        ConvGeometry g = ConvGeometry.ofGradient(xShape, w.shape(), dy.shape(), s);
         Tensor dx = output(xShape);
         conv.backwardData(g, mem(dy), mem(w), mem(dx));
         return dx;
@@ -303,7 +299,7 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
-        ConvKernels.Geometry g = geometry(x.shape(), wShape, dy.dim(2), dy.dim(3), s);
+        ConvGeometry g = ConvGeometry.ofGradient(x.shape(), wShape, dy.shape(), s);
         Tensor dw = output(wShape);
         conv.backwardWeight(g, mem(x), mem(dy), mem(dw));
         return dw;
