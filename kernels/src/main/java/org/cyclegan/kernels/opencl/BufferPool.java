@@ -28,16 +28,16 @@ final class BufferPool implements AutoCloseable {
         }
     }
 
-    private final OpenClContext cl;
+    private final OpenClDevice device;
     private final long maxFreeBytes;
     private final Map<Long, ArrayDeque<cl_mem>> free = new HashMap<>();
     private int liveBuffers, freeBuffers;
     private long liveBytes, freeBytes, created;
     private boolean closed;
 
-    BufferPool(OpenClContext cl) {
-        this.cl = cl;
-        this.maxFreeBytes = cl.device.globalMemBytes() / 2;
+    BufferPool(OpenClDevice device) {
+        this.device = device;
+        this.maxFreeBytes = device.info.globalMemBytes() / 2;
     }
 
     /** A buffer of at least {@code bytes} (exactly, rounded up to 4), reused when one is free; contents undefined. */
@@ -58,7 +58,7 @@ final class BufferPool implements AutoCloseable {
     }
 
     private cl_mem create(long bytes) {
-        DeviceInfo d = cl.device;
+        DeviceInfo d = device.info;
         if (bytes > d.maxAllocBytes()) {
             throw OpenClErrors.memoryExhausted(d, bytes, liveBytes + freeBytes,
                     String.format("one tensor needs more than the device's largest buffer, %.1f MB", d.maxAllocBytes() / 1e6), null);
@@ -80,7 +80,7 @@ final class BufferPool implements AutoCloseable {
     }
 
     private cl_mem allocate(long bytes) {
-        cl_mem m = clCreateBuffer(cl.context, CL_MEM_READ_WRITE, bytes, null, null);
+        cl_mem m = clCreateBuffer(device.context, CL_MEM_READ_WRITE, bytes, null, null);
         created++;
         return m;
     }

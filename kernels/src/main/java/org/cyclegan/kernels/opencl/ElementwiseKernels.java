@@ -2,6 +2,7 @@ package org.cyclegan.kernels.opencl;
 
 import org.cyclegan.engine.backend.BinaryOp;
 import org.cyclegan.engine.backend.UnaryOp;
+import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
 /**
@@ -10,12 +11,21 @@ import org.jocl.cl_mem;
  * work-group size, since these kernels share nothing between work-items.
  */
 final class ElementwiseKernels {
-    private static final String SRC = "elementwise.cl";
-    private final OpenClRuntime rt;
+    private final KernelLauncher launcher;
+    private final cl_kernel unary, leakyRelu, binarySame, binaryScalar, binaryScalarTensor, binaryStrided, gatherStrided, copyRows;
 
-    ElementwiseKernels(OpenClRuntime rt) {
-        this.rt = rt;
-        rt.kernel(SRC, "", "unary");   // build now: a build failure shows when the backend starts
+    /** Builds elementwise.cl now: a build failure shows when the backend starts. */
+    ElementwiseKernels(OpenClDevice device) {
+        this.launcher = device.launcher;
+        Programs.Program p = device.programs.program("elementwise.cl", "");
+        this.unary = p.kernel("unary");
+        this.leakyRelu = p.kernel("leaky_relu");
+        this.binarySame = p.kernel("binary_same");
+        this.binaryScalar = p.kernel("binary_scalar");
+        this.binaryScalarTensor = p.kernel("binary_scalar_tensor");
+        this.binaryStrided = p.kernel("binary_strided");
+        this.gatherStrided = p.kernel("gather_strided");
+        this.copyRows = p.kernel("copy_rows");
     }
 
     /** Must match the U_* codes of elementwise.cl. */
@@ -46,42 +56,42 @@ final class ElementwiseKernels {
         };
     }
 
-    private void run(String kernel, int n, Object... args) {
-        rt.launcher.run(kernel, n, rt.kernel(SRC, "", kernel), new long[] {n}, null, args);
+    /** One work-item per element of an n-element output. */
+    private void run(String name, double flops, cl_kernel kernel, int n, Object... args) {
+        launcher.run(name, flops, kernel, new long[] {n}, null, args);
     }
 
     void unary(UnaryOp op, cl_mem x, cl_mem y, int n) {
-        rt.launcher.run("unary." + op, n, rt.kernel(SRC, "", "unary"), new long[] {n}, null, x, y, code(op), n);
+        run("unary." + op, n, unary, n, x, y, code(op), n);
     }
 
     void leakyRelu(cl_mem x, cl_mem y, float slope, int n) {
-        run("leaky_relu", n, x, y, slope, n);
+        run("leaky_relu", n, leakyRelu, n, x, y, slope, n);
     }
 
     void binarySame(BinaryOp op, cl_mem a, cl_mem b, cl_mem y, int n) {
-        rt.launcher.run("binary." + op, n, rt.kernel(SRC, "", "binary_same"), new long[] {n}, null, a, b, y, code(op), n);
+        run("binary." + op, n, binarySame, n, a, b, y, code(op), n);
     }
 
     void binaryScalar(BinaryOp op, cl_mem a, float s, cl_mem y, int n) {
-        rt.launcher.run("binary_scalar." + op, n, rt.kernel(SRC, "", "binary_scalar"), new long[] {n}, null, a, s, y, code(op), n);
+        run("binary_scalar." + op, n, binaryScalar, n, a, s, y, code(op), n);
     }
 
     /** a op b[0], with b a one-element tensor left on the device. */
     void binaryScalarTensor(BinaryOp op, cl_mem a, cl_mem b, cl_mem y, int n) {
-        rt.launcher.run("binary." + op, n, rt.kernel(SRC, "", "binary_scalar_tensor"), new long[] {n}, null, a, b, y, code(op), n);
+        run("binary." + op, n, binaryScalarTensor, n, a, b, y, code(op), n);
     }
 
     void binaryStrided(BinaryOp op, cl_mem a, cl_mem b, cl_mem y, int n, Layout4.Geometry g) {
-        rt.launcher.run("binary." + op, n, rt.kernel(SRC, "", "binary_strided"), new long[] {n}, null,
-                a, b, y, code(op), n, g.shape(), g.strides()[0], g.strides()[1]);
+        run("binary." + op, n, binaryStrided, n, a, b, y, code(op), n, g.shape(), g.strides()[0], g.strides()[1]);
     }
 
     void gatherStrided(cl_mem x, cl_mem y, int n, Layout4.Geometry g) {
-        rt.launcher.run("broadcast_to", 0, rt.kernel(SRC, "", "gather_strided"), new long[] {n}, null, x, y, n, g.shape(), g.strides()[0]);
+        run("broadcast_to", 0, gatherStrided, n, x, y, n, g.shape(), g.strides()[0]);
     }
 
     void copyRows(String name, cl_mem src, int srcOffset, int srcPitch, cl_mem dst, int dstOffset, int dstPitch, int rows, int cols) {
         int n = rows * cols;
-        rt.launcher.run(name, 0, rt.kernel(SRC, "", "copy_rows"), new long[] {n}, null, src, srcOffset, srcPitch, dst, dstOffset, dstPitch, rows, cols);
+        run(name, 0, copyRows, n, src, srcOffset, srcPitch, dst, dstOffset, dstPitch, rows, cols);
     }
 }

@@ -15,8 +15,8 @@ import java.util.List;
  *       a second resident work-group. Thin products (M ≤ 16: a last layer's 3 or 1 output channels) get a 16-row tile
  *       so they do not waste most of a 64-row one.</li>
  *   <li>{@link Strategy#REGISTER} (CPU devices, or any device whose local memory is emulated in global memory) —
- *       {@link LoweredConv}: no local memory, explicit vectors. On PoCL's CPU device local-memory tiling runs at
- *       4–9 GFLOP/s where register-blocked vector kernels are many times faster (DESIGN.md §6).</li>
+ *       {@link LoweredConv}: no local memory, explicit vectors. On PoCL's CPU device the local-memory tiling ran many
+ *       times slower than these register-blocked vector kernels (their rates: benchmarks/RESULTS.md).</li>
  * </ul>
  * {@code -Dcyclegan.opencl.tiling=local|register} overrides the choice (and the parity tests run both on PoCL, so the
  * GPU path is checked even on a machine without a GPU).

@@ -18,13 +18,14 @@ final class ImplicitGemmConv implements ConvKernels {
     /** A built kernel and the tiling it was built with. */
     private record Built(GemmTiling tiling, cl_kernel kernel) {}
 
-    private final OpenClRuntime rt;
+    private final OpenClDevice device;
     private final ReductionKernels reductions;
+    /** Per MODE (index 1 to 4), the kernel for ordinary products and the one for thin ones: built once, when made. */
     private final Built[] wide = new Built[5], thin = new Built[5];
 
     /** Tiles are sized for {@code sizing}: the device itself, or (tests) the same device with smaller limits. */
-    ImplicitGemmConv(OpenClRuntime rt, ReductionKernels reductions, DeviceInfo sizing) {
-        this.rt = rt;
+    ImplicitGemmConv(OpenClDevice device, ReductionKernels reductions, DeviceInfo sizing) {
+        this.device = device;
         this.reductions = reductions;
         for (int mode = MATMUL; mode <= BACKWARD_WEIGHT; mode++) {
             wide[mode] = build(mode, GemmTiling.wide(sizing));
@@ -35,10 +36,10 @@ final class ImplicitGemmConv implements ConvKernels {
     /** The first tiling in {@code candidates} whose built kernel accepts its work-group size on this device. */
     private Built build(int mode, List<GemmTiling> candidates) {
         for (GemmTiling t : candidates) {
-            cl_kernel k = rt.kernel(SRC, t.defines(mode), "implicit_gemm");
-            if (rt.programs.maxWorkGroupSize(k) >= t.threads()) return new Built(t, k);
+            cl_kernel k = device.programs.program(SRC, t.defines(mode)).kernel("implicit_gemm");
+            if (device.programs.maxWorkGroupSize(k) >= t.threads()) return new Built(t, k);
         }
-        throw new IllegalStateException("implicit_gemm.cl: no tiling fits " + rt.device.name());
+        throw new IllegalStateException("implicit_gemm.cl: no tiling fits " + device.info.name());
     }
 
     @Override
@@ -53,7 +54,7 @@ final class ImplicitGemmConv implements ConvKernels {
     private void launch(String name, double flops, Built b, int m, int n, int z, cl_mem a, cl_mem bm, cl_mem c, cl_mem bias, int[] g) {
         GemmTiling t = b.tiling();
         long gx = (long) ((n + t.tn() - 1) / t.tn()) * t.tx(), gy = (long) ((m + t.tm() - 1) / t.tm()) * t.ty();
-        rt.launcher.run(name, flops, b.kernel(), new long[] {gx, gy, z}, new long[] {t.tx(), t.ty(), 1}, a, bm, c, bias, bias == null ? 0 : 1, g);
+        device.launcher.run(name, flops, b.kernel(), new long[] {gx, gy, z}, new long[] {t.tx(), t.ty(), 1}, a, bm, c, bias, bias == null ? 0 : 1, g);
     }
 
     @Override
@@ -72,7 +73,7 @@ final class ImplicitGemmConv implements ConvKernels {
     @Override
     public void forward(ConvGeometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y) {
         int m = g.cout(), n = g.oh() * g.ow(), k = g.cin() * g.kh() * g.kw();
-        launch(rt.launcher.profiling() ? "conv2d.forward " + g.profileKey() : null, g.flops(), pick(FORWARD, m), m, n, g.n(), w, x, y, bias, ConvKernels.ints(g, m, n, k, k));
+        launch(device.launcher.profiling() ? "conv2d.forward " + g.profileKey() : null, g.flops(), pick(FORWARD, m), m, n, g.n(), w, x, y, bias, ConvKernels.ints(g, m, n, k, k));
     }
 
     @Override
@@ -81,7 +82,7 @@ final class ImplicitGemmConv implements ConvKernels {
         int tapsH = (g.kh() + s.strideH() - 1) / s.strideH(), tapsW = (g.kw() + s.strideW() - 1) / s.strideW();
         int phaseH = (g.h() + s.strideH() - 1) / s.strideH(), phaseW = (g.w() + s.strideW() - 1) / s.strideW();
         int m = g.cin(), n = phaseH * phaseW, k = g.cout() * tapsH * tapsW;
-        launch(rt.launcher.profiling() ? "conv2d.backward_data " + g.profileKey() : null, g.flops(), pick(BACKWARD_DATA, m), m, n,
+        launch(device.launcher.profiling() ? "conv2d.backward_data " + g.profileKey() : null, g.flops(), pick(BACKWARD_DATA, m), m, n,
                 g.n() * s.strideH() * s.strideW(), w, dy, dx, null, ConvKernels.ints(g, m, n, k, k));
     }
 
@@ -92,22 +93,22 @@ final class ImplicitGemmConv implements ConvKernels {
         GemmTiling t = b.tiling();
         // Split K so that enough work-groups exist to fill the device; each chunk at least 256 long, a multiple of TK.
         long tiles = (long) ((m + t.tm() - 1) / t.tm()) * ((n + t.tn() - 1) / t.tn());
-        long target = (rt.device.isGpuLike() ? 8L : 4L) * rt.device.computeUnits();
+        long target = (device.info.isGpuLike() ? 8L : 4L) * device.info.computeUnits();
         int splits = (int) Math.max(1, Math.min((target + tiles - 1) / tiles, k / 256));
         int chunk = ((k + splits - 1) / splits + t.tk() - 1) / t.tk() * t.tk();
         splits = (k + chunk - 1) / chunk;
-        String name = rt.launcher.profiling() ? "conv2d.backward_weight " + g.profileKey() : null;
+        String name = device.launcher.profiling() ? "conv2d.backward_weight " + g.profileKey() : null;
         if (splits <= 1) {
             launch(name, g.flops(), b, m, n, 1, dy, x, dw, null, ConvKernels.ints(g, m, n, k, k));
             return;
         }
         long bytes = 4L * splits * m * n;
-        cl_mem parts = rt.pool.take(bytes);
+        cl_mem parts = device.pool.take(bytes);
         try {
             launch(name, g.flops(), b, m, n, splits, dy, x, parts, null, ConvKernels.ints(g, m, n, k, chunk));
             reductions.sumParts(name, parts, splits, m * n, dw);
         } finally {
-            rt.pool.give(parts, bytes);   // in-order queue: safe to hand out again at once
+            device.pool.give(parts, bytes);   // in-order queue: safe to hand out again at once
         }
     }
 }

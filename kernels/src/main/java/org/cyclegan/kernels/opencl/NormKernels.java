@@ -1,5 +1,6 @@
 package org.cyclegan.kernels.opencl;
 
+import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
 /**
@@ -8,25 +9,28 @@ import org.jocl.cl_mem;
  */
 final class NormKernels {
     private static final String SRC = "norm.cl";
-    private final OpenClRuntime rt;
+    private final OpenClDevice device;
     private final int wg;
-    private final String defines;
+    private final cl_kernel stats, apply, backwardStats, backwardApply;
 
-    NormKernels(OpenClRuntime rt) {
-        this.rt = rt;
-        int w = rt.reductionWorkGroup();
-        while (w > 1 && rt.programs.maxWorkGroupSize(rt.kernel(SRC, "-D WG=" + w, "norm_stats")) < w) w /= 2;
-        this.wg = w;
-        this.defines = "-D WG=" + w;
+    /** Builds norm.cl now, for the work-group size it will run with (sized as the reductions', see there). */
+    NormKernels(OpenClDevice device) {
+        this.device = device;
+        this.wg = ReductionKernels.workGroupSize(device, SRC, "norm_stats");
+        Programs.Program p = device.programs.program(SRC, "-D WG=" + wg);
+        this.stats = p.kernel("norm_stats");
+        this.apply = p.kernel("norm_apply");
+        this.backwardStats = p.kernel("norm_backward_stats");
+        this.backwardApply = p.kernel("norm_backward_apply");
     }
 
     /** x [n, c, plane] → xhat, and per group mean, var, invStd. */
     void forward(cl_mem x, cl_mem xhat, cl_mem mean, cl_mem var, cl_mem invStd, int n, int c, int plane, boolean perInstance, float eps) {
         int groups = perInstance ? n * c : c, planesPerGroup = perInstance ? 1 : n, total = n * c * plane;
         int inst = perInstance ? 1 : 0;
-        rt.launcher.run("normalize", 3.0 * total, rt.kernel(SRC, defines, "norm_stats"), new long[] {(long) groups * wg}, new long[] {wg},
+        device.launcher.run("normalize", 3.0 * total, stats, new long[] {(long) groups * wg}, new long[] {wg},
                 x, mean, var, invStd, plane, planesPerGroup, c, inst, eps);
-        rt.launcher.run("normalize", 2.0 * total, rt.kernel(SRC, defines, "norm_apply"), new long[] {plane, (long) n * c}, null,
+        device.launcher.run("normalize", 2.0 * total, apply, new long[] {plane, (long) n * c}, null,
                 x, xhat, mean, invStd, plane, c, inst);
     }
 
@@ -34,14 +38,14 @@ final class NormKernels {
         int groups = perInstance ? n * c : c, planesPerGroup = perInstance ? 1 : n, total = n * c * plane;
         int inst = perInstance ? 1 : 0;
         long bytes = 8L * groups;
-        cl_mem sums = rt.pool.take(bytes);
+        cl_mem sums = device.pool.take(bytes);
         try {
-            rt.launcher.run("normalize_backward", 3.0 * total, rt.kernel(SRC, defines, "norm_backward_stats"), new long[] {(long) groups * wg},
+            device.launcher.run("normalize_backward", 3.0 * total, backwardStats, new long[] {(long) groups * wg},
                     new long[] {wg}, dy, xhat, sums, plane, planesPerGroup, c, inst);
-            rt.launcher.run("normalize_backward", 4.0 * total, rt.kernel(SRC, defines, "norm_backward_apply"), new long[] {plane, (long) n * c}, null,
+            device.launcher.run("normalize_backward", 4.0 * total, backwardApply, new long[] {plane, (long) n * c}, null,
                     dy, xhat, invStd, sums, dx, plane, c, inst);
         } finally {
-            rt.pool.give(sums, bytes);   // in-order queue: the next user of this buffer runs after these kernels
+            device.pool.give(sums, bytes);   // in-order queue: the next user of this buffer runs after these kernels
         }
     }
 }

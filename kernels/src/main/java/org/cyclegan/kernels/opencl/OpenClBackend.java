@@ -24,10 +24,12 @@ import org.jocl.cl_mem;
  * in-order queue and the host waits only when it reads values (losses, checkpoints, samples). This class only turns
  * tensors into buffers and shapes into sizes; each kernel family lives in its own class with its {@code .cl} file:
  * {@link ElementwiseKernels}, {@link ReductionKernels}, {@link ConvKernels} (matmul and convolutions), {@link NormKernels},
- * {@link PadKernels}, {@link OptimizerKernels}; {@link Transfers} moves data.
+ * {@link PadKernels}, {@link OptimizerKernels}; {@link Transfers} moves data. They share the opened device
+ * ({@link OpenClDevice}: context, queue, programs, buffer pool, {@link KernelLauncher}), and each takes its kernels
+ * from its built program once, when the backend opens.
  */
 public final class OpenClBackend implements Backend {
-    private final OpenClRuntime rt;
+    private final OpenClDevice device;
     private final Transfers transfers;
     private final ElementwiseKernels elementwise;
     private final ReductionKernels reductions;
@@ -61,23 +63,23 @@ public final class OpenClBackend implements Backend {
         return new OpenClBackend(device, tiling, true);
     }
 
-    private OpenClBackend(DeviceInfo device, Tiling tiling, boolean poison) {
-        this.rt = new OpenClRuntime(device);
+    private OpenClBackend(DeviceInfo info, Tiling tiling, boolean poison) {
+        this.device = new OpenClDevice(info);
         this.poison = poison;
         try {
-            this.transfers = new Transfers(rt);
-            this.elementwise = new ElementwiseKernels(rt);
-            this.reductions = new ReductionKernels(rt);
-            this.conv = ConvKernels.create(rt, reductions, switch (tiling) {
-                case AUTO -> GemmTiling.strategyFor(device);
+            this.transfers = new Transfers(device);
+            this.elementwise = new ElementwiseKernels(device);
+            this.reductions = new ReductionKernels(device);
+            this.conv = ConvKernels.create(device, reductions, transfers, switch (tiling) {
+                case AUTO -> GemmTiling.strategyFor(info);
                 case LOCAL_MEMORY, LOCAL_MEMORY_SMALL_DEVICE -> GemmTiling.Strategy.LOCAL;
                 case REGISTER -> GemmTiling.Strategy.REGISTER;
-            }, tiling == Tiling.LOCAL_MEMORY_SMALL_DEVICE ? device.withLimits(64, 8192) : device, poison);
-            this.norm = new NormKernels(rt);
-            this.pad = new PadKernels(rt);
-            this.optim = new OptimizerKernels(rt);
+            }, tiling == Tiling.LOCAL_MEMORY_SMALL_DEVICE ? info.withLimits(64, 8192) : info, poison);
+            this.norm = new NormKernels(device);
+            this.pad = new PadKernels(device);
+            this.optim = new OptimizerKernels(device);
         } catch (RuntimeException e) {
-            rt.close();
+            device.close();
             throw e;
         }
     }
@@ -94,41 +96,41 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public String description() {
-        return "opencl (" + rt.device.name() + ", " + rt.device.type() + ", " + rt.device.computeUnits() + " compute units; " + conv.describe() + ")";
+        return "opencl (" + device.info.name() + ", " + device.info.type() + ", " + device.info.computeUnits() + " compute units; " + conv.describe() + ")";
     }
 
     public DeviceInfo device() {
-        return rt.device;
+        return device.info;
     }
 
     /** Device memory held by this backend: buffers in use by tensors and free ones kept in the pool. */
     public record MemoryStats(int liveBuffers, long liveBytes, int freeBuffers, long freeBytes, long buffersCreated) {}
 
     public MemoryStats memoryStats() {
-        BufferPool.Stats s = rt.pool.stats();
+        BufferPool.Stats s = device.pool.stats();
         return new MemoryStats(s.liveBuffers(), s.liveBytes(), s.freeBuffers(), s.freeBytes(), s.buffersCreated());
     }
 
     @Override
     public void setProfile(KernelProfile profile) {
-        rt.launcher.setProfile(profile);
+        device.launcher.setProfile(profile);
     }
 
     @Override
     public void synchronize() {
-        rt.cl.finish();
+        device.finish();
     }
 
     /** Waits for queued kernels, then releases programs, free buffers, the queue and the context. */
     @Override
     public void close() {
-        rt.close();
+        device.close();
     }
 
     // ---- memory -------------------------------------------------------------------------------------------
 
     private OpenClStorage newStorage(int size) {
-        OpenClStorage s = new OpenClStorage(this, rt.pool, size);
+        OpenClStorage s = new OpenClStorage(this, device.pool, size);
         if (poison) transfers.fill(s.mem(), size, Float.NaN);
         return s;
     }

@@ -28,44 +28,79 @@ import org.jocl.cl_program;
  * kernels until {@link #close}. Building is the slow part of OpenCL start-up (PoCL: about 0.85 s for a first build,
  * 50 ms from its on-disk cache), so nothing is ever built twice. A build failure is an error that shows the compiler's
  * log.
+ *
+ * <p>Every program is {@value #COMMON} (the helpers several sources share) followed by its own source: OpenCL C cannot
+ * include the jar's resources, so the text is joined here. {@code #line} directives keep the build log's line numbers
+ * those of each file. The common part is the same for every program, so a program is still identified by its source
+ * and its build options alone.
  */
 final class Programs implements AutoCloseable {
     /** OpenCL C 1.2 everywhere; no fast-math options, so results stay comparable with the Java backends. */
     static final String BASE_OPTIONS = "-cl-std=CL1.2";
+    /** The helpers put in front of every program's source. */
+    static final String COMMON = "common.cl";
 
-    private final OpenClContext cl;
-    private final Map<String, String> sources = new HashMap<>();
-    private final Map<String, cl_program> programs = new HashMap<>();
-    private final Map<String, cl_kernel> kernels = new HashMap<>();
+    /** One source built with one set of options. Each kernel family takes its kernels from it once, when it is made. */
+    final class Program {
+        private final String source;
+        private final cl_program program;
+        private final Map<String, cl_kernel> kernels = new HashMap<>();
 
-    Programs(OpenClContext cl) {
-        this.cl = cl;
+        private Program(String source, cl_program program) {
+            this.source = source;
+            this.program = program;
+        }
+
+        /** Kernel {@code name} of this program; asking twice gives the same kernel object. */
+        cl_kernel kernel(String name) {
+            synchronized (Programs.this) {
+                cl_kernel k = kernels.get(name);
+                if (k != null) return k;
+                try {
+                    k = clCreateKernel(program, name, null);
+                } catch (CLException e) {
+                    throw OpenClErrors.failed("kernel " + name + " of " + source, device.info, e);
+                }
+                kernels.put(name, k);
+                return k;
+            }
+        }
+
+        private void release() {
+            for (cl_kernel k : kernels.values()) clReleaseKernel(k);
+            kernels.clear();
+            clReleaseProgram(program);
+        }
     }
 
-    /** Kernel {@code name} of {@code source} built with {@code defines} (e.g. "-D WG=256"), built on first use. */
-    synchronized cl_kernel kernel(String source, String defines, String name) {
-        String programKey = source + " " + defines;
-        String kernelKey = programKey + " :" + name;
-        cl_kernel k = kernels.get(kernelKey);
-        if (k != null) return k;
-        cl_program p = programs.get(programKey);
+    private final OpenClDevice device;
+    private final Map<String, String> texts = new HashMap<>();
+    private final Map<String, Program> programs = new HashMap<>();
+
+    Programs(OpenClDevice device) {
+        this.device = device;
+    }
+
+    /** {@code source} built with {@code defines} (e.g. "-D WG=256"): built now on first use, then the same program. */
+    synchronized Program program(String source, String defines) {
+        String key = source + " " + defines;
+        Program p = programs.get(key);
         if (p == null) {
-            p = build(source, sourceText(source), (BASE_OPTIONS + " " + defines).trim());
-            programs.put(programKey, p);
+            p = new Program(source, build(source, withCommon(source, text(source)), (BASE_OPTIONS + " " + defines).trim()));
+            programs.put(key, p);
         }
-        try {
-            k = clCreateKernel(p, name, null);
-        } catch (CLException e) {
-            throw OpenClErrors.failed("kernel " + name + " of " + source, cl.device, e);
-        }
-        kernels.put(kernelKey, k);
-        return k;
+        return p;
+    }
+
+    /** What is compiled for a source named {@code source} with text {@code text}: the common helpers, then the text. */
+    String withCommon(String source, String text) {
+        return "#line 1 \"" + COMMON + "\"\n" + text(COMMON) + "\n#line 1 \"" + source + "\"\n" + text;
     }
 
     /** The largest work-group this kernel can run with on the device (registers and local memory limit it below the device's maximum). */
     long maxWorkGroupSize(cl_kernel k) {
         long[] v = new long[1];
-        clGetKernelWorkGroupInfo(k, cl.device.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
+        clGetKernelWorkGroupInfo(k, device.info.device(), CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t, Pointer.to(v), null);
         return v[0];
     }
 
@@ -73,16 +108,16 @@ final class Programs implements AutoCloseable {
     cl_program build(String source, String text, String options) {
         cl_program p;
         try {
-            p = clCreateProgramWithSource(cl.context, 1, new String[] {text}, null, null);
+            p = clCreateProgramWithSource(device.context, 1, new String[] {text}, null, null);
         } catch (CLException e) {
-            throw OpenClErrors.failed("program creation for " + source, cl.device, e);
+            throw OpenClErrors.failed("program creation for " + source, device.info, e);
         }
         try {
-            clBuildProgram(p, 1, new cl_device_id[] {cl.device.device()}, options, null, null);
+            clBuildProgram(p, 1, new cl_device_id[] {device.info.device()}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);
             clReleaseProgram(p);
-            throw OpenClErrors.buildFailed(cl.device, source, options, log, e);
+            throw OpenClErrors.buildFailed(device.info, source, options, log, e);
         }
         return p;
     }
@@ -90,9 +125,9 @@ final class Programs implements AutoCloseable {
     private String buildLog(cl_program p) {
         try {
             long[] size = new long[1];
-            clGetProgramBuildInfo(p, cl.device.device(), CL_PROGRAM_BUILD_LOG, 0, null, size);
+            clGetProgramBuildInfo(p, device.info.device(), CL_PROGRAM_BUILD_LOG, 0, null, size);
             byte[] b = new byte[(int) size[0]];
-            clGetProgramBuildInfo(p, cl.device.device(), CL_PROGRAM_BUILD_LOG, b.length, Pointer.to(b), null);
+            clGetProgramBuildInfo(p, device.info.device(), CL_PROGRAM_BUILD_LOG, b.length, Pointer.to(b), null);
             int n = 0;
             while (n < b.length && b[n] != 0) n++;
             return new String(b, 0, n, StandardCharsets.UTF_8);
@@ -101,8 +136,8 @@ final class Programs implements AutoCloseable {
         }
     }
 
-    private String sourceText(String source) {
-        return sources.computeIfAbsent(source, s -> {
+    private synchronized String text(String source) {
+        return texts.computeIfAbsent(source, s -> {
             try (InputStream in = Programs.class.getResourceAsStream(s)) {
                 if (in == null) throw new IllegalStateException("OpenCL source " + s + " is missing from the jar");
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -112,11 +147,10 @@ final class Programs implements AutoCloseable {
         });
     }
 
+    /** Releases every kernel and program. */
     @Override
     public synchronized void close() {
-        for (cl_kernel k : kernels.values()) clReleaseKernel(k);
-        for (cl_program p : programs.values()) clReleaseProgram(p);
-        kernels.clear();
+        for (Program p : programs.values()) p.release();
         programs.clear();
     }
 }

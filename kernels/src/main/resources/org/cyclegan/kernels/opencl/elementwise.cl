@@ -1,4 +1,4 @@
-// Element-wise kernels: one work-item per output element.
+// Element-wise kernels: one work-item per output element. The strided ones index through common.cl's offset4.
 //
 // Each function must give what the Java enums UnaryOp and BinaryOp define (their apply methods are the reference), so
 // the few places where C's library differs from Java's are written out: NaN goes through relu, sign and max as in
@@ -55,16 +55,6 @@ inline float binary_op(int op, float a, float b) {
         case B_MAX: return (isnan(a) || isnan(b)) ? a + b : fmax(a, b);
         default: return NAN;
     }
-}
-
-// Offset of linear index i of a row-major 4-D iteration space `shape` in a tensor read with `stride` (0 along
-// broadcast dimensions). Host code merges dimensions first, so 4 covers every tensor CycleGAN has.
-inline int offset4(int i, int4 shape, int4 stride) {
-    int i3 = i % shape.w; i /= shape.w;
-    int i2 = i % shape.z; i /= shape.z;
-    int i1 = i % shape.y;
-    int i0 = i / shape.y;
-    return i0 * stride.x + i1 * stride.y + i2 * stride.z + i3 * stride.w;
 }
 
 kernel void unary(global const float* x, global float* y, int op, int n) {

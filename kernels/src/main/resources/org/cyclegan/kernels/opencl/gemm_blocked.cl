@@ -1,11 +1,12 @@
 // Register-blocked GEMM for CPU devices: C = A · B (+ C) (+ bias per row), no local memory.
 //
 // On a CPU device (PoCL) a work-item is a loop iteration on one core, and "local memory" is ordinary memory plus
-// barriers, so the GPU tiling of implicit_gemm.cl only costs there (DESIGN.md §6: 4–9 GFLOP/s). Here each work-item
-// instead computes RM rows × (2·VW) columns of C with explicit vectors: per step of k it loads two VW-wide vectors of
-// B's row k and multiplies them by RM scalars of A's column k, keeping all 2·RM accumulators in vector registers (VW 16
-// and RM 8 on AVX-512: 16 of its 32 registers; VW 8 and RM 6 on AVX2: 12 of 16). The compiler sees plain vector code
-// with no dependence between work-items, which is what PoCL turns into tight SIMD loops.
+// barriers, so the GPU tiling of implicit_gemm.cl only costs there: on PoCL it ran many times slower than this kernel
+// (whose rates are in benchmarks/RESULTS.md, "OpenCL backend on PoCL"). Here each work-item instead computes RM rows
+// × (2·VW) columns of C with explicit vectors: per step of k it loads two VW-wide vectors of B's row k and multiplies
+// them by RM scalars of A's column k, keeping all 2·RM accumulators in vector registers (VW 16 and RM 8 on AVX-512: 16
+// of its 32 registers; VW 8 and RM 6 on AVX2: 12 of 16). The compiler sees plain vector code with no dependence
+// between work-items, which is what PoCL turns into tight SIMD loops.
 //
 // Operands: A(m, k) = A[aOff + m·aRow + k·aCol] (so a transposed A is just other strides), B(k, n) = B[bOff + k·ldb + n]
 // (rows contiguous: the lowering kernels write B that way), C(m, n) = C[cOff + m·ldc + n].

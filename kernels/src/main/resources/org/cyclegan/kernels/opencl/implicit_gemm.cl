@@ -1,7 +1,7 @@
 // Matrix products and the three convolution kernels as one tiled GEMM, C[M, N] = A[M, K] · B[K, N].
 //
 // A convolution is a matrix product whose operands are never built: this kernel only asks fetch_a(m, k) and
-// fetch_b(k, n) for an element, and each MODE answers by indexing the image and the weights directly ("implicit
+// fetch_b(k, n) for an element, and each MODE answers by reading the image and the weights where they lie ("implicit
 // GEMM"). So no im2col matrix is written to memory, and all four products share one tiling:
 //
 //   MODE 1  matmul              A = op(a), B = op(b)                         M = rows, N = cols, K = inner
@@ -26,7 +26,8 @@
 // of B in local memory and every work-item reads them from there: one global read serves TM or TN multiply-adds.
 // This is the GPU path; CPU devices use lowering.cl + gemm_blocked.cl instead (local memory is emulated there).
 //
-// Geometry arrives as one int16, named below.
+// Geometry arrives as one int16, named in common.cl (G_CIN ... G_KCHUNK). A plain matmul (MODE 1) uses its first four
+// entries for the operands' row lengths and transposes, named below, besides G_M, G_N and G_K.
 
 #define TX (TN / RN)
 #define TY (TM / RM)
@@ -36,24 +37,7 @@
 #define G_LDB g.s1
 #define G_TA g.s2
 #define G_TB g.s3
-#else
-#define G_CIN g.s0
-#define G_H g.s1
-#define G_W g.s2
-#define G_COUT g.s3
-#define G_KH g.s4
-#define G_KW g.s5
-#define G_OH g.s6
-#define G_OW g.s7
-#define G_SH g.s8
-#define G_SW g.s9
-#define G_PH g.sa
-#define G_PW g.sb
 #endif
-#define G_M g.sc
-#define G_N g.sd
-#define G_K g.se
-#define G_KCHUNK g.sf
 
 // What a work-group's z index means, worked out once per work-group.
 typedef struct {

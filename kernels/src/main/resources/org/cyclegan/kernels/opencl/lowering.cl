@@ -1,20 +1,10 @@
-// Lowering of convolutions to matrix products, for the CPU-device path (ConvLowering.java): the image patches are
+// Lowering of convolutions to matrix products, for the CPU-device path (LoweredConv.java): the image patches are
 // written out as a matrix ("im2col") so that gemm_blocked.cl can run on contiguous rows, and the data gradient's
 // matrix is folded back onto the image ("col2im"). The matrices cover one sample and a band of output positions
 // [p0, p0 + cols), so their size stays bounded at any image size. One work-item per element written.
 //
-// Geometry g (int16): s0 Cin, s1 H, s2 W, s3 KH, s4 KW, s5 OH, s6 OW, s7 SH, s8 SW, s9 PH, sa PW.
-#define G_CIN g.s0
-#define G_H g.s1
-#define G_W g.s2
-#define G_KH g.s3
-#define G_KW g.s4
-#define G_OH g.s5
-#define G_OW g.s6
-#define G_SH g.s7
-#define G_SW g.s8
-#define G_PH g.s9
-#define G_PW g.sa
+// The geometry g (int16) is ConvKernels.ints's, named as in common.cl; these kernels read neither G_COUT nor the
+// product sizes after G_PW.
 
 // Work-items write runs of SEG consecutive elements, stepping their indices incrementally: the divisions that turn a
 // flat index into (channel, row, column) are paid once per run instead of once per element.

@@ -3,7 +3,8 @@
 // A normalization group is one (n, c) plane for instance norm, or channel c's plane in every sample for batch norm.
 // Statistics need a sum over the group: one work-group per group adds its elements (each work-item a strided share,
 // then a tree in local memory). Applying them is element-wise and runs on one work-item per element, so the large
-// part of the work spreads over the whole device whatever the number of groups. WG (a power of two) is fixed at build.
+// part of the work spreads over the whole device whatever the number of groups. WG (a power of two) is fixed at build;
+// the tree is common.cl's work_group_total.
 #pragma OPENCL FP_CONTRACT OFF
 
 // Start of the q-th plane of group g (planes are contiguous runs of `plane` elements).
@@ -14,19 +15,6 @@ inline int plane_start(int g, int q, int plane, int channels, int perInstance) {
 // The group of (n, c) plane p.
 inline int group_of(int p, int channels, int perInstance) {
     return perInstance ? p : p % channels;
-}
-
-inline float work_group_total(float value, local float* scratch) {
-    int lid = get_local_id(0);
-    scratch[lid] = value;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int width = WG / 2; width > 0; width >>= 1) {
-        if (lid < width) scratch[lid] += scratch[lid + width];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    float total = scratch[0];
-    barrier(CLK_LOCAL_MEM_FENCE);
-    return total;
 }
 
 // Mean, biased variance (two passes: the mean first, then squared deviations, which stays accurate when the mean is

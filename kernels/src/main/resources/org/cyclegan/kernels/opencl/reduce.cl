@@ -4,29 +4,8 @@
 // passes each group as a 4-D shape with strides. One work-group adds up one output's reduced elements, or one chunk of
 // them when there are few outputs and many elements (a whole-tensor sum): the chunks' partial sums are then added by
 // a second launch of the same kernel. Each work-item adds a strided share in a register, then the work-group adds the
-// work-items' sums as a tree in local memory. WG (a power of two) is fixed when the program is built.
-
-inline int offset4(int i, int4 shape, int4 stride) {
-    int i3 = i % shape.w; i /= shape.w;
-    int i2 = i % shape.z; i /= shape.z;
-    int i1 = i % shape.y;
-    int i0 = i / shape.y;
-    return i0 * stride.x + i1 * stride.y + i2 * stride.z + i3 * stride.w;
-}
-
-// Adds up `value` over the work-group; every work-item gets the total.
-inline float work_group_total(float value, local float* scratch) {
-    int lid = get_local_id(0);
-    scratch[lid] = value;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int width = WG / 2; width > 0; width >>= 1) {
-        if (lid < width) scratch[lid] += scratch[lid + width];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    float total = scratch[0];
-    barrier(CLK_LOCAL_MEM_FENCE);   // scratch may be reused right after
-    return total;
-}
+// work-items' sums as a tree in local memory (common.cl's work_group_total). WG (a power of two) is fixed when the
+// program is built. Shapes and strides are read through common.cl's offset4.
 
 // out[o * chunks + c] = sum of chunk c of output o's reduced elements. Launch: global (outputs * WG, chunks), local (WG, 1).
 __attribute__((reqd_work_group_size(WG, 1, 1)))

@@ -12,9 +12,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the user sees when OpenCL fails on a device that exists: a kernel that does not build shows the compiler's log,
- * a tensor too large for the device says "device memory exhausted" with the size, and a closed backend refuses work in
- * Java instead of crashing inside the driver. (No loader / no platform: see train/OpenClDeviceSelectionTest.)
+ * What the user sees when OpenCL fails on a device that exists: a kernel that does not build shows the compiler's log
+ * (its line numbers those of the failing file, though every program is built after the common helpers), a tensor too
+ * large for the device says "device memory exhausted" with the size, and a closed backend refuses work in Java instead
+ * of crashing inside the driver. (No loader / no platform: see train/OpenClDeviceSelectionTest.)
  */
 class OpenClFailuresTest {
     static OpenClBackend cl;
@@ -30,18 +31,27 @@ class OpenClFailuresTest {
     }
 
     @Test void aKernelThatDoesNotBuildShowsTheBuildLog() {
-        try (OpenClContext ctx = new OpenClContext(cl.device()); Programs programs = new Programs(ctx)) {
+        try (OpenClDevice device = new OpenClDevice(cl.device())) {
             BackendException e = assertThrows(BackendException.class,
-                    () -> programs.build("broken.cl", "kernel void k(global float* x) { x[0] = undeclared_name; }", Programs.BASE_OPTIONS));
+                    () -> device.programs.build("broken.cl", "kernel void k(global float* x) { x[0] = undeclared_name; }", Programs.BASE_OPTIONS));
             assertTrue(e.getMessage().contains("broken.cl failed to build on " + cl.device().name()), e.getMessage());
             assertTrue(e.getMessage().contains("undeclared_name"), "the compiler's log names the problem: " + e.getMessage());
         }
     }
 
+    /** Every program is the common helpers followed by its source: the log still counts lines in the failing file. */
+    @Test void aBuildLogCountsLinesInTheFailingSourceNotInTheCommonHelpers() {
+        try (OpenClDevice device = new OpenClDevice(cl.device())) {
+            String text = device.programs.withCommon("broken.cl", "kernel void k(global float* x) {\n    x[0] = undeclared_name;\n}\n");
+            BackendException e = assertThrows(BackendException.class, () -> device.programs.build("broken.cl", text, Programs.BASE_OPTIONS));
+            assertTrue(e.getMessage().contains("broken.cl:2:"), "the log points at line 2 of broken.cl: " + e.getMessage());
+        }
+    }
+
     @Test void aBufferLargerThanTheDeviceAllowsIsDeviceMemoryExhausted() {
-        try (OpenClContext ctx = new OpenClContext(cl.device()); BufferPool pool = new BufferPool(ctx)) {
+        try (OpenClDevice device = new OpenClDevice(cl.device())) {
             long bytes = cl.device().maxAllocBytes() + 4;
-            BackendException e = assertThrows(BackendException.class, () -> pool.take(bytes));
+            BackendException e = assertThrows(BackendException.class, () -> device.pool.take(bytes));
             assertTrue(e.getMessage().startsWith("OpenCL device memory exhausted (" + String.format("%.1f MB requested", bytes / 1e6)), e.getMessage());
             assertTrue(e.getMessage().contains("--device cpu"), "says what to try: " + e.getMessage());
         }

@@ -17,21 +17,26 @@ import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
 /**
- * Sets a kernel's arguments and queues it. Arguments are given in the kernel's order as {@link cl_mem} (null for an
- * unused buffer), {@link Integer}, {@link Float}, or {@code int[]} of 4 or 16 for {@code int4} / {@code int16}.
+ * Puts kernels on the device's queue: sets a kernel's arguments and queues it. Arguments are given in the kernel's
+ * order as {@link cl_mem} (null for an unused buffer), {@link Integer}, {@link Float}, or {@code int[]} of 4 or 16 for
+ * {@code int4} / {@code int16}.
+ *
+ * <p>Arguments are state of the {@link cl_kernel} object, and each kernel family keeps one object per kernel for the
+ * backend's life, which any Java thread may launch: setting the arguments and queueing happen as one step under the
+ * kernel object's lock, so two threads launching the same kernel cannot mix their arguments. (The queue itself is
+ * thread-safe, as every OpenCL call but {@code clSetKernelArg} on a shared kernel is.)
  *
  * <p>Kernels run asynchronously; the host waits only when it reads a result. While a {@link KernelProfile} is set,
  * every launch is timed by the device's own profiling timestamps (start to end of the kernel, not of the queueing)
- * and waited for, which serializes the queue: profile one iteration, not a timed run.
+ * and waited for, which serializes the queue: profile one iteration, not a timed run. {@link Transfers} times its
+ * commands through the same profile.
  */
-final class Launcher {
-    private final OpenClContext cl;
-    private final BufferPool pool;
+final class KernelLauncher {
+    private final OpenClDevice device;
     private volatile KernelProfile profile;
 
-    Launcher(OpenClContext cl, BufferPool pool) {
-        this.cl = cl;
-        this.pool = pool;
+    KernelLauncher(OpenClDevice device) {
+        this.device = device;
     }
 
     void setProfile(KernelProfile profile) {
@@ -48,22 +53,22 @@ final class Launcher {
      */
     void run(String name, double flops, cl_kernel kernel, long[] global, long[] local, Object... args) {
         for (long g : global) if (g == 0) return;   // nothing to compute; a zero size is an error in OpenCL
-        cl.ensureOpen();
+        device.ensureOpen();
         KernelProfile p = profile;
         cl_event event = p == null ? null : new cl_event();
         try {
             enqueue(kernel, global, local, event, args);
         } catch (CLException e) {
-            if (!OpenClErrors.isOutOfMemory(e)) throw OpenClErrors.failed("kernel " + name, cl.device, e);
+            if (!OpenClErrors.isOutOfMemory(e)) throw OpenClErrors.failed("kernel " + name, device.info, e);
             // Drivers that allocate lazily run out here rather than at clCreateBuffer: give back the free buffers, retry once.
-            pool.trim();
+            device.pool.trim();
             try {
                 enqueue(kernel, global, local, event, args);
             } catch (CLException again) {
                 if (OpenClErrors.isOutOfMemory(again)) {
-                    throw OpenClErrors.memoryExhausted(cl.device, -1, pool.stats().totalBytes(), "while queueing kernel " + name, again);
+                    throw OpenClErrors.memoryExhausted(device.info, -1, device.pool.stats().totalBytes(), "while queueing kernel " + name, again);
                 }
-                throw OpenClErrors.failed("kernel " + name, cl.device, again);
+                throw OpenClErrors.failed("kernel " + name, device.info, again);
             }
         }
         if (p != null) record(p, name == null ? "opencl" : name, flops, event);
@@ -72,7 +77,7 @@ final class Launcher {
     private void enqueue(cl_kernel kernel, long[] global, long[] local, cl_event event, Object[] args) {
         synchronized (kernel) {   // arguments are state of the kernel object: set and queue as one step
             for (int i = 0; i < args.length; i++) setArg(kernel, i, args[i]);
-            clEnqueueNDRangeKernel(cl.queue, kernel, global.length, null, global, local, 0, null, event);
+            clEnqueueNDRangeKernel(device.queue, kernel, global.length, null, global, local, 0, null, event);
         }
     }
 
@@ -86,9 +91,9 @@ final class Launcher {
             p.add(name, end[0] - start[0], flops);
         } catch (CLException e) {
             if (OpenClErrors.isOutOfMemory(e)) {
-                throw OpenClErrors.memoryExhausted(cl.device, -1, pool.stats().totalBytes(), "while running kernel " + name, e);
+                throw OpenClErrors.memoryExhausted(device.info, -1, device.pool.stats().totalBytes(), "while running kernel " + name, e);
             }
-            throw OpenClErrors.failed("kernel " + name, cl.device, e);
+            throw OpenClErrors.failed("kernel " + name, device.info, e);
         } finally {
             clReleaseEvent(event);
         }
