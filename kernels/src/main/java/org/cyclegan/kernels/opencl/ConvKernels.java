@@ -19,7 +19,7 @@ interface ConvKernels {
      * The kernels' integer arguments (the {@code int16} that common.cl names G_CIN ... G_KCHUNK): the geometry, then
      * the GEMM sizes of the pass and its reduction chunk.
      */
-    static int[] ints(ConvGeometry g, int m, int n, int k, int kChunk) {
+    static int[] geometryArgument(ConvGeometry g, int m, int n, int k, int kChunk) {
         ConvSpec s = g.spec();
         return new int[] {g.cin(), g.h(), g.w(), g.cout(), g.kh(), g.kw(), g.oh(), g.ow(), s.strideH(), s.strideW(), s.padH(), s.padW(), m, n, k, kChunk};
     }

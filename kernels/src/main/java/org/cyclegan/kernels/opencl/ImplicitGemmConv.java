@@ -73,7 +73,8 @@ final class ImplicitGemmConv implements ConvKernels {
     @Override
     public void forward(ConvGeometry g, cl_mem x, cl_mem w, cl_mem bias, cl_mem y) {
         int m = g.cout(), n = g.oh() * g.ow(), k = g.cin() * g.kh() * g.kw();
-        launch(device.launcher.profiling() ? "conv2d.forward " + g.profileKey() : null, g.flops(), pick(FORWARD, m), m, n, g.n(), w, x, y, bias, ConvKernels.ints(g, m, n, k, k));
+        launch(device.launcher.profiling() ? "conv2d.forward " + g.profileKey() : null, g.flops(), pick(FORWARD, m), m, n, g.n(),
+                w, x, y, bias, ConvKernels.geometryArgument(g, m, n, k, k));
     }
 
     @Override
@@ -83,7 +84,7 @@ final class ImplicitGemmConv implements ConvKernels {
         int phaseH = (g.h() + s.strideH() - 1) / s.strideH(), phaseW = (g.w() + s.strideW() - 1) / s.strideW();
         int m = g.cin(), n = phaseH * phaseW, k = g.cout() * tapsH * tapsW;
         launch(device.launcher.profiling() ? "conv2d.backward_data " + g.profileKey() : null, g.flops(), pick(BACKWARD_DATA, m), m, n,
-                g.n() * s.strideH() * s.strideW(), w, dy, dx, null, ConvKernels.ints(g, m, n, k, k));
+                g.n() * s.strideH() * s.strideW(), w, dy, dx, null, ConvKernels.geometryArgument(g, m, n, k, k));
     }
 
     @Override
@@ -99,13 +100,13 @@ final class ImplicitGemmConv implements ConvKernels {
         splits = (k + chunk - 1) / chunk;
         String name = device.launcher.profiling() ? "conv2d.backward_weight " + g.profileKey() : null;
         if (splits <= 1) {
-            launch(name, g.flops(), b, m, n, 1, dy, x, dw, null, ConvKernels.ints(g, m, n, k, k));
+            launch(name, g.flops(), b, m, n, 1, dy, x, dw, null, ConvKernels.geometryArgument(g, m, n, k, k));
             return;
         }
         long bytes = 4L * splits * m * n;
         cl_mem parts = device.pool.take(bytes);
         try {
-            launch(name, g.flops(), b, m, n, splits, dy, x, parts, null, ConvKernels.ints(g, m, n, k, chunk));
+            launch(name, g.flops(), b, m, n, splits, dy, x, parts, null, ConvKernels.geometryArgument(g, m, n, k, chunk));
             reductions.sumParts(name, parts, splits, m * n, dw);
         } finally {
             device.pool.give(parts, bytes);   // in-order queue: safe to hand out again at once

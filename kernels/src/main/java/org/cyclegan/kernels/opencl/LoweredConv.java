@@ -86,7 +86,7 @@ final class LoweredConv implements ConvKernels {
 
     /** Geometry of the lowering kernels, which read none of the product sizes. */
     private static int[] lowering(ConvGeometry g) {
-        return ConvKernels.ints(g, 0, 0, 0, 0);
+        return ConvKernels.geometryArgument(g, 0, 0, 0, 0);
     }
 
     /** Work-items of the lowering kernels along a run of n elements: each writes SEG (32) of them. */

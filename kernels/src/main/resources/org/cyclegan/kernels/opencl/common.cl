@@ -29,9 +29,9 @@ inline float work_group_total(float value, local float* scratch) {
 }
 #endif
 
-// A convolution's geometry, one int16 `g` as ConvKernels.ints packs it (implicit_gemm.cl, lowering.cl): the input
-// Cin × H × W, Cout filters of KH × KW, the output OH × OW, strides and paddings, then the sizes of the matrix product a
-// kernel computes and the length of one chunk of its reduction (implicit_gemm.cl only).
+// A convolution's geometry, one int16 `g` as ConvKernels.geometryArgument packs it (implicit_gemm.cl, lowering.cl):
+// the input Cin × H × W, Cout filters of KH × KW, the output OH × OW, strides and paddings, then the sizes of the
+// matrix product a kernel computes and the length of one chunk of its reduction (implicit_gemm.cl only).
 #define G_CIN g.s0
 #define G_H g.s1
 #define G_W g.s2

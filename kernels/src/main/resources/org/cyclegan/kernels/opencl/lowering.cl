@@ -3,8 +3,8 @@
 // matrix is folded back onto the image ("col2im"). The matrices cover one sample and a band of output positions
 // [p0, p0 + cols), so their size stays bounded at any image size. One work-item per element written.
 //
-// The geometry g (int16) is ConvKernels.ints's, named as in common.cl; these kernels read neither G_COUT nor the
-// product sizes after G_PW.
+// The geometry g (int16) is ConvKernels.geometryArgument's, named as in common.cl; these kernels read neither G_COUT
+// nor the product sizes after G_PW.
 
 // Work-items write runs of SEG consecutive elements, stepping their indices incrementally: the divisions that turn a
 // flat index into (channel, row, column) are paid once per run instead of once per element.
