@@ -12,10 +12,10 @@ import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
-import org.cyclegan.engine.io.TorchCheckpoint;
 import org.cyclegan.model.Networks;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.interop.ReferenceStateDict;
+import org.cyclegan.model.interop.torch.TorchCheckpoint;
 import org.cyclegan.model.layers.Layer;
 
 /**

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.engine.io.StoredTensor;
+import org.cyclegan.model.interop.torch.StoredTensor;
 import org.cyclegan.model.layers.InstanceNorm2d;
 import org.cyclegan.model.layers.Layer;
 
