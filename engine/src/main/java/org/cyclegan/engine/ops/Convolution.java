@@ -40,16 +40,7 @@ public final class Convolution {
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec spec) {
         String op = "conv2d";
-        Checks.sameBackend(op, x, w);
-        Checks.rank(op, "input", x, 4);
-        Checks.rank(op, "weight", w, 4);
-        if (x.dim(1) != w.dim(1)) {
-            throw Checks.error(op, "input has " + x.dim(1) + " channels but weight expects " + w.dim(1)
-                    + " (input " + Shape.str(x.shape()) + ", weight " + Shape.str(w.shape()) + ")");
-        }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != w.dim(0))) {
-            throw Checks.error(op, "bias shape " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(w.shape()));
-        }
+        checkOperands(op, x, w, bias, 1);   // w [Cout, Cin, kH, kW]
         int kH = w.dim(2), kW = w.dim(3);
         if (x.dim(2) + 2 * spec.padH() < kH || x.dim(3) + 2 * spec.padW() < kW) {
             throw Checks.error(op, "kernel " + kH + "x" + kW + " is larger than the padded input (input " + Shape.str(x.shape()) + ", padding " + spec.padH() + "x" + spec.padW() + ")");
@@ -77,16 +68,7 @@ public final class Convolution {
 
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvSpec spec, int outPadH, int outPadW) {
         String op = "conv_transpose2d";
-        Checks.sameBackend(op, x, w);
-        Checks.rank(op, "input", x, 4);
-        Checks.rank(op, "weight", w, 4);
-        if (x.dim(1) != w.dim(0)) {
-            throw Checks.error(op, "input has " + x.dim(1) + " channels but weight expects " + w.dim(0)
-                    + " (input " + Shape.str(x.shape()) + ", weight " + Shape.str(w.shape()) + ")");
-        }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != w.dim(1))) {
-            throw Checks.error(op, "bias shape " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(w.shape()));
-        }
+        checkOperands(op, x, w, bias, 0);   // w [Cin, Cout, kH, kW]
         if (outPadH < 0 || outPadW < 0 || outPadH >= spec.strideH() || outPadW >= spec.strideW()) {
             throw Checks.error(op, "output padding " + outPadH + "x" + outPadW + " must be smaller than the stride " + spec.strideH() + "x" + spec.strideW());
         }
@@ -111,5 +93,19 @@ public final class Convolution {
             Tensor db = needBias ? g.sum(false, 0, 2, 3) : null;   // differentiable
             return new Tensor[] {dx, dw, db};
         }, x, w, bias);
+    }
+
+    /** x and w 4-D on one backend, x's channels on w's axis {@code inputAxis}, the bias [the other axis of w] or null. */
+    private static void checkOperands(String op, Tensor x, Tensor w, Tensor bias, int inputAxis) {
+        Checks.sameBackend(op, x, w);
+        Checks.rank(op, "input", x, 4);
+        Checks.rank(op, "weight", w, 4);
+        if (x.dim(1) != w.dim(inputAxis)) {
+            throw Checks.error(op, "input has " + x.dim(1) + " channels but weight expects " + w.dim(inputAxis)
+                    + " (input " + Shape.str(x.shape()) + ", weight " + Shape.str(w.shape()) + ")");
+        }
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != w.dim(1 - inputAxis))) {
+            throw Checks.error(op, "bias shape " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(w.shape()));
+        }
     }
 }
