@@ -4,12 +4,11 @@ import java.util.List;
 import java.util.Random;
 import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.backend.Padding;
-import org.cyclegan.engine.ops.Conv2d;
-import org.cyclegan.engine.ops.ConvTranspose2d;
-import org.cyclegan.engine.ops.Dropout;
+import org.cyclegan.engine.ops.Convolution;
 import org.cyclegan.engine.ops.Losses;
 import org.cyclegan.engine.ops.Normalization;
 import org.cyclegan.engine.ops.Pad2d;
+import org.cyclegan.engine.ops.RandomMask;
 import org.cyclegan.engine.ops.Recompute;
 import org.cyclegan.engine.ops.Shapes;
 
@@ -21,15 +20,15 @@ public final class F {
     private F() {}
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
-        return Conv2d.conv2d(x, w, bias, stride, padding);
+        return Convolution.conv2d(x, w, bias, stride, padding);
     }
 
     public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec spec) {
-        return Conv2d.conv2d(x, w, bias, spec);
+        return Convolution.conv2d(x, w, bias, spec);
     }
 
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int outputPadding) {
-        return ConvTranspose2d.convTranspose2d(x, w, bias, stride, padding, outputPadding);
+        return Convolution.convTranspose2d(x, w, bias, stride, padding, outputPadding);
     }
 
     public static Tensor reflectionPad2d(Tensor x, int p) {
@@ -54,7 +53,7 @@ public final class F {
     }
 
     public static Tensor dropout(Tensor x, float p, boolean training, Random rng) {
-        return Dropout.dropout(x, p, training, rng);
+        return RandomMask.dropout(x, p, training, rng);
     }
 
     public static Tensor concat(List<Tensor> xs, int axis) {

@@ -2,9 +2,9 @@ package org.cyclegan.model;
 
 import java.util.List;
 import java.util.Random;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.init.InitType;
 import org.cyclegan.model.init.WeightInit;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.networks.NLayerDiscriminator;
 import org.cyclegan.model.networks.Norm;
 import org.cyclegan.model.networks.PixelDiscriminator;
@@ -31,8 +31,8 @@ public final class Networks {
      * @param norm batch | instance | none
      * @param initType normal | xavier | kaiming | orthogonal
      */
-    public static Layer defineG(int inputNc, int outputNc, int ngf, String netG, String norm, boolean useDropout,
-                                String initType, float initGain, Random rng) {
+    public static Module defineG(int inputNc, int outputNc, int ngf, String netG, String norm, boolean useDropout,
+                                 String initType, float initGain, Random rng) {
         checkPositive("input_nc", inputNc);
         checkPositive("output_nc", outputNc);
         checkPositive("ngf", ngf);
@@ -40,7 +40,7 @@ public final class Networks {
         InitType init = InitType.parse(initType);
         // The dropout masks get their own generator, seeded from rng, so that they do not shift the initial weights.
         Random dropoutRng = new Random(rng.nextLong());
-        Layer net = switch (netG) {
+        Module net = switch (netG) {
             case "resnet_9blocks" -> new ResnetGenerator(inputNc, outputNc, ngf, normKind, useDropout, 9, dropoutRng);
             case "resnet_6blocks" -> new ResnetGenerator(inputNc, outputNc, ngf, normKind, useDropout, 6, dropoutRng);
             case "unet_128" -> new UnetGenerator(inputNc, outputNc, 7, ngf, normKind, useDropout, dropoutRng);
@@ -57,13 +57,13 @@ public final class Networks {
      *
      * @param netD basic | n_layers | pixel
      */
-    public static Layer defineD(int inputNc, int ndf, String netD, int nLayersD, String norm, String initType,
-                                float initGain, Random rng) {
+    public static Module defineD(int inputNc, int ndf, String netD, int nLayersD, String norm, String initType,
+                                 float initGain, Random rng) {
         checkPositive("input_nc", inputNc);
         checkPositive("ndf", ndf);
         Norm normKind = Norm.parse(norm);
         InitType init = InitType.parse(initType);
-        Layer net = switch (netD) {
+        Module net = switch (netD) {
             case "basic" -> new NLayerDiscriminator(inputNc, ndf, 3, normKind);
             case "n_layers" -> {
                 checkPositive("n_layers_D", nLayersD);

@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.nn.Module;
 import org.junit.jupiter.api.Test;
 
-/** Named parameters and buffers, state dicts, train/eval mode. */
+/** Named parameters and buffers, state dicts, train/eval mode, walking the tree of modules. */
 class ModuleTest {
 
     static final class Conv extends Module {
@@ -88,6 +89,35 @@ class ModuleTest {
         assertFalse(net.first.isTraining());
         net.train(true);
         assertTrue(net.second.isTraining());
+    }
+
+    /** Two levels: the outer module's children are a Net and a Conv, so the walk order shows children before parents. */
+    static final class Outer extends Module {
+        Outer(Random rng) {
+            registerModule("net", new Net(rng));
+            registerModule("head", new Conv(2, 1, rng));
+        }
+
+        @Override public Tensor forward(Tensor x) {
+            return x;
+        }
+    }
+
+    @Test void applyVisitsChildrenFirstInRegistrationOrderAsPyTorch() {
+        List<String> visited = new ArrayList<>();
+        new Outer(new Random(1)).apply(m -> visited.add(m.toString()));
+        assertEquals(List.of("Conv", "Norm", "Conv", "Net", "Conv", "Outer"), visited);
+    }
+
+    @Test void namedModulesGivesEachModuleItsStateDictPrefixParentsFirst() {
+        Outer outer = new Outer(new Random(1));
+        Map<String, Module> modules = outer.namedModules();
+        assertEquals(List.of("", "net", "net.0", "net.1", "net.2", "head"), List.copyOf(modules.keySet()));
+        assertTrue(modules.get("") == outer && modules.get("net.1") instanceof Norm);
+        for (String key : outer.stateDict().keySet()) {
+            String prefix = key.substring(0, key.lastIndexOf('.'));
+            assertTrue(modules.containsKey(prefix), key + " belongs to a module named " + prefix);
+        }
     }
 
     @Test void freezingParametersStopsTheirGradients() {

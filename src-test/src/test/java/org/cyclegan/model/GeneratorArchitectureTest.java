@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.interop.ReferenceStateDict;
-import org.cyclegan.model.layers.Layer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * norm statistics of old checkpoints, dropped only where the layer really is an instance norm.
  */
 class GeneratorArchitectureTest {
-    private static Map<String, int[]> shapes(Layer net) {
+    private static Map<String, int[]> shapes(Module net) {
         Map<String, int[]> out = new LinkedHashMap<>();
         net.stateDict().forEach((k, v) -> out.put(k, v.shape()));
         return out;
@@ -60,7 +60,7 @@ class GeneratorArchitectureTest {
     }
 
     @Test void instanceNormStatisticsAreDroppedOnlyOnInstanceNormLayers() {
-        Layer instance = new GeneratorArchitecture("resnet_6blocks", 2, "instance", 3, 3, false).build();
+        Module instance = new GeneratorArchitecture("resnet_6blocks", 2, "instance", 3, 3, false).build();
         Map<String, Tensor> state = new LinkedHashMap<>(instance.stateDict());
         state.put("model.2.running_mean", Tensor.zeros(2));                        // model.2 is an InstanceNorm2d
         state.put("model.10.conv_block.2.running_var", Tensor.ones(8));
@@ -71,7 +71,7 @@ class GeneratorArchitectureTest {
                 ReferenceStateDict.instanceNormStatistics(instance, state));
         assertTrue(patched.containsKey("model.1.running_mean") && !patched.containsKey("model.2.running_mean"));
         // Batch norm's statistics are real state: never dropped.
-        Layer batch = new GeneratorArchitecture("resnet_6blocks", 2, "batch", 3, 3, false).build();
+        Module batch = new GeneratorArchitecture("resnet_6blocks", 2, "batch", 3, 3, false).build();
         assertEquals(List.of(), ReferenceStateDict.instanceNormStatistics(batch, batch.stateDict()));
     }
 }

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.BatchNorm2d;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.Dropout;
 import org.cyclegan.model.layers.InstanceNorm2d;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.layers.ReLU;
 import org.cyclegan.model.layers.Sequential;
 import org.cyclegan.model.networks.Norm;
@@ -99,13 +99,13 @@ class LayersAndNetworksTest {
 
     @Test void outputShapesAreTheReferences() {
         Random rng = new Random(4);
-        Layer g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", false, "normal", 0.02f, rng);
+        Module g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", false, "normal", 0.02f, rng);
         assertArrayEquals(new int[] {1, 3, 36, 28}, g.forward(Tensor.randn(rng, 1, 3, 36, 28)).shape());
-        Layer d = Networks.defineD(3, 2, "basic", 3, "instance", "normal", 0.02f, rng);
+        Module d = Networks.defineD(3, 2, "basic", 3, "instance", "normal", 0.02f, rng);
         assertArrayEquals(new int[] {1, 1, 30, 30}, d.forward(Tensor.randn(rng, 1, 3, 256, 256)).shape(), "70x70 PatchGAN on 256²");
-        Layer p = Networks.defineD(3, 4, "pixel", 3, "batch", "normal", 0.02f, rng);
+        Module p = Networks.defineD(3, 4, "pixel", 3, "batch", "normal", 0.02f, rng);
         assertArrayEquals(new int[] {2, 1, 5, 6}, p.forward(Tensor.randn(rng, 2, 3, 5, 6)).shape());
-        Layer u = Networks.defineG(3, 2, 1, "unet_128", "batch", false, "normal", 0.02f, rng);
+        Module u = Networks.defineG(3, 2, 1, "unet_128", "batch", false, "normal", 0.02f, rng);
         u.eval();
         assertArrayEquals(new int[] {1, 2, 128, 128}, u.forward(Tensor.randn(rng, 1, 3, 128, 128)).shape());
         IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class, () -> u.forward(Tensor.randn(rng, 1, 3, 64, 64)));

@@ -14,7 +14,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.cyclegan.engine.Tensor;
-import org.cyclegan.model.layers.Layer;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.testing.Close;
 import org.cyclegan.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
@@ -56,7 +56,7 @@ class NetworkParityTest {
     }
 
     /** Builds the case's network through the factories, as the trainer will (its random weights are then replaced). */
-    static Layer build(Map<String, Object> c) {
+    static Module build(Map<String, Object> c) {
         String norm = (String) c.get("norm");
         if (c.get("kind").equals("G")) {
             return Networks.defineG(intParam(c, "input_nc"), intParam(c, "output_nc"), intParam(c, "ngf"), (String) c.get("net"),
@@ -67,7 +67,7 @@ class NetworkParityTest {
     }
 
     private static void run(Fixtures f, String c, Map<String, Object> params) {
-        Layer net = build(params);
+        Module net = build(params);
         @SuppressWarnings("unchecked")
         List<String> keys = (List<String>) params.get("state_keys");
         assertEquals(keys, new ArrayList<>(net.stateDict().keySet()), c + ": state-dict keys (and their order) differ from the reference's");

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.cyclegan.model.layers.Layer;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.networks.NLayerDiscriminator;
 import org.cyclegan.model.networks.Norm;
 import org.cyclegan.model.networks.PixelDiscriminator;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.TestFactory;
  */
 class ParameterCountTest {
 
-    static Layer generator(String netG, Norm norm) {
+    static Module generator(String netG, Norm norm) {
         return switch (netG) {
             case "resnet_9blocks" -> new ResnetGenerator(3, 3, 64, norm, false, 9, null);
             case "resnet_6blocks" -> new ResnetGenerator(3, 3, 64, norm, false, 6, null);
@@ -34,7 +34,7 @@ class ParameterCountTest {
         };
     }
 
-    static Layer discriminator(String netD, int nLayers, Norm norm) {
+    static Module discriminator(String netD, int nLayers, Norm norm) {
         return switch (netD) {
             case "basic" -> new NLayerDiscriminator(3, 64, 3, norm);
             case "n_layers" -> new NLayerDiscriminator(3, 64, nLayers, norm);
@@ -56,7 +56,7 @@ class ParameterCountTest {
             tests.add(DynamicTest.dynamicTest((String) c.get("name"), () -> {
                 Norm norm = Norm.parse((String) c.get("norm"));
                 String net = (String) c.get("net");
-                Layer layer = c.get("kind").equals("G") ? generator(net, norm) : discriminator(net, intParam(c, "n_layers"), norm);
+                Module layer = c.get("kind").equals("G") ? generator(net, norm) : discriminator(net, intParam(c, "n_layers"), norm);
                 long expected = ((Number) c.get("params")).longValue();
                 assertEquals(expected, layer.parameterCount(), c.get("name") + " parameter count");
             }));

@@ -12,8 +12,8 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradCheck;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.kernels.cpu.CpuBackend;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.networks.ResnetGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,7 +42,7 @@ class RecomputeTest {
         assertTrue(rep.passed(), rep.toString());
     }
 
-    private static float[][] gradients(Layer g, Tensor x, boolean recompute) {
+    private static float[][] gradients(Module g, Tensor x, boolean recompute) {
         ((ResnetGenerator) g).setRecompute(recompute);
         for (Tensor p : g.parameters()) p.zeroGrad();
         Tensor input = Tensor.of(x.toArray(), x.shape()).requiresGrad(true);
@@ -58,14 +58,14 @@ class RecomputeTest {
     }
 
     @Test void aRecomputedGeneratorHasExactlyTheSameGradients() {
-        Layer g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", false, "normal", 0.02f, new Random(1));
+        Module g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", false, "normal", 0.02f, new Random(1));
         Tensor x = Tensor.uniform(new Random(2), -1f, 1f, 1, 3, 16, 16);
         float[][] kept = gradients(g, x, false), recomputed = gradients(g, x, true);
         for (int i = 0; i < kept.length; i++) assertArrayEquals(kept[i], recomputed[i], 0f, "gradient " + i);
     }
 
     @Test void recomputingABlockWithDropoutIsRefused() {
-        Layer g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", true, "normal", 0.02f, new Random(1));
+        Module g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", true, "normal", 0.02f, new Random(1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ((ResnetGenerator) g).setRecompute(true));
         assertTrue(e.getMessage().contains("dropout"), e.getMessage());
     }

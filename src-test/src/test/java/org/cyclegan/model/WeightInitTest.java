@@ -11,18 +11,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.init.Init;
 import org.cyclegan.model.layers.BatchNorm2d;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.ConvTranspose2d;
-import org.cyclegan.model.layers.Layer;
 import org.junit.jupiter.api.Test;
 
 /** The reference's init_weights: distributions of the weights, zero biases, batch norm's N(1, gain), determinism. */
 class WeightInitTest {
 
     /** Every conv / transposed-conv weight of a network, in visiting order. */
-    static List<Tensor> convWeights(Layer net) {
+    static List<Tensor> convWeights(Module net) {
         List<Tensor> out = new ArrayList<>();
         net.apply(l -> {
             if (l instanceof Conv2d c) out.add(c.weight);
@@ -50,7 +50,7 @@ class WeightInitTest {
         return out;
     }
 
-    static void assertAllBiasesZero(Layer net) {
+    static void assertAllBiasesZero(Module net) {
         int[] seen = {0};
         net.namedParameters().forEach((k, v) -> {
             if (k.endsWith(".bias")) {
@@ -62,7 +62,7 @@ class WeightInitTest {
     }
 
     @Test void normalInitHasMeanZeroAndStdGain() {
-        Layer g = Networks.defineG(3, 3, 16, "resnet_6blocks", "instance", false, "normal", 0.02f, new Random(7));
+        Module g = Networks.defineG(3, 3, 16, "resnet_6blocks", "instance", false, "normal", 0.02f, new Random(7));
         double[] ms = meanStd(concat(convWeights(g)));
         assertEquals(0.0, ms[0], 2e-4, "mean");
         assertEquals(0.02, ms[1], 0.02 * 0.01, "std");
@@ -70,7 +70,7 @@ class WeightInitTest {
     }
 
     @Test void batchNormWeightsAreNormalAroundOneAndBiasesZero() {
-        Layer d = Networks.defineD(3, 64, "basic", 3, "batch", "normal", 0.1f, new Random(3));
+        Module d = Networks.defineD(3, 64, "basic", 3, "batch", "normal", 0.1f, new Random(3));
         List<Tensor> weights = new ArrayList<>();
         d.apply(l -> {
             if (l instanceof BatchNorm2d bn) {
@@ -96,7 +96,7 @@ class WeightInitTest {
     }
 
     @Test void kaimingStdIsSqrtTwoOverFanInAndIgnoresTheGain() {
-        Layer g = Networks.defineG(3, 3, 32, "resnet_6blocks", "instance", false, "kaiming", 0.02f, new Random(5));
+        Module g = Networks.defineG(3, 3, 32, "resnet_6blocks", "instance", false, "kaiming", 0.02f, new Random(5));
         Tensor w = convWeights(g).get(3);   // a residual block's 128 -> 128 3x3 convolution
         assertArrayEquals(new int[] {128, 128, 3, 3}, w.shape());
         double expected = Math.sqrt(2.0 / (128 * 9));
@@ -143,7 +143,7 @@ class WeightInitTest {
         Init.orthogonal(square, 1.0, rng);
         assertOrthogonal(square, 1.0);
 
-        Layer d = Networks.defineD(3, 8, "basic", 3, "instance", "orthogonal", 2.0f, new Random(2));
+        Module d = Networks.defineD(3, 8, "basic", 3, "instance", "orthogonal", 2.0f, new Random(2));
         for (Tensor w : convWeights(d)) assertOrthogonal(w, 2.0);
         assertAllBiasesZero(d);
     }

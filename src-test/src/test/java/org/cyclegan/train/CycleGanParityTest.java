@@ -18,9 +18,9 @@ import java.util.stream.Stream;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.engine.reference.ReferenceBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -111,7 +111,7 @@ class CycleGanParityTest {
             Map<String, Object> c = f.cases().get(0);
             String name = (String) c.get("name");
             CycleGan model = new CycleGan(config(c), new Random(0));
-            Map<String, Layer> nets = new LinkedHashMap<>();
+            Map<String, Module> nets = new LinkedHashMap<>();
             nets.put("G_A", model.gA);
             nets.put("G_B", model.gB);
             nets.put("D_A", model.dA);
@@ -122,7 +122,7 @@ class CycleGanParityTest {
             Map<String, List<String>> zeroKeys = (Map<String, List<String>>) c.get("zero_grad_keys");
             Map<String, Map<String, float[]>> initial = new LinkedHashMap<>();
             for (String n : NETS) {
-                Layer net = nets.get(n);
+                Module net = nets.get(n);
                 assertEquals(stateKeys.get(n), new ArrayList<>(net.stateDict().keySet()), n + ": state-dict keys differ from the reference's");
                 Map<String, Tensor> state = new LinkedHashMap<>();
                 Map<String, float[]> values = new LinkedHashMap<>();

@@ -11,6 +11,7 @@ import java.util.Random;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.engine.reference.ReferenceBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.junit.jupiter.api.Test;
@@ -109,8 +110,8 @@ class CycleGanTest {
         for (int i = 0; i < 2; i++) trained.optimize(Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32), Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32));
         TrainCommand.saveNetworks(trained, dir, "latest", c, 1);
         CycleGan fresh = new CycleGan(c, new Random(99));   // other weights until loaded
-        Map<String, org.cyclegan.model.layers.Layer> pairs = Map.of("G_A", fresh.gA, "G_B", fresh.gB, "D_A", fresh.dA, "D_B", fresh.dB);
-        for (Map.Entry<String, org.cyclegan.model.layers.Layer> e : pairs.entrySet()) {
+        Map<String, Module> pairs = Map.of("G_A", fresh.gA, "G_B", fresh.gB, "D_A", fresh.dA, "D_B", fresh.dB);
+        for (Map.Entry<String, Module> e : pairs.entrySet()) {
             e.getValue().loadStateDict(org.cyclegan.engine.io.Safetensors.read(dir.resolve("latest_net_" + e.getKey() + ".safetensors"),
                     Backends.getDefault()).tensors());
         }

@@ -18,8 +18,8 @@ import javax.imageio.ImageIO;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.Networks;
-import org.cyclegan.model.layers.Layer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class NetworkInputSizeTest {
     @TempDir Path dir;
 
-    private static void forward(Layer g, int w, int h) {
+    private static void forward(Module g, int w, int h) {
         try (MemoryScope scope = MemoryScope.open(); GradMode.Scope noGrad = GradMode.noGrad()) {
             g.forward(Tensor.zeros(1, 3, h, w));
         }
@@ -35,7 +35,7 @@ class NetworkInputSizeTest {
 
     /** A ResNet generator fails on 4x4 and on 8x4 (the residual blocks see 1 pixel) and runs at 8x8: the rule says exactly that. */
     @Test void theResnetRuleIsWhatTheGeneratorTakes() {
-        Layer g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", false, "normal", 0.02f, new Random(0));
+        Module g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", false, "normal", 0.02f, new Random(0));
         NetworkInputSize fit = NetworkInputSize.generator("resnet_6blocks");
         for (int[] s : new int[][] {{4, 4}, {8, 4}, {4, 12}}) {
             assertThrows(IllegalArgumentException.class, () -> forward(g, s[0], s[1]), s[0] + "x" + s[1]);

@@ -10,9 +10,9 @@ import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.meta.MetaBackend;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.Networks;
-import org.cyclegan.model.layers.Layer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class StepMemoryTest {
 
     private static Peak translate(Backend backend, String netG, int ngf, int size) {
         Backends.setDefault(backend);
-        Layer g = Networks.defineG(3, 3, ngf, netG, "instance", false, "normal", 0.02f, new Random(0));
+        Module g = Networks.defineG(3, 3, ngf, netG, "instance", false, "normal", 0.02f, new Random(0));
         g.eval();
         Peak peak = new Peak();
         try (MemoryScope scope = MemoryScope.observing(peak); GradMode.Scope noGrad = GradMode.noGrad()) {

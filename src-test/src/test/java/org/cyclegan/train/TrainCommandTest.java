@@ -13,8 +13,8 @@ import java.util.Random;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.Networks;
-import org.cyclegan.model.layers.Layer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +46,7 @@ class TrainCommandTest {
         Safetensors.Contents g = Safetensors.read(exp.resolve("latest_net_G_A.safetensors"), Backends.getDefault());
         assertEquals("resnet_6blocks", g.metadata().get("netG"));
         assertTrue(g.tensors().containsKey("model.1.weight") && g.tensors().containsKey("model.10.conv_block.1.weight"));
-        Layer net = Networks.defineG(3, 3, Integer.parseInt(g.metadata().get("ngf")), g.metadata().get("netG"), g.metadata().get("norm"),
+        Module net = Networks.defineG(3, 3, Integer.parseInt(g.metadata().get("ngf")), g.metadata().get("netG"), g.metadata().get("norm"),
                 false, "normal", 0.02f, new Random(1));
         net.loadStateDict(g.tensors());
         float[] y = net.forward(Tensor.uniform(new Random(2), -1f, 1f, 1, 3, 32, 32)).toArray();

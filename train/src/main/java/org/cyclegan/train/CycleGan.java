@@ -9,9 +9,9 @@ import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.engine.optim.Adam;
 import org.cyclegan.model.Networks;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.networks.ResnetGenerator;
 
 /**
@@ -28,7 +28,7 @@ public final class CycleGan {
     public static final List<String> LOSS_NAMES = List.of("D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B");
 
     public final CycleGanConfig config;
-    public final Layer gA, gB, dA, dB;
+    public final Module gA, gB, dA, dB;
     public final Adam optimizerG, optimizerD;
     public final ImagePool fakeAPool, fakeBPool;
     /** Drew the initial weights and draws the dropout masks (networks built with dropout); saved with the training state. */
@@ -137,7 +137,7 @@ public final class CycleGan {
     }
 
     /** The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated. */
-    private Tensor backwardD(Layer d, Tensor real, Tensor fake) {
+    private Tensor backwardD(Module d, Tensor real, Tensor fake) {
         Tensor lossReal = ganLoss.apply(d.forward(real), true);
         Tensor lossFake = ganLoss.apply(d.forward(fake.detach()), false);
         Tensor loss = lossReal.add(lossFake).mul(0.5f);

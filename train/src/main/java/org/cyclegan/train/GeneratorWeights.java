@@ -12,11 +12,11 @@ import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
-import org.cyclegan.engine.io.TorchCheckpoint;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.Networks;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.interop.ReferenceStateDict;
-import org.cyclegan.model.layers.Layer;
+import org.cyclegan.model.interop.torch.TorchCheckpoint;
 
 /**
  * A generator loaded from a weights file: our safetensors (architecture in its metadata) or a PyTorch checkpoint
@@ -35,11 +35,11 @@ final class GeneratorWeights {
     final GeneratorArchitecture architecture;
     /** Where the architecture came from, for the user. */
     final String architectureSource;
-    final Layer generator;
+    final Module generator;
     /** Keys the reference's loader also drops (instance norm statistics). */
     final List<String> droppedKeys;
 
-    private GeneratorWeights(Path file, String format, GeneratorArchitecture architecture, String architectureSource, Layer generator,
+    private GeneratorWeights(Path file, String format, GeneratorArchitecture architecture, String architectureSource, Module generator,
                              List<String> droppedKeys) {
         this.file = file;
         this.format = format;
@@ -110,7 +110,7 @@ final class GeneratorWeights {
         boolean dropout = meta.containsKey("no_dropout") ? !Boolean.parseBoolean(meta.get("no_dropout")) : fallback.useDropout();
         GeneratorArchitecture arch = new GeneratorArchitecture(netG, ngf, norm, inputNc, outputNc, dropout);
 
-        Layer g = arch.build();
+        Module g = arch.build();
         List<String> dropped = ReferenceStateDict.instanceNormStatistics(g, state);
         state = ReferenceStateDict.withoutInstanceNormStatistics(g, state);
         String mismatch = mismatch(g.stateDict(), state);

@@ -10,7 +10,7 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.meta.MetaBackend;
-import org.cyclegan.model.layers.Layer;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Transform;
 import org.cyclegan.train.data.UnalignedDataset;
@@ -57,7 +57,7 @@ record MemoryEstimate(int batch, int height, int width, long parameterBytes, lon
             try {
                 CycleGan model = new CycleGan(config, new Random(0));
                 List<Integer> params = new ArrayList<>();
-                for (Layer net : List.of(model.gA, model.gB, model.dA, model.dB)) for (Tensor p : net.parameters()) params.add(p.numel());
+                for (Module net : List.of(model.gA, model.gB, model.dA, model.dB)) for (Tensor p : net.parameters()) params.add(p.numel());
                 List<Integer> events = new ArrayList<>();
                 MemoryScope.Observer record = new MemoryScope.Observer() {
                     @Override public void created(int floats) { events.add(floats); }

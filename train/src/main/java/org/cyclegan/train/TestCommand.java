@@ -17,7 +17,7 @@ import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.model.layers.Layer;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.train.data.DataSetException;
 import org.cyclegan.train.data.EmbeddedDataset;
 import org.cyclegan.train.data.ImageFolder;
@@ -205,7 +205,7 @@ final class TestCommand {
      * fit the generators, are skipped with a warning.
      */
     private static List<Result> translate(ImageSource source, Map<String, Result> names, Transform transform, SizeCheck fit, Backend backend,
-                                          GeneratorWeights forward, Layer backward, String from, String to, Path images, PrintStream out,
+                                          GeneratorWeights forward, Module backward, String from, String to, Path images, PrintStream out,
                                           PrintStream err) throws IOException {
         List<Result> rows = new ArrayList<>();
         int n = names.size();

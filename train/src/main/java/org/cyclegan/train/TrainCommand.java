@@ -11,8 +11,8 @@ import java.util.Random;
 import org.cyclegan.engine.ResumableRandom;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.interop.GeneratorArchitecture;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.DataOptions;
 import org.cyclegan.train.data.DataSetException;
 import org.cyclegan.train.data.EmbeddedDataset;
@@ -229,7 +229,7 @@ final class TrainCommand {
             out.printf("continuing %s from epoch %d, batch %d (step %d): weights, Adam moments, image pools, schedule and random state restored%n",
                     dir.resolve(loadEpoch + "_train_state.safetensors"), start.epoch(), start.batch(), start.globalStep());
         } else if (resume) {
-            for (Map.Entry<String, Layer> e : Map.of("G_A", model.gA, "G_B", model.gB, "D_A", model.dA, "D_B", model.dB).entrySet()) {
+            for (Map.Entry<String, Module> e : Map.of("G_A", model.gA, "G_B", model.gB, "D_A", model.dA, "D_B", model.dB).entrySet()) {
                 Path f = dir.resolve(loadEpoch + "_net_" + e.getKey() + ".safetensors");
                 try {
                     e.getValue().loadStateDict(Safetensors.read(f, backend).tensors());

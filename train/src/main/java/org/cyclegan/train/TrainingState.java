@@ -9,8 +9,8 @@ import java.util.Map;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.engine.optim.Adam;
-import org.cyclegan.model.layers.Layer;
 
 /**
  * Everything a training run needs to continue exactly where it stopped, in one safetensors file
@@ -125,7 +125,7 @@ final class TrainingState {
     /** Puts the saved weights, optimizer moments, pools, random states and plateau memory into a freshly built model. */
     void restore(CycleGan model, LrSchedule schedule) throws IOException {
         try {
-            for (Map.Entry<String, Layer> e : networks(model).entrySet()) e.getValue().loadStateDict(prefixed(e.getKey() + "."));
+            for (Map.Entry<String, Module> e : networks(model).entrySet()) e.getValue().loadStateDict(prefixed(e.getKey() + "."));
             for (Map.Entry<String, Adam> e : optimizers(model).entrySet()) {
                 Adam opt = e.getValue();
                 String[] steps = string(e.getKey() + ".steps").split(",");
@@ -187,8 +187,8 @@ final class TrainingState {
         }
     }
 
-    private static Map<String, Layer> networks(CycleGan m) {
-        Map<String, Layer> nets = new LinkedHashMap<>();
+    private static Map<String, Module> networks(CycleGan m) {
+        Map<String, Module> nets = new LinkedHashMap<>();
         nets.put("G_A", m.gA);
         nets.put("G_B", m.gB);
         nets.put("D_A", m.dA);

@@ -14,8 +14,8 @@ import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.interop.GeneratorArchitecture;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.ImageFiles;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Images;
@@ -81,7 +81,7 @@ final class TranslateCommand {
         }
         out.println("weights: " + weights + " (" + w.format + "): " + arch.describe() + " (" + w.architectureSource + ")"
                 + (w.droppedKeys.isEmpty() ? "" : "; ignored " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
-        Layer g = w.generator;
+        Module g = w.generator;
         int inputNc = arch.inputNc();
         g.eval();
         SizeCheck fit = NetworkInputSize.generator(arch.netG());

@@ -24,6 +24,23 @@ import org.cyclegan.engine.Tensor;
  * walks it in reverse. Each node receives the sum of the gradients of all its uses, applies the chain rule through its
  * backward function and passes the results on to its inputs. Leaves that require grad accumulate into
  * {@code Tensor.grad()}, as PyTorch's {@code .grad} does.
+ *
+ * <p>Backward functions run with grad mode off, so the gradients they return carry no graph: there are no
+ * higher-order gradients. Run with grad mode on, a backward rule would record one only where it is composed of
+ * differentiable ops; where it calls a backend kernel directly, the kernel is opaque to autodiff. Rule by rule (each op
+ * says the same beside its backward):
+ * <ul>
+ *   <li>composed of differentiable ops: add, sub, mul, div and their scalar forms; neg, exp, log, log1p, sqrt, tanh,
+ *       sigmoid, and abs, relu and leaky relu (which multiply by sign(x) or [x &gt; 0]: piecewise constant, so the
+ *       graph they leave out has derivative 0); sum, mean, broadcastTo, sumTo; reshape, concat, slice; matmul; the
+ *       input and bias gradients of conv2d and conv_transpose2d (each is the other op, and a sum); the norms' affine
+ *       part and batch norm in evaluation; dropout; the mse, l1 and bce-with-logits losses;</li>
+ *   <li>an opaque kernel: the weight gradient of conv2d and conv_transpose2d ({@code Backend.conv2dBackwardWeight});
+ *       the normalization of instance norm and of batch norm in training ({@code Backend.normalizeBackward});
+ *       reflection and zero padding ({@code Backend.pad2dBackward});</li>
+ *   <li>recompute, whose backward is a nested {@link #backward} pass: its rules run with grad mode off whatever f is
+ *       made of.</li>
+ * </ul>
  */
 public final class Autograd {
     private Autograd() {}
@@ -57,8 +74,8 @@ public final class Autograd {
 
     /**
      * Back-propagates {@code seed} (the gradient of some scalar with respect to {@code root}) through the graph.
-     * Backward functions run with grad mode off, so they build no graph of their own. (Higher-order gradients would
-     * run them with grad mode on; every backward is written in differentiable ops to keep that door open.)
+     * Backward functions run with grad mode off, so they build no graph of their own (which of them could build one
+     * is listed in the class comment).
      *
      * <p>Memory (see {@link MemoryScope}): each backward function runs in a scope of its own, so its temporaries are freed
      * as soon as it returns; each gradient is held until it has been passed on; and each node lets go of its saved

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
@@ -137,7 +138,34 @@ public abstract class Module {
         for (Tensor p : namedParameters().values()) p.requiresGrad(on);
     }
 
-    protected final Map<String, Module> children() {
-        return children;
+    /**
+     * Calls {@code fn} on every module below this one and then on this one, children first and in registration order,
+     * exactly the order of PyTorch's {@code Module.apply} (the reference initializes a network with
+     * {@code net.apply(init_func)}).
+     */
+    public final void apply(Consumer<? super Module> fn) {
+        for (Module child : children.values()) child.apply(fn);
+        fn.accept(this);
+    }
+
+    /**
+     * This module (under the name {@code ""}) and every module below it under its dotted path, parents before their
+     * children, as PyTorch's {@code named_modules()}: a path is the prefix of the state-dict keys its module owns.
+     */
+    public final Map<String, Module> namedModules() {
+        Map<String, Module> out = new LinkedHashMap<>();
+        collectModules("", out);
+        return out;
+    }
+
+    private void collectModules(String path, Map<String, Module> out) {
+        out.put(path, this);
+        children.forEach((name, child) -> child.collectModules(path.isEmpty() ? name : path + "." + name, out));
+    }
+
+    /** The class's simple name; layers with options print them too ({@code Conv2d(3, 64, k=7, s=1, p=0)}). */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName();
     }
 }

@@ -12,6 +12,9 @@ import org.cyclegan.engine.backend.BinaryOp;
  *
  * <p>Broadcasting copies an input along some dimensions, so its gradient is the output gradient summed back over those
  * dimensions: that is all {@code sumTo} does in the backward functions below.
+ *
+ * <p>Every backward rule here is composed of differentiable ops (sumTo, neg, mul, div), so it could be differentiated
+ * again.
  */
 public final class Arithmetic {
     private Arithmetic() {}

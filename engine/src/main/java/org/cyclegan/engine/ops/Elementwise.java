@@ -10,6 +10,10 @@ import org.cyclegan.engine.backend.UnaryOp;
  * Element-wise functions and their derivatives, one per line pair, like PyTorch's derivative table.
  * In each backward, {@code g} is the gradient arriving from the output and the result is g · f'(x).
  * Where f' is cheapest in terms of the output y, the backward uses y.
+ *
+ * <p>Every backward rule here is composed of differentiable ops, so it could be differentiated again. abs, relu and
+ * leaky relu multiply by {@link #sign} or {@link #step}, which record no graph: they are piecewise constant, so the
+ * derivative they leave out is 0 (almost everywhere), the true one.
  */
 public final class Elementwise {
     private Elementwise() {}

@@ -6,7 +6,7 @@ import static org.cyclegan.engine.autograd.Autograd.saves;
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 
-/** Matrix product of 2-D tensors. */
+/** Matrix product of 2-D tensors. Its backward rules are products again, so they are differentiable. */
 public final class MatMul {
     private MatMul() {}
 

@@ -16,6 +16,11 @@ import org.cyclegan.engine.backend.NormResult;
  * <pre>   ∂L/∂x = (1/√(σ²+ε)) · (g − mean(g) − x̂ · mean(g · x̂))</pre>
  * (the two subtracted terms are the paths through μ and through σ²). The optional affine part
  * y = γ·x̂ + β is composed from ordinary broadcast ops, so its gradients come for free.
+ *
+ * <p>The normalization's backward (instance norm, and batch norm in training) is one opaque kernel,
+ * {@code Backend.normalizeBackward}, which records no graph: it cannot be differentiated again. The affine part and
+ * batch norm in evaluation (x − running mean) / running std, with the statistics detached, are composed of
+ * differentiable ops.
  */
 public final class Normalization {
     private Normalization() {}
@@ -66,6 +71,7 @@ public final class Normalization {
     private static Tensor normalized(String op, Tensor x, NormResult r, boolean perInstance) {
         Tensor xhat = r.xhat();
         Tensor invStd = r.invStd();
+        // An opaque kernel: the gradient it returns carries no graph.
         return record(op, xhat, saves(xhat, invStd), g -> new Tensor[] {g.backend().normalizeBackward(g, xhat, invStd, perInstance)}, x);
     }
 

@@ -11,7 +11,8 @@ import org.cyclegan.engine.backend.Padding;
  * Zero and reflection padding of the H and W dimensions of a 4-D tensor.
  *
  * <p>Padding copies input entries to new places (or writes zeros), so the gradient of an input entry is the sum of g
- * over every output place it was copied to: interior places once, mirrored border entries twice or more.
+ * over every output place it was copied to: interior places once, mirrored border entries twice or more. That sum is
+ * one opaque kernel, {@code Backend.pad2dBackward}, which records no graph: the rule cannot be differentiated again.
  */
 public final class Pad2d {
     private Pad2d() {}
@@ -35,6 +36,7 @@ public final class Pad2d {
         }
         Tensor y = x.backend().pad2d(x, padding, mode);
         int[] xShape = x.shape();
+        // An opaque kernel: the gradient it returns carries no graph.
         return record(op, y, saves(), g -> new Tensor[] {g.backend().pad2dBackward(g, xShape, padding, mode)}, x);
     }
 }

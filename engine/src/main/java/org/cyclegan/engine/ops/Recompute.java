@@ -21,6 +21,9 @@ import org.cyclegan.engine.autograd.GradMode;
  *             f's parameters accumulate their gradients as usual; the gradient reaching x' is ∂L/∂x.
  * </pre>
  * f must compute the same function both times: no dropout masks drawn, no running statistics updated.
+ *
+ * <p>The backward is a nested backward pass ({@code Autograd.backward}), whose rules run with grad mode off: the
+ * gradient it returns carries no graph, so it cannot be differentiated again, whatever f is made of.
  */
 public final class Recompute {
     private Recompute() {}

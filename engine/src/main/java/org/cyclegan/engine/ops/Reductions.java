@@ -12,6 +12,7 @@ import org.cyclegan.engine.Tensor;
  *
  * <p>Summing and broadcasting are each other's adjoints: the gradient of a sum copies g back over the summed
  * dimensions, and the gradient of a broadcast sums g over the copied ones. Every other reduction is composed from these.
+ * So every backward rule here is composed of differentiable ops (reshape, broadcastTo, sumTo).
  */
 public final class Reductions {
     private Reductions() {}

@@ -3,10 +3,10 @@ package org.cyclegan.model.init;
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.meta.MetaBackend;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.BatchNorm2d;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.ConvTranspose2d;
-import org.cyclegan.model.layers.Layer;
 
 /**
  * The reference's {@code init_weights(net, init_type, init_gain)}: visit every layer (children first, as
@@ -21,7 +21,7 @@ import org.cyclegan.model.layers.Layer;
 public final class WeightInit {
     private WeightInit() {}
 
-    public static void initWeights(Layer net, InitType initType, float gain, Random rng) {
+    public static void initWeights(Module net, InitType initType, float gain, Random rng) {
         // The meta backend holds shapes only: there are no values to draw (the memory estimate builds whole networks there).
         if (net.parameters().stream().anyMatch(p -> p.backend() instanceof MetaBackend)) return;
         net.apply(layer -> {

@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.Networks;
-import org.cyclegan.model.layers.Layer;
 
 /**
  * The options that shape a generator ({@code --netG --ngf --norm}, the channel counts and dropout), and how to read
@@ -29,7 +29,7 @@ public record GeneratorArchitecture(String netG, int ngf, String norm, int input
     public static final GeneratorArchitecture REFERENCE_DEFAULT = new GeneratorArchitecture("resnet_9blocks", 64, "instance", 3, 3, false);
 
     /** Builds this generator (random weights, to be replaced by a state dict). */
-    public Layer build() {
+    public Module build() {
         return Networks.defineG(inputNc, outputNc, ngf, netG, norm, useDropout, "normal", 0.02f, new Random(0));
     }
 

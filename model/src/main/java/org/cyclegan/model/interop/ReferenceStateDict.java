@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.engine.io.StoredTensor;
+import org.cyclegan.engine.nn.Module;
+import org.cyclegan.model.interop.torch.StoredTensor;
 import org.cyclegan.model.layers.InstanceNorm2d;
-import org.cyclegan.model.layers.Layer;
 
 /**
  * Turns a state dict saved by the reference PyTorch implementation into one our networks load, making the same
@@ -54,8 +54,8 @@ public final class ReferenceStateDict {
     }
 
     /** The keys {@link #withoutInstanceNormStatistics} would drop. */
-    public static List<String> instanceNormStatistics(Layer net, Map<String, Tensor> state) {
-        Map<String, Layer> layers = net.namedLayers();
+    public static List<String> instanceNormStatistics(Module net, Map<String, Tensor> state) {
+        Map<String, Module> layers = net.namedModules();
         List<String> dropped = new ArrayList<>();
         for (String k : state.keySet()) {
             int dot = k.lastIndexOf('.');
@@ -73,7 +73,7 @@ public final class ReferenceStateDict {
      * norm layers, which in the reference (as here) keep no statistics. Those keys are dropped, and only those: the
      * same names on any other layer are kept, so a wrong architecture still fails to load.
      */
-    public static Map<String, Tensor> withoutInstanceNormStatistics(Layer net, Map<String, Tensor> state) {
+    public static Map<String, Tensor> withoutInstanceNormStatistics(Module net, Map<String, Tensor> state) {
         List<String> dropped = instanceNormStatistics(net, state);
         if (dropped.isEmpty()) return state;
         Map<String, Tensor> out = new LinkedHashMap<>(state);

@@ -3,6 +3,7 @@ package org.cyclegan.model.layers;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
+import org.cyclegan.engine.nn.Module;
 
 /**
  * {@code nn.BatchNorm2d(C, affine=True, track_running_stats=True)}, momentum 0.1, eps 1e-5: the reference's
@@ -15,7 +16,7 @@ import org.cyclegan.engine.autograd.GradMode;
  * affects the arithmetic: with a momentum set (as here) PyTorch only increments it. It exists so that state dicts
  * have the reference's keys.
  */
-public final class BatchNorm2d extends Layer {
+public final class BatchNorm2d extends Module {
     public static final float EPS = 1e-5f;
     public static final float MOMENTUM = 0.1f;
 

@@ -2,6 +2,7 @@ package org.cyclegan.model.layers;
 
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 
 /**
  * {@code nn.Conv2d} with square kernels: weight [Cout, Cin, k, k] and an optional bias [Cout].
@@ -10,7 +11,7 @@ import org.cyclegan.engine.Tensor;
  * them with {@code init_weights}, so networks are meant to be built through {@code Networks.defineG / defineD} (or
  * {@code WeightInit.initWeights}) before use.
  */
-public final class Conv2d extends Layer {
+public final class Conv2d extends Module {
     public final Tensor weight;
     /** Null when the layer has no bias (the reference's {@code bias=use_bias} with a batch or no norm). */
     public final Tensor bias;

@@ -2,6 +2,7 @@ package org.cyclegan.model.layers;
 
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 
 /**
  * {@code nn.ConvTranspose2d} with square kernels. Note PyTorch's weight layout, [Cin, Cout, k, k]: the transposed
@@ -10,7 +11,7 @@ import org.cyclegan.engine.Tensor;
  *
  * <p>Parameters start at zero; see {@link Conv2d}.
  */
-public final class ConvTranspose2d extends Layer {
+public final class ConvTranspose2d extends Module {
     public final Tensor weight;
     /** Null when the layer has no bias. */
     public final Tensor bias;

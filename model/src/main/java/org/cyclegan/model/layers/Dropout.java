@@ -4,12 +4,13 @@ import java.util.Objects;
 import java.util.Random;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 
 /**
  * {@code nn.Dropout(p)}: in training, zeroes each element with probability p and scales the rest by 1/(1 − p); in
  * evaluation, the identity. The masks are drawn from the {@link Random} given here, so a seeded run is repeatable.
  */
-public final class Dropout extends Layer {
+public final class Dropout extends Module {
     private final float p;
     private final Random rng;
 

@@ -5,22 +5,23 @@ import java.util.Collections;
 import java.util.List;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 
 /**
  * {@code nn.Sequential}: layers applied one after the other, registered as children "0", "1", … so that the
  * state-dict keys read {@code model.1.weight} as PyTorch's do. Layers without parameters (pads, activations,
  * instance norm, Identity) still take an index.
  */
-public final class Sequential extends Layer {
-    private final List<Layer> layers;
+public final class Sequential extends Module {
+    private final List<Module> layers;
 
-    public Sequential(List<? extends Layer> layers) {
-        List<Layer> list = new ArrayList<>();
-        for (Layer layer : layers) list.add(registerModule(Integer.toString(list.size()), layer));
+    public Sequential(List<? extends Module> layers) {
+        List<Module> list = new ArrayList<>();
+        for (Module layer : layers) list.add(registerModule(Integer.toString(list.size()), layer));
         this.layers = Collections.unmodifiableList(list);
     }
 
-    public Sequential(Layer... layers) {
+    public Sequential(Module... layers) {
         this(List.of(layers));
     }
 
@@ -47,7 +48,7 @@ public final class Sequential extends Layer {
         return h;
     }
 
-    public Layer get(int index) {
+    public Module get(int index) {
         return layers.get(index);
     }
 
@@ -55,7 +56,7 @@ public final class Sequential extends Layer {
         return layers.size();
     }
 
-    public List<Layer> layers() {
+    public List<Module> layers() {
         return layers;
     }
 

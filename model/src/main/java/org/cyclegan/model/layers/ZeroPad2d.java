@@ -2,9 +2,10 @@ package org.cyclegan.model.layers;
 
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 
 /** {@code nn.ZeroPad2d(p)}: p rows and columns of zeros at every border. */
-public final class ZeroPad2d extends Layer {
+public final class ZeroPad2d extends Module {
     private final int padding;
 
     public ZeroPad2d(int padding) {

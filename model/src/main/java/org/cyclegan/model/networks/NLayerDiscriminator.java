@@ -3,8 +3,8 @@ package org.cyclegan.model.networks;
 import java.util.ArrayList;
 import java.util.List;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.Conv2d;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.layers.LeakyReLU;
 import org.cyclegan.model.layers.Sequential;
 
@@ -20,7 +20,7 @@ import org.cyclegan.model.layers.Sequential;
  * </pre>
  * Keys: {@code model.0.weight}, {@code model.2.weight}, … as the reference's Sequential {@code model}.
  */
-public final class NLayerDiscriminator extends Layer {
+public final class NLayerDiscriminator extends Module {
     private static final int KW = 4;
     private static final int PADW = 1;
     private static final float SLOPE = 0.2f;
@@ -30,7 +30,7 @@ public final class NLayerDiscriminator extends Layer {
     public NLayerDiscriminator(int inputNc, int ndf, int nLayers, Norm norm) {
         if (nLayers < 0) throw new IllegalArgumentException("NLayerDiscriminator: n_layers must be >= 0, got " + nLayers);
         boolean useBias = norm.convBias();
-        List<Layer> layers = new ArrayList<>();
+        List<Module> layers = new ArrayList<>();
         layers.add(new Conv2d(inputNc, ndf, KW, 2, PADW, true));
         layers.add(new LeakyReLU(SLOPE));
 

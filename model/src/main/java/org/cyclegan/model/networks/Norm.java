@@ -1,10 +1,10 @@
 package org.cyclegan.model.networks;
 
 import java.util.Locale;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.BatchNorm2d;
 import org.cyclegan.model.layers.Identity;
 import org.cyclegan.model.layers.InstanceNorm2d;
-import org.cyclegan.model.layers.Layer;
 
 /**
  * The reference's {@code --norm}: what {@code get_norm_layer} returns, and whether convolutions next to it get a bias.
@@ -18,7 +18,7 @@ public enum Norm {
     NONE;
 
     /** A norm layer over {@code channels} channels, as {@code norm_layer(channels)}. */
-    public Layer create(int channels) {
+    public Module create(int channels) {
         return switch (this) {
             case BATCH -> new BatchNorm2d(channels);
             case INSTANCE -> new InstanceNorm2d(channels);

@@ -1,8 +1,8 @@
 package org.cyclegan.model.networks;
 
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.Conv2d;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.layers.LeakyReLU;
 import org.cyclegan.model.layers.Sequential;
 
@@ -15,7 +15,7 @@ import org.cyclegan.model.layers.Sequential;
  * norm it has no bias. Keys: {@code net.0.weight}, {@code net.2.weight}, … (the reference names this Sequential
  * {@code net}).
  */
-public final class PixelDiscriminator extends Layer {
+public final class PixelDiscriminator extends Module {
     private final Sequential net;
 
     public PixelDiscriminator(int inputNc, int ndf, Norm norm) {

@@ -6,9 +6,9 @@ import java.util.Random;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.Dropout;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.layers.ReLU;
 import org.cyclegan.model.layers.ReflectionPad2d;
 import org.cyclegan.model.layers.Sequential;
@@ -24,7 +24,7 @@ import org.cyclegan.model.layers.Sequential;
  * <p>The reference also offers 'replicate' and 'zero' padding, but {@code define_G} never selects them; only the
  * reflection padding it uses is built here.
  */
-public final class ResnetBlock extends Layer {
+public final class ResnetBlock extends Module {
     private final Sequential convBlock;
     private final boolean useDropout;
     private boolean recompute;
@@ -33,7 +33,7 @@ public final class ResnetBlock extends Layer {
      * @param dropoutRng masks for the dropout layer; may be null when {@code useDropout} is false
      */
     public ResnetBlock(int dim, Norm norm, boolean useDropout, boolean useBias, Random dropoutRng) {
-        List<Layer> block = new ArrayList<>();
+        List<Module> block = new ArrayList<>();
         block.add(new ReflectionPad2d(1));
         block.add(new Conv2d(dim, dim, 3, 1, 0, useBias));
         block.add(norm.create(dim));

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.ConvTranspose2d;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.layers.ReLU;
 import org.cyclegan.model.layers.ReflectionPad2d;
 import org.cyclegan.model.layers.Sequential;
@@ -21,7 +21,7 @@ import org.cyclegan.model.layers.Tanh;
  * {@code model.4.weight} and {@code model.7.weight} (down), {@code model.10.conv_block.1.weight} (first residual
  * block), …, up to the last convolution, the only one that always has a bias.
  */
-public final class ResnetGenerator extends Layer {
+public final class ResnetGenerator extends Module {
     /** Down-samplings (and up-samplings) around the residual blocks; fixed at 2 in the reference. */
     static final int N_DOWNSAMPLING = 2;
 
@@ -33,7 +33,7 @@ public final class ResnetGenerator extends Layer {
     public ResnetGenerator(int inputNc, int outputNc, int ngf, Norm norm, boolean useDropout, int nBlocks, Random dropoutRng) {
         if (nBlocks < 0) throw new IllegalArgumentException("ResnetGenerator: n_blocks must be >= 0, got " + nBlocks);
         boolean useBias = norm.convBias();
-        List<Layer> layers = new ArrayList<>();
+        List<Module> layers = new ArrayList<>();
 
         // c7s1-ngf: reflection-padded 7×7 convolution, norm, ReLU.
         layers.add(new ReflectionPad2d(3));
@@ -71,7 +71,7 @@ public final class ResnetGenerator extends Layer {
 
     /** Recomputes each residual block during backward instead of keeping its activations (see {@link ResnetBlock#setRecompute}). */
     public void setRecompute(boolean on) {
-        for (Layer layer : model.layers()) if (layer instanceof ResnetBlock block) block.setRecompute(on);
+        for (Module layer : model.layers()) if (layer instanceof ResnetBlock block) block.setRecompute(on);
     }
 
     @Override

@@ -2,7 +2,7 @@ package org.cyclegan.model.networks;
 
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
-import org.cyclegan.model.layers.Layer;
+import org.cyclegan.engine.nn.Module;
 
 /**
  * The U-Net generator of pix2pix: {@code numDowns} stride-2 4×4 convolutions down to a bottleneck, as many transposed
@@ -14,7 +14,7 @@ import org.cyclegan.model.layers.Layer;
  * (128 or 256), or the innermost convolution has nothing left to convolve. Its single child is {@code model}, the
  * outermost block, so keys start {@code model.model.0.weight}.
  */
-public final class UnetGenerator extends Layer {
+public final class UnetGenerator extends Module {
     private final UnetSkipConnectionBlock model;
 
     /**

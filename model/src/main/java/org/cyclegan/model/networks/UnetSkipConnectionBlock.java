@@ -6,10 +6,10 @@ import java.util.Random;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.ConvTranspose2d;
 import org.cyclegan.model.layers.Dropout;
-import org.cyclegan.model.layers.Layer;
 import org.cyclegan.model.layers.LeakyReLU;
 import org.cyclegan.model.layers.ReLU;
 import org.cyclegan.model.layers.Sequential;
@@ -33,7 +33,7 @@ import org.cyclegan.model.layers.Tanh;
  * input before {@code torch.cat([x, self.model(x)], 1)} reads it, so the skip connection carries LeakyReLU(x), not x.
  * {@link #forward} computes exactly that.
  */
-public final class UnetSkipConnectionBlock extends Layer {
+public final class UnetSkipConnectionBlock extends Module {
     private enum Kind { OUTERMOST, MIDDLE, INNERMOST }
 
     private final Kind kind;
@@ -44,7 +44,7 @@ public final class UnetSkipConnectionBlock extends Layer {
         this.kind = kind;
         boolean useBias = norm.convBias();
         Conv2d downconv = new Conv2d(inputNc, innerNc, 4, 2, 1, useBias);
-        List<Layer> layers = new ArrayList<>();
+        List<Module> layers = new ArrayList<>();
         switch (kind) {
             case OUTERMOST -> {
                 layers.add(downconv);

@@ -1,6 +1,7 @@
-package org.cyclegan.engine.io;
+package org.cyclegan.model.interop.torch;
 
 import java.nio.ByteBuffer;
+import org.cyclegan.engine.io.HalfFloats;
 
 /**
  * The element types of PyTorch storages, named in pickles by their storage class ({@code torch.FloatStorage}, or

@@ -1,4 +1,4 @@
-package org.cyclegan.engine;
+package org.cyclegan.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,9 +21,9 @@ import java.util.Map;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.cyclegan.engine.io.StoredTensor;
-import org.cyclegan.engine.io.TorchCheckpoint;
-import org.cyclegan.engine.io.TorchDType;
+import org.cyclegan.model.interop.torch.StoredTensor;
+import org.cyclegan.model.interop.torch.TorchCheckpoint;
+import org.cyclegan.model.interop.torch.TorchDType;
 import org.cyclegan.testing.PickleBytes;
 import org.cyclegan.testing.PickleBytes.TensorSpec;
 import org.cyclegan.testing.TorchFiles;

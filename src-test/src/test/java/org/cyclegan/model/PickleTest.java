@@ -1,4 +1,4 @@
-package org.cyclegan.engine;
+package org.cyclegan.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.cyclegan.engine.io.Pickle;
+import org.cyclegan.model.interop.torch.Pickle;
 import org.cyclegan.testing.PickleBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

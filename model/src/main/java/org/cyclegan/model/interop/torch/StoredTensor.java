@@ -1,4 +1,4 @@
-package org.cyclegan.engine.io;
+package org.cyclegan.model.interop.torch;
 
 import java.util.Arrays;
 import org.cyclegan.engine.Shape;

@@ -1,0 +1,111 @@
+package org.cyclegan.engine.ops;
+
+import static org.cyclegan.engine.autograd.Autograd.record;
+import static org.cyclegan.engine.autograd.Autograd.saves;
+
+import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.Shape;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.BinaryOp;
+import org.cyclegan.engine.backend.ConvSpec;
+
+/**
+ * 2-D convolution and its transpose, side by side because each is the other's gradient.
+ *
+ * <p>{@link #conv2d}: cross-correlation, as PyTorch: x [N, Cin, H, W] ⊛ w [Cout, Cin, kH, kW] + bias [Cout].
+ * Convolution is linear in x, so its gradient with respect to x applies the transposed (adjoint) linear map to g:
+ * that map is exactly {@link #convTranspose2d}, and the backward calls it. The gradient with respect to w correlates
+ * x with g; the gradient of the bias sums g over everything but the channel.
+ *
+ * <p>{@link #convTranspose2d}, as PyTorch's conv_transpose2d: x [N, Cin, H, W], w [Cin, Cout, kH, kW], bias [Cout],
+ * out [N, Cout, (H−1)·s − 2p + k + outputPadding, ...]. It is defined as the adjoint of conv2d: take the convolution
+ * that maps an image of the output's shape to an image of x's shape with weight w (read as
+ * [Cout_conv = Cin, Cin_conv = Cout, kH, kW]); the transposed convolution applies that map's transpose. So
+ * <ul>
+ *   <li>forward = the convolution's backward-data kernel,</li>
+ *   <li>gradient w.r.t. x = the convolution itself, applied to g,</li>
+ *   <li>gradient w.r.t. w = the convolution's weight gradient with the roles of input and output swapped.</li>
+ * </ul>
+ * No new arithmetic is needed: the same three kernels serve both ops.
+ *
+ * <p>Differentiable again: the input gradients (each op's is the other op) and the bias gradients (a sum) are. The
+ * weight gradients are not: {@code Backend.conv2dBackwardWeight} is an opaque kernel that records no graph.
+ */
+public final class Convolution {
+    private Convolution() {}
+
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+        return conv2d(x, w, bias, ConvSpec.of(stride, padding));
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec spec) {
+        String op = "conv2d";
+        checkOperands(op, x, w, bias, 1);   // w [Cout, Cin, kH, kW]
+        int kH = w.dim(2), kW = w.dim(3);
+        if (x.dim(2) + 2 * spec.padH() < kH || x.dim(3) + 2 * spec.padW() < kW) {
+            throw Checks.error(op, "kernel " + kH + "x" + kW + " is larger than the padded input (input " + Shape.str(x.shape()) + ", padding " + spec.padH() + "x" + spec.padW() + ")");
+        }
+        Tensor y = x.backend().conv2d(x, w, bias, spec);
+        int[] xShape = x.shape();
+        int[] wShape = w.shape();
+        // The data gradient reads only w and the weight gradient only x: save each only when the other is needed
+        // (a frozen discriminator's convolutions then hold no activations).
+        boolean needX = x.requiresGrad(), needW = w.requiresGrad(), needBias = bias != null && bias.requiresGrad();
+        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> {
+            // Rows the forward's rounding-down never reached come back as output padding of the transpose.
+            int outPadH = (xShape[2] + 2 * spec.padH() - kH) % spec.strideH();
+            int outPadW = (xShape[3] + 2 * spec.padW() - kW) % spec.strideW();
+            Tensor dx = needX ? convTranspose2d(g, w, null, spec, outPadH, outPadW) : null;   // differentiable
+            Tensor dw = needW ? g.backend().conv2dBackwardWeight(x, g, wShape, spec) : null;   // opaque kernel
+            Tensor db = needBias ? g.sum(false, 0, 2, 3) : null;   // differentiable
+            return new Tensor[] {dx, dw, db};
+        }, x, w, bias);
+    }
+
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int outputPadding) {
+        return convTranspose2d(x, w, bias, ConvSpec.of(stride, padding), outputPadding, outputPadding);
+    }
+
+    public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, ConvSpec spec, int outPadH, int outPadW) {
+        String op = "conv_transpose2d";
+        checkOperands(op, x, w, bias, 0);   // w [Cin, Cout, kH, kW]
+        if (outPadH < 0 || outPadW < 0 || outPadH >= spec.strideH() || outPadW >= spec.strideW()) {
+            throw Checks.error(op, "output padding " + outPadH + "x" + outPadW + " must be smaller than the stride " + spec.strideH() + "x" + spec.strideW());
+        }
+        int kH = w.dim(2), kW = w.dim(3);
+        int outH = (x.dim(2) - 1) * spec.strideH() - 2 * spec.padH() + kH + outPadH;
+        int outW = (x.dim(3) - 1) * spec.strideW() - 2 * spec.padW() + kW + outPadW;
+        if (outH < 1 || outW < 1) {
+            throw Checks.error(op, "output would be empty (" + outH + "x" + outW + ") for input " + Shape.str(x.shape()) + " and weight " + Shape.str(w.shape()));
+        }
+        int[] outShape = {x.dim(0), w.dim(1), outH, outW};
+        Tensor y = x.backend().conv2dBackwardData(x, w, outShape, spec);
+        if (bias != null) {
+            Tensor unbiased = y;
+            y = y.backend().binary(BinaryOp.ADD, y, Tensor.wrap(bias.backend(), bias.storage(), 1, bias.dim(0), 1, 1));
+            MemoryScope.done(unbiased);
+        }
+        int[] wShape = w.shape();
+        boolean needX = x.requiresGrad(), needW = w.requiresGrad(), needBias = bias != null && bias.requiresGrad();
+        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> {
+            Tensor dx = needX ? conv2d(g, w, null, spec) : null;   // differentiable
+            Tensor dw = needW ? g.backend().conv2dBackwardWeight(g, x, wShape, spec) : null;   // opaque kernel
+            Tensor db = needBias ? g.sum(false, 0, 2, 3) : null;   // differentiable
+            return new Tensor[] {dx, dw, db};
+        }, x, w, bias);
+    }
+
+    /** x and w 4-D on one backend, x's channels on w's axis {@code inputAxis}, the bias [the other axis of w] or null. */
+    private static void checkOperands(String op, Tensor x, Tensor w, Tensor bias, int inputAxis) {
+        Checks.sameBackend(op, x, w);
+        Checks.rank(op, "input", x, 4);
+        Checks.rank(op, "weight", w, 4);
+        if (x.dim(1) != w.dim(inputAxis)) {
+            throw Checks.error(op, "input has " + x.dim(1) + " channels but weight expects " + w.dim(inputAxis)
+                    + " (input " + Shape.str(x.shape()) + ", weight " + Shape.str(w.shape()) + ")");
+        }
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != w.dim(1 - inputAxis))) {
+            throw Checks.error(op, "bias shape " + Shape.str(bias.shape()) + " does not match weight " + Shape.str(w.shape()));
+        }
+    }
+}
