@@ -6,7 +6,7 @@ import org.jocl.cl_mem;
 
 /**
  * Matrix products and the three convolution kernels (conv transpose needs nothing of its own: the engine runs it as
- * conv2d's adjoint, ops/ConvTranspose2d.java). Two implementations, chosen per device (see {@link GemmTiling}):
+ * conv2d's adjoint, ops/Convolution.java). Two implementations, chosen per device (see {@link GemmTiling}):
  * <ul>
  *   <li>{@link ImplicitGemmConv} for GPUs and accelerators: one local-memory-tiled GEMM that reads the image in
  *       place (implicit GEMM: no patch matrix is written);</li>
