@@ -2,10 +2,6 @@ package org.cyclegan.kernels.cpu;
 
 import java.util.Arrays;
 import java.util.List;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
@@ -22,28 +18,28 @@ import org.cyclegan.engine.backend.UnaryOp;
 import org.cyclegan.engine.reference.ReferenceBackend;
 
 /**
- * The fast CPU backend: Vector API SIMD kernels and a fixed pool of worker threads.
+ * The fast CPU backend: Vector API SIMD kernels and a fixed pool of worker threads ({@link WorkerPool}).
  *
- * <p>Convolutions and matrix products go through {@link Gemm} (register-blocked, packed panels) via {@link CpuConv};
- * the element-wise, normalization and optimizer kernels are vectorized loops split across the workers. Shapes that
- * CycleGAN never produces (general broadcasting, reductions over unusual axes, concat, slice) use the reference
+ * <p>This class only turns tensors into host arrays (taken from a pool of released ones) and shapes into sizes, and
+ * picks the kernel for a shape; each kernel family lives in its own class: {@link ElementwiseKernels},
+ * {@link ReductionKernels}, {@link Gemm} (matrix products), {@link ConvKernels} (convolutions), {@link PadKernels},
+ * {@link NormKernels}, {@link OptimizerKernels}. Every call is profiled by {@link KernelTimer}. Shapes that CycleGAN
+ * never produces (general broadcasting, reductions over unusual axes, concat, slice) and SGD use the reference
  * backend's loops on the same host arrays: they are correct by construction and not on the hot path.
  */
 public final class CpuBackend implements Backend {
-    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
-    /** Below this many elements an element-wise kernel runs on the calling thread only. */
-    private static final int PARALLEL_MIN = 1 << 15;
+    private static final int[] PER_CHANNEL_AXES = {0, 2, 3}, PER_PLANE_AXES = {2, 3};
 
     private final WorkerPool pool;
     private final ReferenceBackend generic = new ReferenceBackend();
-    private volatile KernelProfile profile;
+    private final KernelTimer timer = new KernelTimer();
     /** Arrays released by memory scopes, reused by later kernels (up to 8 GB or half the heap, whichever is less). */
     private final HostBufferPool buffers;
     /** Largest data-gradient im2col band, in floats. */
     private final int colBudget;
 
     public CpuBackend(int threads) {
-        this(threads, false, CpuConv.COL_BUDGET);
+        this(threads, false, ConvKernels.COL_BUDGET);
     }
 
     private CpuBackend(int threads, boolean poison, int colBudget) {
@@ -77,23 +73,13 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String description() {
-        return "cpu (Vector API " + S.vectorBitSize() + "-bit SIMD" + (VectorWidth.emulated() ? ", EMULATED: wider than this CPU's vectors, slow" : "")
+        return "cpu (Vector API " + VectorWidth.SPECIES.vectorBitSize() + "-bit SIMD" + (VectorWidth.emulated() ? ", EMULATED: wider than this CPU's vectors, slow" : "")
                 + ", " + pool.threads() + " thread" + (pool.threads() == 1 ? "" : "s") + ")";
     }
 
     @Override
     public void setProfile(KernelProfile profile) {
-        this.profile = profile;
-    }
-
-    /** Start time for {@link #record}, or 0 when not profiling. */
-    private long tick() {
-        return profile == null ? 0 : System.nanoTime();
-    }
-
-    private void record(String kernel, long start, double flops) {
-        KernelProfile p = profile;
-        if (p != null) p.add(kernel, System.nanoTime() - start, flops);
+        timer.setProfile(profile);
     }
 
     // ---- memory -------------------------------------------------------------------------------------------
@@ -148,68 +134,45 @@ public final class CpuBackend implements Backend {
         return make(v, shape);
     }
 
-    /** Runs body over [0, n) in vector-aligned ranges, on all workers when n is large. */
-    private void ranges(int n, WorkerPool.RangeBody body) {
-        if (n < PARALLEL_MIN) {
-            body.run(0, n);
-            return;
-        }
-        int chunks = pool.threads();
-        int per = ((n + chunks - 1) / chunks + S.length() - 1) / S.length() * S.length();
-        pool.forEach(chunks, c -> {
-            int s = c * per, e = Math.min(n, s + per);
-            if (s < e) body.run(s, e);
-        });
-    }
-
     // ---- element-wise ---------------------------------------------------------------------------------------
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
-        long t0 = tick();
-        try {
-            float[] in = data(x);
-            float[] out = take(in.length);
-            ranges(in.length, (s, e) -> ElementwiseLoops.unary(op, in, out, s, e));
+        return timer.time("unary.", op, x.numel(), () -> {
+            float[] in = data(x), out = take(in.length);
+            ElementwiseKernels.unary(op, in, out, pool);
             return make(out, x.shape());
-        } finally {
-            record("unary." + op, t0, x.numel());
-        }
+        });
     }
 
     @Override
     public Tensor leakyRelu(Tensor x, float slope) {
-        long t0 = tick();
-        try {
-            float[] in = data(x);
-            float[] out = take(in.length);
-            ranges(in.length, (s, e) -> ElementwiseLoops.leakyRelu(in, slope, out, s, e));
+        return timer.time("leaky_relu", x.numel(), () -> {
+            float[] in = data(x), out = take(in.length);
+            ElementwiseKernels.leakyRelu(in, slope, out, pool);
             return make(out, x.shape());
-        } finally {
-            record("leaky_relu", t0, x.numel());
-        }
+        });
     }
 
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        long t0 = tick();
-        try {
+        return timer.time("binary.", op, Math.max(a.numel(), b.numel()), () -> {
             int[] as = a.shape(), bs = b.shape();
             if (Arrays.equals(as, bs)) {
                 float[] x = data(a), y = data(b), out = take(x.length);
-                ranges(x.length, (s, e) -> ElementwiseLoops.binary(op, x, y, out, s, e));
+                ElementwiseKernels.binary(op, x, y, out, pool);
                 return make(out, as);
             }
             if (b.numel() == 1 && Shape.broadcast("binary", as, bs).length == as.length) {
                 return binaryScalar(op, a, data(b)[0]);
             }
             if (as.length == 4 && isPerChannel(bs, as[1])) {
-                return perChannel(op, a, data(b));
+                float[] x = data(a), out = take(x.length);
+                ElementwiseKernels.perChannel(op, x, data(b), out, as[0], as[1], as[2] * as[3], pool);
+                return make(out, as);
             }
             return adopt(generic.binary(op, a, b));
-        } finally {
-            record("binary." + op, t0, Math.max(a.numel(), b.numel()));
-        }
+        });
     }
 
     /** True for a shape that holds one value per channel of a 4-D tensor: [1, C, 1, 1] or [C, 1, 1]. */
@@ -218,317 +181,147 @@ public final class CpuBackend implements Backend {
                 || (s.length == 3 && s[0] == c && s[1] == 1 && s[2] == 1);
     }
 
-    private Tensor perChannel(BinaryOp op, Tensor a, float[] perC) {
-        int[] shape = a.shape();
-        int c = shape[1], plane = shape[2] * shape[3], planes = shape[0] * c;
-        float[] x = data(a), out = take(x.length);
-        pool.forRange(planes, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                ElementwiseLoops.scalar(op, x, perC[p % c], out, p * plane, (p + 1) * plane);
-            }
-        });
-        return make(out, shape);
-    }
-
     @Override
     public Tensor binaryScalar(BinaryOp op, Tensor a, float s) {
-        long t0 = tick();
-        try {
+        return timer.time("binary_scalar.", op, a.numel(), () -> {
             float[] x = data(a), out = take(x.length);
-            ranges(x.length, (lo, hi) -> ElementwiseLoops.scalar(op, x, s, out, lo, hi));
+            ElementwiseKernels.scalar(op, x, s, out, pool);
             return make(out, a.shape());
-        } finally {
-            record("binary_scalar." + op, t0, a.numel());
-        }
+        });
     }
 
     // ---- shape and reduction ------------------------------------------------------------------------------
 
-    /** Sum of x[s, e) with vector partial sums, combined in double. */
-    private static double sumRange(float[] x, int s, int e) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = s;
-        for (; i <= e - S.length(); i += S.length()) acc = acc.add(FloatVector.fromArray(S, x, i));
-        double total = 0;
-        for (int l = 0; l < S.length(); l++) total += acc.lane(l);
-        for (; i < e; i++) total += x[i];
-        return total;
-    }
-
     @Override
     public Tensor sum(Tensor x, int[] axes) {
-        long t0 = tick();
-        try {
+        return timer.time("sum", x.numel(), () -> {
             int[] shape = x.shape();
             int[] outShape = shape.clone();
             for (int a : axes) outShape[a] = 1;
             float[] in = data(x);
             if (axes.length == shape.length) {
-                double[] parts = new double[pool.threads()];
-                int per = (in.length + parts.length - 1) / parts.length;
-                if (in.length < PARALLEL_MIN) parts[0] = sumRange(in, 0, in.length);
-                else pool.forEach(parts.length, t -> parts[t] = sumRange(in, Math.min(in.length, t * per), Math.min(in.length, (t + 1) * per)));
-                double total = 0;
-                for (double p : parts) total += p;
-                return make(new float[] {(float) total}, outShape);
+                return make(new float[] {ReductionKernels.sumAll(in, pool)}, outShape);
             }
-            if (shape.length == 4 && (Arrays.equals(axes, new int[] {0, 2, 3}) || Arrays.equals(axes, new int[] {2, 3}))) {
+            if (shape.length == 4 && (Arrays.equals(axes, PER_CHANNEL_AXES) || Arrays.equals(axes, PER_PLANE_AXES))) {
                 boolean perChannel = axes.length == 3;
-                int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
-                double[] planeSums = new double[n * c];
-                pool.forRange(n * c, Math.max(1, PARALLEL_MIN / Math.max(1, plane)), (p0, p1) -> {
-                    for (int p = p0; p < p1; p++) planeSums[p] = sumRange(in, p * plane, (p + 1) * plane);
-                });
+                int n = shape[0], c = shape[1];
                 float[] out = new float[perChannel ? c : n * c];
-                if (perChannel) {
-                    for (int ch = 0; ch < c; ch++) {
-                        double s = 0;
-                        for (int b = 0; b < n; b++) s += planeSums[b * c + ch];
-                        out[ch] = (float) s;
-                    }
-                } else {
-                    for (int i = 0; i < out.length; i++) out[i] = (float) planeSums[i];
-                }
+                ReductionKernels.sumPlanes(in, n, c, shape[2] * shape[3], perChannel, out, pool);
                 return make(out, outShape);
             }
             return adopt(generic.sum(x, axes));
-        } finally {
-            record("sum", t0, x.numel());
-        }
+        });
     }
 
     @Override
     public Tensor broadcastTo(Tensor x, int[] shape) {
-        long t0 = tick();
-        try {
+        return timer.time("broadcast_to", 0, () -> {
             if (x.numel() == 1) return full(shape, data(x)[0]);
             if (shape.length == 4 && isPerChannel(x.shape(), shape[1])) {
-                float[] perC = data(x);
-                int c = shape[1], plane = shape[2] * shape[3];
                 float[] out = take(Shape.numel(shape));
-                for (int p = 0; p < shape[0] * c; p++) Arrays.fill(out, p * plane, (p + 1) * plane, perC[p % c]);
+                ElementwiseKernels.broadcastPerChannel(data(x), out, shape[0], shape[1], shape[2] * shape[3]);
                 return make(out, shape);
             }
             return adopt(generic.broadcastTo(x, shape));
-        } finally {
-            record("broadcast_to", t0, 0);
-        }
+        });
     }
 
     @Override
     public Tensor concat(List<Tensor> xs, int axis) {
-        long t0 = tick();
-        try {
-            return adopt(generic.concat(xs, axis));
-        } finally {
-            record("concat", t0, 0);
-        }
+        return timer.time("concat", 0, () -> adopt(generic.concat(xs, axis)));
     }
 
     @Override
     public Tensor slice(Tensor x, int axis, int start, int length) {
-        long t0 = tick();
-        try {
-            return adopt(generic.slice(x, axis, start, length));
-        } finally {
-            record("slice", t0, 0);
-        }
+        return timer.time("slice", 0, () -> adopt(generic.slice(x, axis, start, length)));
     }
 
     // ---- linear algebra and convolution ---------------------------------------------------------------------
 
     @Override
     public Tensor matmul(Tensor a, Tensor b, boolean ta, boolean tb) {
-        long t0 = tick();
-        try {
-            int m = ta ? a.dim(1) : a.dim(0), k = ta ? a.dim(0) : a.dim(1), n = tb ? b.dim(0) : b.dim(1);
+        int m = ta ? a.dim(1) : a.dim(0), k = ta ? a.dim(0) : a.dim(1), n = tb ? b.dim(0) : b.dim(1);
+        return timer.time("matmul", 2.0 * a.numel() * n, () -> {
             float[] out = take(m * n);
             Gemm.gemm(m, n, k, data(a), 0, a.dim(1), ta, data(b), 0, b.dim(1), tb, out, 0, n, false, pool);
             return make(out, m, n);
-        } finally {
-            record("matmul", t0, 2.0 * a.numel() * (tb ? b.dim(0) : b.dim(1)));
-        }
+        });
     }
 
-    /** "cout←cin kxk/s on HxW", for the per-shape profile. */
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
-        long t0 = tick();
         ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
-        try {
+        return timer.timeConv("conv2d.forward", g, () -> {
             float[] y = take(g.n() * g.cout() * g.oh() * g.ow());
-            CpuConv.forward(g, data(x), data(w), bias == null ? null : data(bias), y, pool);
+            ConvKernels.forward(g, data(x), data(w), bias == null ? null : data(bias), y, pool);
             return make(y, g.n(), g.cout(), g.oh(), g.ow());
-        } finally {
-            record(profile == null ? null : "conv2d.forward " + g.profileKey(), t0, g.flops());
-        }
+        });
     }
 
     @Override
     public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec s) {
-        long t0 = tick();
         ConvGeometry g = ConvGeometry.ofGradient(xShape, w.shape(), dy.shape(), s);
-        try {
+        return timer.timeConv("conv2d.backward_data", g, () -> {
             float[] dx = take(Shape.numel(xShape));
-            CpuConv.backwardData(g, data(dy), data(w), dx, colBudget, pool);
+            ConvKernels.backwardData(g, data(dy), data(w), dx, colBudget, pool);
             return make(dx, xShape);
-        } finally {
-            record(profile == null ? null : "conv2d.backward_data " + g.profileKey(), t0, g.flops());
-        }
+        });
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
-        long t0 = tick();
         ConvGeometry g = ConvGeometry.ofGradient(x.shape(), wShape, dy.shape(), s);
-        try {
+        return timer.timeConv("conv2d.backward_weight", g, () -> {
             float[] dw = take(Shape.numel(wShape));
-            CpuConv.backwardWeight(g, data(x), data(dy), dw, pool);
+            ConvKernels.backwardWeight(g, data(x), data(dy), dw, pool);
             return make(dw, wShape);
-        } finally {
-            record(profile == null ? null : "conv2d.backward_weight " + g.profileKey(), t0, g.flops());
-        }
+        });
     }
 
     // ---- padding and normalization ----------------------------------------------------------------------------
 
     @Override
     public Tensor pad2d(Tensor x, Padding p, Padding.Mode mode) {
-        long t0 = tick();
-        try {
+        return timer.time("pad2d.", mode, 0, () -> {
             int h = x.dim(2), w = x.dim(3);
             int[] shape = {x.dim(0), x.dim(1), h + p.top() + p.bottom(), w + p.left() + p.right()};
             float[] y = take(Shape.numel(shape));
-            Pad.forward(data(x), y, x.dim(0) * x.dim(1), h, w, p, mode, pool);
+            PadKernels.forward(data(x), y, x.dim(0) * x.dim(1), h, w, p, mode, pool);
             return make(y, shape);
-        } finally {
-            record("pad2d." + mode, t0, 0);
-        }
+        });
     }
 
     @Override
     public Tensor pad2dBackward(Tensor dy, int[] xShape, Padding p, Padding.Mode mode) {
-        long t0 = tick();
-        try {
+        return timer.time("pad2d_backward.", mode, 0, () -> {
             float[] dx = take(Shape.numel(xShape));
-            Pad.backward(data(dy), dx, xShape[0] * xShape[1], xShape[2], xShape[3], p, mode, pool);
+            PadKernels.backward(data(dy), dx, xShape[0] * xShape[1], xShape[2], xShape[3], p, mode, pool);
             return make(dx, xShape);
-        } finally {
-            record("pad2d_backward." + mode, t0, 0);
-        }
+        });
     }
 
     @Override
     public NormResult normalize(Tensor x, boolean perInstance, float eps) {
-        long t0 = tick();
-        try {
+        return timer.time("normalize", 5.0 * x.numel(), () -> {
             int[] shape = x.shape();
-            int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
+            int n = shape[0], c = shape[1];
             int groups = perInstance ? n * c : c;
-            int planesPerGroup = perInstance ? 1 : n;
             float[] in = data(x), out = take(in.length);
             float[] mean = new float[groups], var = new float[groups], invStd = new float[groups];
-            long m = (long) planesPerGroup * plane;
-            pool.forRange(groups, Math.max(1, PARALLEL_MIN / Math.max(1, plane * planesPerGroup)), (g0, g1) -> {
-                for (int g = g0; g < g1; g++) {
-                    double s = 0;
-                    for (int q = 0; q < planesPerGroup; q++) {
-                        int off = planeOffset(perInstance, g, q, c, plane);
-                        s += sumRange(in, off, off + plane);
-                    }
-                    float mu = (float) (s / m);
-                    double v = 0;
-                    for (int q = 0; q < planesPerGroup; q++) {
-                        int off = planeOffset(perInstance, g, q, c, plane);
-                        v += squaredDeviation(in, off, off + plane, mu);
-                    }
-                    v /= m;
-                    float inv = (float) (1.0 / Math.sqrt(v + eps));
-                    for (int q = 0; q < planesPerGroup; q++) {
-                        int off = planeOffset(perInstance, g, q, c, plane);
-                        scaleShift(in, out, off, off + plane, inv, -mu * inv);
-                    }
-                    mean[g] = mu;
-                    var[g] = (float) v;
-                    invStd[g] = inv;
-                }
-            });
+            NormKernels.forward(in, out, mean, var, invStd, n, c, shape[2] * shape[3], perInstance, eps, pool);
             int[] statShape = perInstance ? new int[] {n, c} : new int[] {c};
             return new NormResult(make(out, shape), make(mean, statShape), make(var, statShape), make(invStd, statShape));
-        } finally {
-            record("normalize", t0, 5.0 * x.numel());
-        }
-    }
-
-    /** Offset of the q-th plane of normalization group g. */
-    private static int planeOffset(boolean perInstance, int g, int q, int c, int plane) {
-        return perInstance ? g * plane : (q * c + g) * plane;
-    }
-
-    private static double squaredDeviation(float[] x, int s, int e, float mu) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = s;
-        for (; i <= e - S.length(); i += S.length()) {
-            FloatVector d = FloatVector.fromArray(S, x, i).sub(mu);
-            acc = d.fma(d, acc);
-        }
-        double total = 0;
-        for (int l = 0; l < S.length(); l++) total += acc.lane(l);
-        for (; i < e; i++) total += (double) (x[i] - mu) * (x[i] - mu);
-        return total;
-    }
-
-    /** out = x·a + b over [s, e). */
-    private static void scaleShift(float[] x, float[] out, int s, int e, float a, float b) {
-        int i = s;
-        for (; i <= e - S.length(); i += S.length()) FloatVector.fromArray(S, x, i).fma(a, b).intoArray(out, i);
-        for (; i < e; i++) out[i] = x[i] * a + b;
+        });
     }
 
     @Override
     public Tensor normalizeBackward(Tensor dy, Tensor xhat, Tensor invStd, boolean perInstance) {
-        long t0 = tick();
-        try {
+        return timer.time("normalize_backward", 6.0 * dy.numel(), () -> {
             int[] shape = dy.shape();
-            int n = shape[0], c = shape[1], plane = shape[2] * shape[3];
-            int groups = perInstance ? n * c : c;
-            int planesPerGroup = perInstance ? 1 : n;
-            float[] g = data(dy), xh = data(xhat), inv = data(invStd), out = take(g.length);
-            long m = (long) planesPerGroup * plane;
-            pool.forRange(groups, Math.max(1, PARALLEL_MIN / Math.max(1, plane * planesPerGroup)), (g0, g1) -> {
-                for (int grp = g0; grp < g1; grp++) {
-                    double sg = 0, sgx = 0;
-                    for (int q = 0; q < planesPerGroup; q++) {
-                        int off = planeOffset(perInstance, grp, q, c, plane);
-                        sg += sumRange(g, off, off + plane);
-                        sgx += dot(g, xh, off, off + plane);
-                    }
-                    float meanG = (float) (sg / m), meanGX = (float) (sgx / m), is = inv[grp];
-                    for (int q = 0; q < planesPerGroup; q++) {
-                        int off = planeOffset(perInstance, grp, q, c, plane);
-                        int i = off, e = off + plane;
-                        for (; i <= e - S.length(); i += S.length()) {
-                            FloatVector gv = FloatVector.fromArray(S, g, i), xv = FloatVector.fromArray(S, xh, i);
-                            gv.sub(meanG).sub(xv.mul(meanGX)).mul(is).intoArray(out, i);
-                        }
-                        for (; i < e; i++) out[i] = is * (g[i] - meanG - xh[i] * meanGX);
-                    }
-                }
-            });
+            float[] out = take(dy.numel());
+            NormKernels.backward(data(dy), data(xhat), data(invStd), out, shape[0], shape[1], shape[2] * shape[3], perInstance, pool);
             return make(out, shape);
-        } finally {
-            record("normalize_backward", t0, 6.0 * dy.numel());
-        }
-    }
-
-    private static double dot(float[] a, float[] b, int s, int e) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = s;
-        for (; i <= e - S.length(); i += S.length()) acc = FloatVector.fromArray(S, a, i).fma(FloatVector.fromArray(S, b, i), acc);
-        double total = 0;
-        for (int l = 0; l < S.length(); l++) total += acc.lane(l);
-        for (; i < e; i++) total += (double) a[i] * b[i];
-        return total;
+        });
     }
 
     // ---- optimizers ---------------------------------------------------------------------------------------------
@@ -536,34 +329,8 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float beta1, float beta2, float eps,
                            float weightDecay, float stepSize, float bc2Sqrt) {
-        long t0 = tick();
-        try {
-            float[] P = data(param), G = data(grad), M = data(m), V = data(v);
-            float c1 = 1f - beta1, c2 = 1f - beta2, negStep = -stepSize;
-            ranges(P.length, (s, e) -> {
-                int i = s;
-                for (; i <= e - S.length(); i += S.length()) {
-                    FloatVector p = FloatVector.fromArray(S, P, i);
-                    FloatVector g = FloatVector.fromArray(S, G, i);
-                    g = g.add(p.mul(weightDecay));   // unconditional: a vector chosen at a branch would be boxed
-                    FloatVector mv = FloatVector.fromArray(S, M, i).mul(beta1).add(g.mul(c1));
-                    FloatVector vv = FloatVector.fromArray(S, V, i).mul(beta2).add(g.mul(c2).mul(g));
-                    FloatVector denom = vv.lanewise(VectorOperators.SQRT).div(bc2Sqrt).add(eps);
-                    mv.intoArray(M, i);
-                    vv.intoArray(V, i);
-                    p.add(mv.div(denom).mul(negStep)).intoArray(P, i);
-                }
-                for (; i < e; i++) {
-                    float g = weightDecay != 0f ? G[i] + weightDecay * P[i] : G[i];
-                    M[i] = M[i] * beta1 + g * c1;
-                    V[i] = V[i] * beta2 + c2 * g * g;
-                    float denom = (float) Math.sqrt(V[i]) / bc2Sqrt + eps;
-                    P[i] = P[i] + negStep * (M[i] / denom);
-                }
-            });
-        } finally {
-            record("adam", t0, 10.0 * param.numel());
-        }
+        timer.timeInPlace("adam", 10.0 * param.numel(), () -> OptimizerKernels.adam(data(param), data(grad), data(m), data(v),
+                beta1, beta2, eps, weightDecay, stepSize, bc2Sqrt, pool));
     }
 
     @Override

@@ -6,10 +6,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Direct (unlowered) convolution for layers with very few output channels, stride 1 and no padding — the generator's
- * last 7×7 layer (64 → 3). Lowered to a GEMM such a layer has only 1–3 rows of A, so each value of the im2col matrix
- * (hundreds of megabytes at 256 px) would be written and read for 1–3 multiply-adds: memory-bound. Here every output
- * row segment is accumulated in vector registers straight from the input planes, which stay in cache.
+ * Direct convolution: each output summed straight from the input planes, with no im2col and no matrix product. For
+ * layers with very few output channels, stride 1 and no padding: the generator's last 7×7 layer (64 → 3). Lowered to a
+ * GEMM such a layer has only 1–3 rows of A, so each value of the im2col matrix (hundreds of megabytes at 256 px) would
+ * be written and read for 1–3 multiply-adds: memory-bound. Here every output row segment is accumulated in vector
+ * registers straight from the input planes, which stay in cache.
  */
 final class DirectConv {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
@@ -111,19 +112,5 @@ final class DirectConv {
             }
         }
         return acc.reduceLanes(VectorOperators.ADD) + tail;
-    }
-
-    /**
-     * For a stride-1 convolution, the data gradient is itself a convolution: of dy with the weights transposed
-     * (in ↔ out channels) and flipped in space, padded by k − 1 − p. Returns those weights, [cin, cout, kh, kw].
-     */
-    static float[] flippedTransposed(float[] w, int cout, int cin, int kh, int kw) {
-        float[] t = new float[w.length];
-        for (int co = 0; co < cout; co++)
-            for (int ci = 0; ci < cin; ci++)
-                for (int i = 0; i < kh; i++)
-                    for (int j = 0; j < kw; j++)
-                        t[((ci * cout + co) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] = w[((co * cin + ci) * kh + i) * kw + j];
-        return t;
     }
 }

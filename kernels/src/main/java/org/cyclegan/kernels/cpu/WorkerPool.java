@@ -117,6 +117,34 @@ final class WorkerPool implements AutoCloseable {
         });
     }
 
+    /**
+     * Below this many elements a loop runs on the calling thread alone: waking the workers would cost more than the
+     * work. Split loops give each task at least about this many elements.
+     */
+    static final int MIN_TASK_ELEMENTS = 1 << 15;
+
+    /** The grain for {@link #forRange} over units of {@code unitElements} elements each (planes, groups of planes). */
+    static int grain(int unitElements) {
+        return Math.max(1, MIN_TASK_ELEMENTS / Math.max(1, unitElements));
+    }
+
+    /**
+     * Runs body over [0, n) in about one range per thread, each starting at a multiple of the vector length so that
+     * only the last one has a scalar tail; on the calling thread alone below {@link #MIN_TASK_ELEMENTS}.
+     */
+    void forVectorRanges(int n, RangeBody body) {
+        if (n < MIN_TASK_ELEMENTS) {
+            body.run(0, n);
+            return;
+        }
+        int lanes = VectorWidth.SPECIES.length();
+        int per = ((n + threads - 1) / threads + lanes - 1) / lanes * lanes;
+        forEach(threads, c -> {
+            int s = c * per, e = Math.min(n, s + per);
+            if (s < e) body.run(s, e);
+        });
+    }
+
     @FunctionalInterface
     interface RangeBody {
         void run(int start, int end);

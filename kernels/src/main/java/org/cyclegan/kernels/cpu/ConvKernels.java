@@ -5,7 +5,8 @@ import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 
 /**
- * Convolution forward, data gradient and weight gradient as GEMMs over the im2col matrix (NCHW, one sample at a time).
+ * The convolution kernels: forward, data gradient and weight gradient, as GEMMs over the im2col matrix (NCHW, one
+ * sample at a time), except for the two shapes that have a better way.
  *
  * <pre>
  *   forward        y[cout, P]      = W[cout, K] · col[K, P]             (K = cin·kh·kw, P = output positions)
@@ -14,15 +15,20 @@ import org.cyclegan.engine.backend.ConvSpec;
  * </pre>
  * In the forward and weight-gradient products, col is never built: {@link ConvPacker} writes its blocks straight into
  * the GEMM's packed panels. The data gradient does build dcol, in bands of output rows so it stays within
- * {@link #COL_BUDGET} floats however large the image. A 1×1 stride-1 unpadded convolution needs no lowering at all.
+ * {@link #COL_BUDGET} floats however large the image ({@link Col2im} adds each band back).
+ *
+ * <p>A pointwise convolution ({@link ConvGeometry#isPointwise}: 1×1, stride 1, unpadded) is already a matrix product
+ * of the weight with each image, with no im2col. A layer with very few output channels (the generator's last) would
+ * make a GEMM of one to four rows: its forward pass and weight gradient are {@link DirectConv}, and its data gradient
+ * is the forward convolution of dy with flipped, transposed weights.
  */
-final class CpuConv {
+final class ConvKernels {
     /** Largest col band, in floats (16 MB). */
     static final int COL_BUDGET = 1 << 22;
 
     private static final ThreadLocal<float[]> COL = ThreadLocal.withInitial(() -> new float[0]);
 
-    private CpuConv() {}
+    private ConvKernels() {}
 
     /** Output rows per band of the data gradient's col matrix, so that a band stays within {@code colBudget} floats. */
     static int bandRows(ConvGeometry g, int colBudget) {
@@ -80,11 +86,8 @@ final class CpuConv {
     }
 
     static void backwardData(ConvGeometry g, float[] dy, float[] wt, float[] dx, int colBudget, WorkerPool pool) {
-        if (g.cout() <= DirectConv.MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1
-                && g.spec().padH() < g.kh() && g.spec().padW() < g.kw()) {
-            // Few output channels: lowering dy would give a GEMM with K = cout·kh·kw tiny and a huge col2im. Instead
-            // run the equivalent forward convolution of dy with flipped, transposed weights (see DirectConv).
-            float[] flipped = DirectConv.flippedTransposed(wt, g.cout(), g.cin(), g.kh(), g.kw());
+        if (dataGradientIsAForwardConvolution(g)) {
+            float[] flipped = flippedTransposed(wt, g.cout(), g.cin(), g.kh(), g.kw());
             ConvSpec pad = new ConvSpec(1, 1, g.kh() - 1 - g.spec().padH(), g.kw() - 1 - g.spec().padW());
             forward(new ConvGeometry(g.n(), g.cout(), g.oh(), g.ow(), g.cin(), g.kh(), g.kw(), g.h(), g.w(), pad), dy, flipped, null, dx, pool);
             return;
@@ -102,8 +105,30 @@ final class CpuConv {
             for (int y0 = 0; y0 < g.oh(); y0 += band) {
                 int y1 = Math.min(g.oh(), y0 + band), cols = (y1 - y0) * g.ow();
                 Gemm.gemm(k, cols, g.cout(), wt, 0, k, true, dy, yOff + y0 * g.ow(), p, false, col, 0, cols, false, pool);
-                Im2col.col2im(col, g.cin(), g.h(), g.w(), g.kh(), g.kw(), g.spec(), g.ow(), y0, y1, dx, xOff, pool);
+                Col2im.addInto(col, g, y0, y1, dx, xOff, pool);
             }
         }
+    }
+
+    /**
+     * At most {@link DirectConv#MAX_COUT} output channels, stride 1, padding below the kernel size: lowering dy would give a GEMM with K = cout·kh·kw
+     * tiny and a huge col2im. For a stride-1 convolution the data gradient is itself a convolution, of dy with the
+     * weights transposed (in ↔ out channels) and flipped in space, padded by k − 1 − p; that one has cout and cin
+     * swapped, so it is an ordinary, well-shaped forward convolution.
+     */
+    private static boolean dataGradientIsAForwardConvolution(ConvGeometry g) {
+        return g.cout() <= DirectConv.MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1
+                && g.spec().padH() < g.kh() && g.spec().padW() < g.kw();
+    }
+
+    /** The weights w [cout, cin, kh, kw] transposed and flipped in space: [cin, cout, kh, kw]. */
+    private static float[] flippedTransposed(float[] w, int cout, int cin, int kh, int kw) {
+        float[] t = new float[w.length];
+        for (int co = 0; co < cout; co++)
+            for (int ci = 0; ci < cin; ci++)
+                for (int i = 0; i < kh; i++)
+                    for (int j = 0; j < kw; j++)
+                        t[((ci * cout + co) * kh + (kh - 1 - i)) * kw + (kw - 1 - j)] = w[((co * cin + ci) * kh + i) * kw + j];
+        return t;
     }
 }

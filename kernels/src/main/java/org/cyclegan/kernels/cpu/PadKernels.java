@@ -9,14 +9,14 @@ import org.cyclegan.engine.backend.Padding;
  * Zero and reflection padding by rows: the interior of each output row is one array copy of its source row, and only
  * the few border columns are mapped one by one. The backward pass adds each output row back onto its source row.
  */
-final class Pad {
+final class PadKernels {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
 
-    private Pad() {}
+    private PadKernels() {}
 
     static void forward(float[] x, float[] y, int planes, int h, int w, Padding p, Padding.Mode mode, WorkerPool pool) {
         int oh = h + p.top() + p.bottom(), ow = w + p.left() + p.right();
-        pool.forRange(planes, Math.max(1, (1 << 15) / Math.max(1, oh * ow)), (c0, c1) -> {
+        pool.forRange(planes, WorkerPool.grain(oh * ow), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 for (int oy = 0; oy < oh; oy++) {
                     int dst = (c * oh + oy) * ow;
@@ -40,7 +40,7 @@ final class Pad {
 
     static void backward(float[] dy, float[] dx, int planes, int h, int w, Padding p, Padding.Mode mode, WorkerPool pool) {
         int oh = h + p.top() + p.bottom(), ow = w + p.left() + p.right();
-        pool.forRange(planes, Math.max(1, (1 << 15) / Math.max(1, oh * ow)), (c0, c1) -> {
+        pool.forRange(planes, WorkerPool.grain(oh * ow), (c0, c1) -> {
             for (int c = c0; c < c1; c++) {
                 Arrays.fill(dx, c * h * w, (c + 1) * h * w, 0f);
                 for (int oy = 0; oy < oh; oy++) {

@@ -1,21 +1,26 @@
 package org.cyclegan.kernels.cpu;
 
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 
 /**
- * The adjoint of lowering a convolution to a matrix product. The im2col matrix col[(ci, i, j), (oy, ox)] holds, for
- * every output position, the input values it reads (see {@link ConvPacker}, which produces it block by block);
- * {@code col2im} adds each entry of such a matrix back onto the input position it came from. The data gradient uses
- * it, with col = Wᵀ·dy. One input channel per task.
+ * col2im, the adjoint of lowering a convolution to a matrix product. The im2col matrix col[(ci, i, j), (oy, ox)] holds,
+ * for every output position, the input values it reads (see {@link ConvPacker}, which produces it block by block);
+ * col2im adds each entry of such a matrix back onto the input position it came from. The data gradient uses it, with
+ * col = Wᵀ·dy. One input channel per task.
  */
-final class Im2col {
-    private Im2col() {}
+final class Col2im {
+    private Col2im() {}
 
-    /** dx[ci, oy·sh − ph + i, ox·sw − pw + j] += col[(ci·kh + i)·kw + j][(oy − y0)·ow + ox] for oy in [y0, y1). */
-    static void col2im(float[] col, int cin, int h, int w, int kh, int kw, ConvSpec s, int ow,
-                       int y0, int y1, float[] dx, int dxOff, WorkerPool pool) {
+    /**
+     * dx[ci, oy·sh − ph + i, ox·sw − pw + j] += col[(ci·kh + i)·kw + j][(oy − y0)·ow + ox] for oy in [y0, y1): the band of
+     * output rows [y0, y1) of image dx (at {@code dxOff}) of the geometry's input shape.
+     */
+    static void addInto(float[] col, ConvGeometry g, int y0, int y1, float[] dx, int dxOff, WorkerPool pool) {
+        int h = g.h(), w = g.w(), kh = g.kh(), kw = g.kw(), ow = g.ow();
+        ConvSpec s = g.spec();
         int ncols = (y1 - y0) * ow;
-        pool.forRange(cin, 1, (c0, c1) -> {
+        pool.forRange(g.cin(), 1, (c0, c1) -> {
             for (int ci = c0; ci < c1; ci++) {
                 for (int i = 0; i < kh; i++) {
                     for (int j = 0; j < kw; j++) {
@@ -35,7 +40,7 @@ final class Im2col {
         });
     }
 
-    static int ceilDiv(int a, int b) {
+    private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
     }
 }
