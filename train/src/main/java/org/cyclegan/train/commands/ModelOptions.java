@@ -1,0 +1,53 @@
+package org.cyclegan.train.commands;
+
+import java.util.List;
+import org.cyclegan.model.Networks;
+import org.cyclegan.train.gan.CycleGanConfig;
+
+/** The network options every model-building command shares, declared and read in one place. */
+public final class ModelOptions {
+    private ModelOptions() {}
+
+    /** Declares --netG (with the given default and help), --netD, --n_layers_D, --ngf, --ndf, --norm and --gan_mode. */
+    static CommandLine declare(CommandLine cl, String netGDefault, String netGHelp) {
+        return cl.option("netG", netGDefault, netGHelp)
+                .option("netD", "basic", "discriminator: " + String.join(" | ", Networks.DISCRIMINATORS))
+                .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
+                .option("ngf", "64", "generator filters in the first conv layer")
+                .option("ndf", "64", "discriminator filters in the first conv layer")
+                .option("norm", "instance", "instance | batch | none")
+                .option("gan_mode", "lsgan", "lsgan | vanilla")
+                .flag("recompute", RECOMPUTE_HELP);
+    }
+
+    /** The --recompute trade, as measured (README, Memory). */
+    static final String RECOMPUTE_HELP = "resnet generators: keep only each residual block's input and recompute the block during backward:"
+            + " same results, less memory, more time (measured at 256 px, resnet_9blocks: peak RSS -28%, time +22%; 128 px, resnet_6blocks: -9%, +20%)";
+
+    /** A config with those options applied; {@code netGWhenUnset} is used when --netG was left empty. */
+    public static CycleGanConfig read(CommandLine cl, String netGWhenUnset) {
+        return read(cl, netGWhenUnset, 64);
+    }
+
+    /** As {@link #read(CommandLine, String)}; {@code widthWhenUnset} is used when --ngf or --ndf was declared with an empty default and left so. */
+    public static CycleGanConfig read(CommandLine cl, String netGWhenUnset, int widthWhenUnset) {
+        CycleGanConfig config = new CycleGanConfig();
+        config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : cl.choice("netG", Networks.GENERATORS);
+        config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
+        config.nLayersD = cl.integer("n_layers_D", 1);
+        config.ngf = cl.integerOr("ngf", widthWhenUnset, 1);
+        config.ndf = cl.integerOr("ndf", widthWhenUnset, 1);
+        config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
+        config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
+        config.recompute = cl.flag("recompute");
+        return config;
+    }
+
+    /** Refuses an image size the networks cannot take; {@code option} names it in the message ("train: --crop_size"). */
+    static void checkSize(String option, int size, CycleGanConfig config) {
+        NetworkInputSize fit = NetworkInputSize.cycleGan(config);
+        if (!fit.fits(size)) {
+            throw new UsageException(option + " " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD + ": " + fit.rule());
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.cyclegan.train.report;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Brings a run's {@code loss_plot.png} and {@code index.html} up to date after an epoch, from the files on disk (so a
+ * resumed run's plot covers the earlier epochs too). These are views of the run, not part of it: when one cannot be
+ * written (a damaged log, a full disk) the reason goes to standard error and training goes on; the checkpoints of the
+ * epoch are already saved by then.
+ */
+public final class TrainingReport {
+    private TrainingReport() {}
+
+    public static void update(Path dir, Map<String, String> options, PrintStream err) {
+        try {
+            LossCsv epochs = LossCsv.read(dir.resolve("loss_log.csv"), "epoch", msg -> err.println("warning: " + msg));
+            Path stepFile = dir.resolve("loss_steps.csv");
+            LossCsv steps = Files.exists(stepFile) ? LossCsv.read(stepFile, "global_step", msg -> err.println("warning: " + msg)) : null;
+            LossPlot.write(dir.resolve("loss_plot.png"), epochs, steps);
+            TrainingPage.write(dir, options, epochs);
+        } catch (IOException | RuntimeException | LinkageError | InternalError e) {   // a report must never stop training (java.awt without fonts throws errors)
+            err.println("warning: could not update the loss plot and page in " + dir + ": " + e.getMessage() + "; training goes on");
+        }
+    }
+}
