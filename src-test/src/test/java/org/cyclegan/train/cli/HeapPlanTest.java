@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.gan.CycleGanConfig;
 import org.cyclegan.train.run.Footprint;
 import org.cyclegan.train.run.MemoryEstimate;
@@ -27,7 +28,7 @@ class HeapPlanTest {
         HeapPlan.Choice c = HeapPlan.choose(BENCH, List.of(), Map.of(), MACHINE);
         assertNotNull(c);
         HeapPlan.Run run = new HeapPlan.Run("bench", new CycleGanConfig(), 1, 64, 64, true);
-        run.config().netG = "resnet_6blocks";
+        run.config().netG = GeneratorKind.resnet(6);
         MemoryEstimate.Simulation sim = MemoryEstimate.Simulation.run(run.config(), 1, 64, 64);
         long region = HeapPlan.bestRegion(sim);
         long estimate = sim.estimate(Footprint.g1(region)).totalBytes();

@@ -18,6 +18,8 @@ import javax.imageio.ImageIO;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
+import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.model.NetworkInputSize;
 import org.cyclegan.model.Networks;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.cli.Main;
@@ -39,7 +41,7 @@ class NetworkInputSizeTest {
     /** A ResNet generator fails on 4x4 and on 8x4 (the residual blocks see 1 pixel) and runs at 8x8: the rule says exactly that. */
     @Test void theResnetRuleIsWhatTheGeneratorTakes() {
         Layer g = Networks.defineG(3, 3, 4, "resnet_6blocks", "instance", false, "normal", 0.02f, new Random(0));
-        NetworkInputSize fit = NetworkInputSize.generator("resnet_6blocks");
+        NetworkInputSize fit = NetworkInputSize.generator(GeneratorKind.resnet(6));
         for (int[] s : new int[][] {{4, 4}, {8, 4}, {4, 12}}) {
             assertThrows(IllegalArgumentException.class, () -> forward(g, s[0], s[1]), s[0] + "x" + s[1]);
             assertNotNull(fit.misfit(s[0], s[1]), s[0] + "x" + s[1]);
@@ -53,11 +55,11 @@ class NetworkInputSizeTest {
 
     @Test void aCycleGanAlsoNeedsWhatItsDiscriminatorTakes() {
         CycleGanConfig c = CycleGanTest.tiny();
-        NetworkInputSize fit = NetworkInputSize.cycleGan(c);
+        NetworkInputSize fit = c.inputSize();
         assertEquals(24, fit.minimum(), "basic PatchGAN: 3 halvings, then 3x3");
         assertNotNull(fit.misfit(20, 32));
         assertNull(fit.misfit(24, 32));
-        assertEquals(256, NetworkInputSize.generator("unet_256").multiple());
+        assertEquals(256, NetworkInputSize.generator(GeneratorKind.parse("unet_256")).multiple());
     }
 
     private static void png(Path file, int w, int h) throws IOException {

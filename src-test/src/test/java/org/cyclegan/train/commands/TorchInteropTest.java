@@ -78,9 +78,9 @@ class TorchInteropTest {
         GeneratorWeights w = GeneratorWeights.load("test", TranslateCommand.options().parse(List.of()), weights, Backends.getDefault());
         GeneratorArchitecture a = w.architecture;
         assertEquals(List.of(c.get("netG"), intParam(c, "ngf"), c.get("norm"), intParam(c, "input_nc"), intParam(c, "output_nc")),
-                List.of(a.netG(), a.ngf(), a.norm(), a.inputNc(), a.outputNc()), caseName + ": architecture read from the keys");
+                List.of(a.netG().name(), a.ngf(), a.norm(), a.inputNc(), a.outputNc()), caseName + ": architecture read from the keys");
         if (c.containsKey("dropped")) assertEquals(intParam(c, "dropped"), w.droppedKeys.size(), "instance norm statistics dropped");
-        if (a.netG().startsWith("resnet")) assertEquals(boolParam(c, "use_dropout"), a.useDropout());
+        if (a.netG().isResnet()) assertEquals(boolParam(c, "use_dropout"), a.useDropout());
 
         w.generator.eval();
         float[] ours, torch = f.get(caseName, "y").toArray();

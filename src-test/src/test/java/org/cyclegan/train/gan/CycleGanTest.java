@@ -13,6 +13,7 @@ import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.reference.ReferenceBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.commands.TrainCommand;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ public class CycleGanTest {
 
     public static CycleGanConfig tiny() {
         CycleGanConfig c = new CycleGanConfig();
-        c.netG = "resnet_6blocks";
+        c.netG = GeneratorKind.resnet(6);
         c.ngf = 4;
         c.ndf = 4;
         return c;

@@ -12,6 +12,8 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.kernels.cpu.CpuBackend;
+import org.cyclegan.model.DiscriminatorKind;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.commands.UsageException;
 import org.cyclegan.train.data.EmbeddedDataset;
 import org.cyclegan.train.gan.CycleGan;
@@ -40,11 +42,10 @@ class MemoryEstimateTest {
 
     private static CycleGanConfig config(String netG, int ngf, String netD, int ndf, float lambdaIdentity) {
         CycleGanConfig c = new CycleGanConfig();
-        c.netG = netG;
+        c.netG = GeneratorKind.parse(netG);
         c.ngf = ngf;
-        c.netD = netD;
+        c.netD = DiscriminatorKind.parse(netD, 2);
         c.ndf = ndf;
-        c.nLayersD = 2;
         c.lambdaIdentity = lambdaIdentity;
         return c;
     }

@@ -11,6 +11,7 @@ import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.meta.MetaBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.model.Networks;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.gan.CycleGanConfig;
@@ -54,7 +55,7 @@ class StepMemoryTest {
     @Test void aTrainingStepAt128pxHoldsLessThanHalfOfWhatItMakes() {
         // Before tensors were freed by use, a step held everything it made until it ended: its peak was all of it.
         CycleGanConfig c = new CycleGanConfig();
-        c.netG = "resnet_6blocks";
+        c.netG = GeneratorKind.resnet(6);
         MemoryEstimate.Simulation sim = MemoryEstimate.Simulation.run(c, 1, 128, 128);
         long created = 0;
         for (int e : sim.stepEvents()) if (e > 0) created += 4L * e;
@@ -64,7 +65,7 @@ class StepMemoryTest {
 
     @Test void recomputeLowersTheStepsPeak() {
         CycleGanConfig c = new CycleGanConfig();
-        c.netG = "resnet_9blocks";
+        c.netG = GeneratorKind.resnet(9);
         long kept = MemoryEstimate.Simulation.run(c, 1, 128, 128).peakStepBytes(Footprint.DATA);
         c.recompute = true;
         long recomputed = MemoryEstimate.Simulation.run(c, 1, 128, 128).peakStepBytes(Footprint.DATA);

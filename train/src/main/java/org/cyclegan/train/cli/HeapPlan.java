@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.meta.MetaBackend;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.commands.BenchCommand;
 import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.commands.ModelOptions;
@@ -127,7 +128,7 @@ final class HeapPlan {
                 CommandLine cl = BenchCommand.options().parse(rest);
                 if (cl.helpRequested() || cl.string("device").startsWith("opencl")) return null;
                 int size = cl.integer("size", 1);
-                return new Run("bench", ModelOptions.read(cl, "resnet_9blocks"), cl.integer("batch_size", 1), size, size, true);
+                return new Run("bench", ModelOptions.read(cl, GeneratorKind.resnet(9)), cl.integer("batch_size", 1), size, size, true);
             }
             CommandLine cl = TrainCommand.options().parse(rest);
             if (cl.helpRequested() || cl.string("device").startsWith("opencl")) return null;

@@ -13,7 +13,7 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.KernelProfile;
 import org.cyclegan.engine.io.Json;
-import org.cyclegan.model.Networks;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
 import org.cyclegan.train.run.MemoryEstimate;
@@ -32,7 +32,7 @@ public final class BenchCommand {
         CommandLine cl = new CommandLine("bench", "Times full CycleGAN training iterations on random data (after a warm-up).")
                 .option("size", "128", "image height and width in pixels")
                 .option("batch_size", "1", "images per domain per iteration");
-        return ModelOptions.declare(cl, "resnet_9blocks", "generator: " + String.join(" | ", Networks.GENERATORS))
+        return ModelOptions.declare(cl, "resnet_9blocks", "generator: " + String.join(" | ", GeneratorKind.NAMES))
                 .option("iters", "5", "timed iterations")
                 .option("warmup", "2", "untimed iterations first (JIT compilation, buffer growth)")
                 .deviceOptions()
@@ -47,7 +47,7 @@ public final class BenchCommand {
         int iters = cl.integer("iters", 1);
         int warmup = cl.integer("warmup", 0);
         long seed = cl.longValue("seed");
-        CycleGanConfig config = ModelOptions.read(cl, "resnet_9blocks");
+        CycleGanConfig config = ModelOptions.read(cl, GeneratorKind.resnet(9));
 
         ModelOptions.checkSize("bench: --size", size, config);
         Random rng = new Random(seed);
@@ -125,8 +125,8 @@ public final class BenchCommand {
             json.put("losses", losses);
             json.put("size", size);
             json.put("batch_size", batch);
-            json.put("netG", config.netG);
-            json.put("netD", config.netD);
+            json.put("netG", config.netG.name());
+            json.put("netD", config.netD.name());
             json.put("device", backend.name());
             json.put("backend", backend.description());
             json.put("seed", seed);

@@ -13,7 +13,7 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
 import org.cyclegan.engine.io.TorchCheckpoint;
-import org.cyclegan.model.Networks;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.interop.ReferenceStateDict;
 import org.cyclegan.model.layers.Layer;
@@ -51,7 +51,7 @@ final class GeneratorWeights {
 
     /** Declares --netG, --ngf, --norm and --entry. */
     static CommandLine declare(CommandLine cl) {
-        return cl.option("netG", "", "generator architecture when the file does not say it: " + String.join(" | ", Networks.GENERATORS)
+        return cl.option("netG", "", "generator architecture when the file does not say it: " + String.join(" | ", GeneratorKind.NAMES)
                         + " (default: from the file, else resnet_9blocks)")
                 .option("ngf", "", "generator width when the file does not say it (default: from the file, else 64)")
                 .option("norm", "", "instance | batch | none, when the file does not say it (default: from the file, else instance)")
@@ -96,9 +96,9 @@ final class GeneratorWeights {
         Optional<GeneratorArchitecture> inferred = GeneratorArchitecture.infer(shapes);
         GeneratorArchitecture fallback = inferred.orElse(GeneratorArchitecture.REFERENCE_DEFAULT);
         List<String> sources = new ArrayList<>();
-        String netG = pick(cl, meta, "netG", fallback.netG(), inferred.isPresent(), sources);
-        if (!Networks.GENERATORS.contains(netG)) {
-            throw new UsageException(command + ": --netG must be one of " + Networks.GENERATORS + ", got '" + netG + "'");
+        String netG = pick(cl, meta, "netG", fallback.netG().name(), inferred.isPresent(), sources);
+        if (!GeneratorKind.NAMES.contains(netG)) {
+            throw new UsageException(command + ": --netG must be one of " + GeneratorKind.NAMES + ", got '" + netG + "'");
         }
         int ngf = positive(command, "ngf", pick(cl, meta, "ngf", Integer.toString(fallback.ngf()), inferred.isPresent(), sources));
         String norm = pick(cl, meta, "norm", fallback.norm(), inferred.isPresent(), sources);
@@ -108,7 +108,7 @@ final class GeneratorWeights {
         int inputNc = positive(command, "input_nc", meta.getOrDefault("input_nc", Integer.toString(fallback.inputNc())));
         int outputNc = positive(command, "output_nc", meta.getOrDefault("output_nc", Integer.toString(fallback.outputNc())));
         boolean dropout = meta.containsKey("no_dropout") ? !Boolean.parseBoolean(meta.get("no_dropout")) : fallback.useDropout();
-        GeneratorArchitecture arch = new GeneratorArchitecture(netG, ngf, norm, inputNc, outputNc, dropout);
+        GeneratorArchitecture arch = new GeneratorArchitecture(GeneratorKind.parse(netG), ngf, norm, inputNc, outputNc, dropout);
 
         Layer g = arch.build();
         List<String> dropped = ReferenceStateDict.instanceNormStatistics(g, state);
@@ -120,7 +120,7 @@ final class GeneratorWeights {
                 GeneratorArchitecture i = inferred.get();
                 hint = "; its keys fit " + i.describe() + ": try --netG " + i.netG() + " --ngf " + i.ngf() + " --norm " + i.norm();
             } else if (inferred.isEmpty()) {
-                hint = "; its keys fit none of the reference's generators (" + String.join(", ", Networks.GENERATORS) + ")";
+                hint = "; its keys fit none of the reference's generators (" + String.join(", ", GeneratorKind.NAMES) + ")";
             } else {
                 hint = "";
             }

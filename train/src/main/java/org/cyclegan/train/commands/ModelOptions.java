@@ -1,7 +1,8 @@
 package org.cyclegan.train.commands;
 
 import java.util.List;
-import org.cyclegan.model.Networks;
+import org.cyclegan.model.DiscriminatorKind;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.gan.CycleGanConfig;
 
 /** The network options every model-building command shares, declared and read in one place. */
@@ -11,7 +12,7 @@ public final class ModelOptions {
     /** Declares --netG (with the given default and help), --netD, --n_layers_D, --ngf, --ndf, --norm and --gan_mode. */
     static CommandLine declare(CommandLine cl, String netGDefault, String netGHelp) {
         return cl.option("netG", netGDefault, netGHelp)
-                .option("netD", "basic", "discriminator: " + String.join(" | ", Networks.DISCRIMINATORS))
+                .option("netD", "basic", "discriminator: " + String.join(" | ", DiscriminatorKind.NAMES))
                 .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
                 .option("ngf", "64", "generator filters in the first conv layer")
                 .option("ndf", "64", "discriminator filters in the first conv layer")
@@ -25,16 +26,16 @@ public final class ModelOptions {
             + " same results, less memory, more time (measured at 256 px, resnet_9blocks: peak RSS -28%, time +22%; 128 px, resnet_6blocks: -9%, +20%)";
 
     /** A config with those options applied; {@code netGWhenUnset} is used when --netG was left empty. */
-    public static CycleGanConfig read(CommandLine cl, String netGWhenUnset) {
+    public static CycleGanConfig read(CommandLine cl, GeneratorKind netGWhenUnset) {
         return read(cl, netGWhenUnset, 64);
     }
 
     /** As {@link #read(CommandLine, String)}; {@code widthWhenUnset} is used when --ngf or --ndf was declared with an empty default and left so. */
-    public static CycleGanConfig read(CommandLine cl, String netGWhenUnset, int widthWhenUnset) {
+    public static CycleGanConfig read(CommandLine cl, GeneratorKind netGWhenUnset, int widthWhenUnset) {
         CycleGanConfig config = new CycleGanConfig();
-        config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : cl.choice("netG", Networks.GENERATORS);
-        config.netD = cl.choice("netD", Networks.DISCRIMINATORS);
-        config.nLayersD = cl.integer("n_layers_D", 1);
+        config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : GeneratorKind.parse(cl.choice("netG", GeneratorKind.NAMES));
+        String netD = cl.choice("netD", DiscriminatorKind.NAMES);
+        config.netD = DiscriminatorKind.parse(netD, cl.integer("n_layers_D", 1));
         config.ngf = cl.integerOr("ngf", widthWhenUnset, 1);
         config.ndf = cl.integerOr("ndf", widthWhenUnset, 1);
         config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
@@ -45,9 +46,10 @@ public final class ModelOptions {
 
     /** Refuses an image size the networks cannot take; {@code option} names it in the message ("train: --crop_size"). */
     static void checkSize(String option, int size, CycleGanConfig config) {
-        NetworkInputSize fit = NetworkInputSize.cycleGan(config);
-        if (!fit.fits(size)) {
-            throw new UsageException(option + " " + size + " does not fit --netG " + config.netG + " and --netD " + config.netD + ": " + fit.rule());
+        try {
+            config.inputSize().check(size);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage());
         }
     }
 }

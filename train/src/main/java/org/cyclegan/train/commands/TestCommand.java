@@ -17,6 +17,7 @@ import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.model.NetworkInputSize;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.DataSetException;
 import org.cyclegan.train.data.EmbeddedDataset;
@@ -27,8 +28,8 @@ import org.cyclegan.train.data.Preprocess;
 import org.cyclegan.train.data.SizeCheck;
 import org.cyclegan.train.data.Transform;
 import org.cyclegan.train.report.Png;
-import org.cyclegan.train.report.TestResultsPage;
 import org.cyclegan.train.report.TestResultsPage.Row;
+import org.cyclegan.train.report.TestResultsPage;
 
 /**
  * {@code test}: the reference's test.py for a CycleGAN. Loads {@code <checkpoints_dir>/<name>/<epoch>_net_G_A} and
@@ -128,7 +129,7 @@ public final class TestCommand {
         GeneratorWeights gB = GeneratorWeights.load("test", cl, fileGB, backend);
         gA.generator.eval();
         gB.generator.eval();
-        SizeCheck fit = both(NetworkInputSize.generator(gA.architecture.netG()), NetworkInputSize.generator(gB.architecture.netG()));
+        SizeCheck fit = both(NetworkInputSize.generator(gA.architecture.netG())::misfit, NetworkInputSize.generator(gB.architecture.netG())::misfit);
         Path images = Files.createDirectories(imagesDir);
         out.printf("test: %s (%s, ngf %d) epoch %s on %d A and %d B images from %s; writing to %s%n", name, gA.architecture.netG(), gA.architecture.ngf(), epoch,
                 Math.min(numTest, sourceA.size()), Math.min(numTest, sourceB.size()), embedded ? "the embedded set" : cl.string("dataroot"), resultDir);

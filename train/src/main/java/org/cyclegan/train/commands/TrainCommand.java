@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.DataOptions;
@@ -134,7 +135,7 @@ public final class TrainCommand {
         // The embedded set's defaults buy iterations: at 32 px a half-width resnet_6blocks runs about 2.3 times as fast as
         // the full one and, step for step, scored the same on held-out emoji (README: "The default run"), so 6 epochs
         // (8,052 steps) fit in about 15 minutes on 2 cores where the full width managed 2.
-        CycleGanConfig config = ModelOptions.read(cl, embedded ? "resnet_6blocks" : "resnet_9blocks", embedded ? 32 : 64);
+        CycleGanConfig config = ModelOptions.read(cl, GeneratorKind.resnet(embedded ? 6 : 9), embedded ? 32 : 64);
         config.initType = cl.choice("init_type", List.of("normal", "xavier", "kaiming", "orthogonal"));
         config.initGain = cl.real("init_gain");
         config.poolSize = cl.integer("pool_size", 0);
@@ -172,14 +173,14 @@ public final class TrainCommand {
                     .withDirection(cl.choice("direction", List.of("AtoB", "BtoA")))
                     .withMaxDatasetSize(cl.integerOr("max_dataset_size", Integer.MAX_VALUE, 1));
             data = embedded ? EmbeddedDataset.open(dataOptions)
-                    : UnalignedDataset.open(Path.of(cl.string("dataroot")), dataOptions, NetworkInputSize.cycleGan(config), msg -> err.println("warning: " + msg));
+                    : UnalignedDataset.open(Path.of(cl.string("dataroot")), dataOptions, config.inputSize()::misfit, msg -> err.println("warning: " + msg));
         } catch (IllegalArgumentException | DataSetException e) {
             throw new UsageException("train: " + e.getMessage());
         }
         Preprocess preprocess = dataOptions.preprocess();
         if (preprocess.crops()) {
             ModelOptions.checkSize("train: --crop_size", crop, config);
-        } else if (config.netG.startsWith("unet")) {
+        } else if (config.netG.isUnet()) {
             throw new UsageException("train: --netG " + config.netG + " needs one fixed image size: use a --preprocess that crops (resize_and_crop, crop, scale_width_and_crop)");
         }
         return new Setup(resume, dir, loadEpoch, state, embedded, config, nEpochs, nEpochsDecay, epochCount, saveFreq, printFreq,
@@ -255,7 +256,7 @@ public final class TrainCommand {
 
         Map<String, String> options = cl.effectiveValues();
         NOT_SAVED.forEach(options::remove);
-        options.put("netG", config.netG);
+        options.put("netG", config.netG.name());
         options.put("ngf", Integer.toString(config.ngf));
         options.put("ndf", Integer.toString(config.ndf));
         options.put("n_epochs", Integer.toString(nEpochs));
@@ -289,8 +290,8 @@ public final class TrainCommand {
     public static void saveNetworks(CycleGan model, Path dir, String prefix, CycleGanConfig c, int epoch) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>(
                 new GeneratorArchitecture(c.netG, c.ngf, c.norm, c.inputNc, c.outputNc, !c.noDropout).metadata());
-        meta.put("netD", c.netD);
-        meta.put("n_layers_D", Integer.toString(c.nLayersD));
+        meta.put("netD", c.netD.name());
+        meta.put("n_layers_D", Integer.toString(c.netD.nLayersD()));
         meta.put("ndf", Integer.toString(c.ndf));
         meta.put("epoch", Integer.toString(epoch));
         Safetensors.write(dir.resolve(prefix + "_net_G_A.safetensors"), model.gA.stateDict(), meta);

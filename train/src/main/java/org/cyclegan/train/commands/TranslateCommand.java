@@ -14,6 +14,7 @@ import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.model.NetworkInputSize;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.layers.Layer;
 import org.cyclegan.train.data.ImageFiles;
@@ -85,7 +86,7 @@ public final class TranslateCommand {
         Layer g = w.generator;
         int inputNc = arch.inputNc();
         g.eval();
-        SizeCheck fit = NetworkInputSize.generator(arch.netG());
+        SizeCheck fit = NetworkInputSize.generator(arch.netG())::misfit;
 
         Files.createDirectories(output);
         Transform none = new Transform(Preprocess.NONE, 1, 1, true);   // sizes unused by none; no flip

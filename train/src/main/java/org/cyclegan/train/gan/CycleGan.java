@@ -47,8 +47,8 @@ public final class CycleGan {
             ((ResnetGenerator) gA).setRecompute(true);
             ((ResnetGenerator) gB).setRecompute(true);
         }
-        dA = Networks.defineD(config.outputNc, config.ndf, config.netD, config.nLayersD, config.norm, config.initType, config.initGain, rng);
-        dB = Networks.defineD(config.inputNc, config.ndf, config.netD, config.nLayersD, config.norm, config.initType, config.initGain, rng);
+        dA = Networks.defineD(config.outputNc, config.ndf, config.netD, config.norm, config.initType, config.initGain, rng);
+        dB = Networks.defineD(config.inputNc, config.ndf, config.netD, config.norm, config.initType, config.initGain, rng);
         optimizerG = new Adam(concat(gA.parameters(), gB.parameters()), config.lr, config.beta1);
         optimizerD = new Adam(concat(dA.parameters(), dB.parameters()), config.lr, config.beta1);
         fakeAPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));

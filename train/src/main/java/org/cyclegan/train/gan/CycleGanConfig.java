@@ -1,5 +1,9 @@
 package org.cyclegan.train.gan;
 
+import org.cyclegan.model.DiscriminatorKind;
+import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.model.NetworkInputSize;
+
 /**
  * The model and optimisation options of a CycleGAN, named and defaulted as the reference's command line
  * ({@code --netG resnet_9blocks --ngf 64 --lambda_A 10 ...}).
@@ -9,9 +13,8 @@ public final class CycleGanConfig {
     public int outputNc = 3;
     public int ngf = 64;
     public int ndf = 64;
-    public String netG = "resnet_9blocks";
-    public String netD = "basic";
-    public int nLayersD = 3;
+    public GeneratorKind netG = GeneratorKind.resnet(9);
+    public DiscriminatorKind netD = DiscriminatorKind.BASIC;
     public String norm = "instance";
     public String initType = "normal";
     public float initGain = 0.02f;
@@ -35,7 +38,6 @@ public final class CycleGanConfig {
         c.ndf = ndf;
         c.netG = netG;
         c.netD = netD;
-        c.nLayersD = nLayersD;
         c.norm = norm;
         c.initType = initType;
         c.initGain = initGain;
@@ -51,6 +53,11 @@ public final class CycleGanConfig {
         return c;
     }
 
+    /** The image sizes these generators and discriminators take. */
+    public NetworkInputSize inputSize() {
+        return NetworkInputSize.cycleGan(netG, netD);
+    }
+
     /** Checks the values that the networks and losses do not check themselves. */
     public void validate() {
         if (lambdaA < 0 || lambdaB < 0 || lambdaIdentity < 0) throw new IllegalArgumentException("--lambda_A, --lambda_B and --lambda_identity must be >= 0");
@@ -60,7 +67,7 @@ public final class CycleGanConfig {
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("--beta1 must be in [0, 1), got " + beta1);
         GanLoss.parse(ganMode);
-        if (recompute && !netG.startsWith("resnet")) throw new IllegalArgumentException("--recompute applies to the resnet generators, not --netG " + netG);
+        if (recompute && !netG.isResnet()) throw new IllegalArgumentException("--recompute applies to the resnet generators, not --netG " + netG);
         if (recompute && !noDropout) throw new IllegalArgumentException("--recompute needs --no_dropout: a recomputed block would draw new dropout masks");
         if (recompute && norm.equals("batch")) throw new IllegalArgumentException("--recompute does not work with --norm batch: recomputing would update the running statistics twice");
     }
