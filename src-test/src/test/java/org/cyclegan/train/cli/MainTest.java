@@ -10,10 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.cyclegan.train.commands.CommandLine;
-import org.cyclegan.train.commands.TrainCommand;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
 import org.cyclegan.train.gan.CycleGanTest;
+import org.cyclegan.train.run.CheckpointFiles;
+import org.cyclegan.train.run.NetworkFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -110,7 +111,7 @@ class MainTest {
         assertEquals("plain message", IoMessages.describe(new java.io.IOException("plain message")));
         // Through the command line: test's images/ folder is a file. It used to print only the path.
         CycleGanConfig c = CycleGanTest.tiny();
-        TrainCommand.saveNetworks(new CycleGan(c, new java.util.Random(1)), Files.createDirectories(d.resolve("ck/e")), "latest", c, 1);
+        NetworkFiles.write(new CycleGan(c, new java.util.Random(1)), new CheckpointFiles(Files.createDirectories(d.resolve("ck/e"))), "latest", 1);
         Path images = d.resolve("res/e/test_latest/images");
         Files.createDirectories(images.getParent());
         Files.writeString(images, "a file where a folder goes");

@@ -75,7 +75,7 @@ class TorchInteropTest {
         Fixtures f = Fixtures.load("interop_expected");
         Map<String, Object> c = expectedCase(f, caseName);
         Path weights = TorchFiles.fixtureFile(dir, file);
-        GeneratorWeights w = GeneratorWeights.load("test", TranslateCommand.options().parse(List.of()), weights, Backends.getDefault());
+        GeneratorWeights w = GeneratorOptions.load("test", TranslateCommand.options().parse(List.of()), weights, Backends.getDefault());
         GeneratorArchitecture a = w.architecture;
         assertEquals(List.of(c.get("netG"), intParam(c, "ngf"), c.get("norm"), intParam(c, "input_nc"), intParam(c, "output_nc")),
                 List.of(a.netG().name(), a.ngf(), a.norm(), a.inputNc(), a.outputNc()), caseName + ": architecture read from the keys");

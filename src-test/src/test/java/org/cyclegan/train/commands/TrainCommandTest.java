@@ -91,6 +91,14 @@ class TrainCommandTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lr_policy"), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Images that reach the networks too small for them are found by the memory estimate, before any step: a usage error. */
+    @Test void imagesTheNetworksCannotTakeAreAUsageErrorBeforeTheFirstStep() {
+        assertEquals(2, run("train", "--preprocess", "scale_width", "--load_size", "4", "--max_dataset_size", "2", "--ngf", "4", "--ndf", "4",
+                "--checkpoints_dir", dir.toString(), "--device", "cpu"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: train: --netG resnet_6blocks / --netD basic cannot run on 4x32 images"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
     @Test void linearPolicyMatchesTheReferenceFormula() {
         LrSchedule s = new LrSchedule(1, 100, 100);
         assertEquals(1.0, s.multiplier(1), 1e-12);

@@ -22,6 +22,8 @@ import org.cyclegan.train.cli.Main;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
 import org.cyclegan.train.gan.CycleGanTest;
+import org.cyclegan.train.run.CheckpointFiles;
+import org.cyclegan.train.run.NetworkFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +39,7 @@ class TranslateCommandTest {
     @Test void translatesEveryReadableImageAtAnySizeAndNamesTheBrokenOne() throws Exception {
         CycleGanConfig c = CycleGanTest.tiny();
         CycleGan model = new CycleGan(c, new Random(1));
-        TrainCommand.saveNetworks(model, dir, "latest", c, 1);
+        NetworkFiles.write(model, new CheckpointFiles(dir), "latest", 1);
         Path in = Files.createDirectories(dir.resolve("in"));
         BufferedImage img = new BufferedImage(30, 22, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 22; y++) for (int x = 0; x < 30; x++) img.setRGB(x, y, (x * 8) << 16 | (y * 10) << 8 | 90);
@@ -73,7 +75,7 @@ class TranslateCommandTest {
 
     private Path weights() throws IOException {
         CycleGanConfig c = CycleGanTest.tiny();
-        TrainCommand.saveNetworks(new CycleGan(c, new Random(1)), dir, "latest", c, 1);
+        NetworkFiles.write(new CycleGan(c, new Random(1)), new CheckpointFiles(dir), "latest", 1);
         return dir.resolve("latest_net_G_A.safetensors");
     }
 

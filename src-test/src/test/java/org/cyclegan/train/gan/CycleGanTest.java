@@ -14,7 +14,8 @@ import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.reference.ReferenceBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.GeneratorKind;
-import org.cyclegan.train.commands.TrainCommand;
+import org.cyclegan.train.run.CheckpointFiles;
+import org.cyclegan.train.run.NetworkFiles;
 import org.junit.jupiter.api.Test;
 
 /** Full CycleGAN training steps on tiny networks: finite losses, moving parameters, and the same losses on both backends. */
@@ -109,7 +110,7 @@ public class CycleGanTest {
         CycleGan trained = new CycleGan(c, new Random(3));
         Random data = new Random(4);
         for (int i = 0; i < 2; i++) trained.optimize(Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32), Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32));
-        TrainCommand.saveNetworks(trained, dir, "latest", c, 1);
+        NetworkFiles.write(trained, new CheckpointFiles(dir), "latest", 1);
         CycleGan fresh = new CycleGan(c, new Random(99));   // other weights until loaded
         Map<String, org.cyclegan.model.layers.Layer> pairs = Map.of("G_A", fresh.gA, "G_B", fresh.gB, "D_A", fresh.dA, "D_B", fresh.dB);
         for (Map.Entry<String, org.cyclegan.model.layers.Layer> e : pairs.entrySet()) {

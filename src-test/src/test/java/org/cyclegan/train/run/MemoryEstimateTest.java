@@ -14,7 +14,6 @@ import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.DiscriminatorKind;
 import org.cyclegan.model.GeneratorKind;
-import org.cyclegan.train.commands.UsageException;
 import org.cyclegan.train.data.EmbeddedDataset;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
@@ -98,8 +97,9 @@ class MemoryEstimateTest {
         assertEquals("", err.toString(StandardCharsets.UTF_8), "a tiny model fits any test JVM");
     }
 
-    @Test void aGeneratorThatCannotTakeTheImageSizeIsAUsageError() throws Exception {
-        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class, () -> MemoryEstimate.announce(
+    /** Refused before the first step, naming the networks and the size (train makes it a usage error). */
+    @Test void aGeneratorThatCannotTakeTheImageSizeIsRefusedByName() throws Exception {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> MemoryEstimate.announce(
                 config("unet_256", 8, "basic", 8, 0.5f), EmbeddedDataset.open(), new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().contains("unet_256") && e.getMessage().contains("32x32"), e.getMessage());
     }

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.commands.TrainCommand;
+import org.cyclegan.train.run.CheckpointFiles;
 
 /**
  * After a {@code train} child died, names the save to continue from: the newest {@code <prefix>_train_state.safetensors}
@@ -19,7 +20,6 @@ import org.cyclegan.train.commands.TrainCommand;
  * {@code train}'s own options, so the defaults ({@code ./checkpoints}, the experiment name) are the child's.
  */
 final class LastGoodCheckpoint {
-    private static final String SUFFIX = "_train_state.safetensors";
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
     private LastGoodCheckpoint() {}
@@ -47,7 +47,7 @@ final class LastGoodCheckpoint {
         Path newest = null;
         FileTime newestTime = null;
         if (Files.isDirectory(dir)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, CheckpointFiles.trainStateGlob())) {
                 for (Path f : files) {
                     FileTime t = Files.getLastModifiedTime(f);
                     if (newest == null || t.compareTo(newestTime) > 0) {
@@ -60,12 +60,11 @@ final class LastGoodCheckpoint {
             }
         }
         if (newest == null) return "no checkpoint was saved in " + dir;
-        String file = newest.getFileName().toString();
-        String prefix = file.substring(0, file.length() - SUFFIX.length());
-        String saved = dir.resolve(prefix + "_*.safetensors") + " (saved " + TIME.format(newestTime.toInstant()) + ")";
+        String prefix = CheckpointFiles.trainStatePrefix(newest.getFileName().toString());
+        String saved = new CheckpointFiles(dir).save(prefix) + " (saved " + TIME.format(newestTime.toInstant()) + ")";
         if (newestTime.toInstant().isBefore(startedAt)) {
             return "this run saved no checkpoint (the newest in " + dir + " is from before it: " + saved + ")";
         }
-        return "last good checkpoint: " + saved + ", continue with --continue_train" + (prefix.equals("latest") ? "" : " --epoch " + prefix);
+        return "last good checkpoint: " + saved + ", continue with --continue_train" + (prefix.equals(CheckpointFiles.LATEST) ? "" : " --epoch " + prefix);
     }
 }

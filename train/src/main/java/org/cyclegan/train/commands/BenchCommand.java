@@ -51,12 +51,7 @@ public final class BenchCommand {
 
         ModelOptions.checkSize("bench: --size", size, config);
         Random rng = new Random(seed);
-        CycleGan model;
-        try {
-            model = new CycleGan(config, rng);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("bench: " + e.getMessage());
-        }
+        CycleGan model = ModelOptions.build("bench", config, rng);
         out.printf("bench: CycleGAN %s + %s D, %d×%d, batch %d, %s, on %s%n", config.netG, config.netD, size, size, batch,
                 config.ganMode, backend.description());
         out.printf("parameters: G_A %,d, D_A %,d; %d warm-up + %d timed iterations%n", model.gA.parameterCount(), model.dA.parameterCount(), warmup, iters);

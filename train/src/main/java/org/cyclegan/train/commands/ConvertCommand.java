@@ -24,7 +24,7 @@ public final class ConvertCommand {
                 + " .safetensors) to .safetensors with the architecture recorded.")
                 .option("weights", null, "generator weights to convert (.pth / .pt, or .safetensors)")
                 .option("output", null, "the .safetensors file to write");
-        return GeneratorWeights.declare(cl).deviceOptions();
+        return GeneratorOptions.declare(cl).deviceOptions();
     }
 
     public static int run(CommandLine cl, Backend backend, PrintStream out) throws IOException {
@@ -34,10 +34,10 @@ public final class ConvertCommand {
         Path weights = Path.of(cl.string("weights")), output = Path.of(cl.string("output"));
         if (!Files.isRegularFile(weights)) throw new UsageException("convert: --weights " + weights + " is not a file");
         if (Files.isDirectory(output)) throw new UsageException("convert: --output " + output + " is a folder; give a file name");
-        GeneratorWeights w = GeneratorWeights.load("convert", cl, weights, backend);
+        GeneratorWeights w = GeneratorOptions.load("convert", cl, weights, backend);
         GeneratorArchitecture arch = w.architecture;
 
-        // The generator's keys of what train writes (TrainCommand.saveNetworks); the discriminator and the epoch are
+        // The generator's keys of what train writes (NetworkFiles.write); the discriminator and the epoch are
         // not something a generator's weights tell.
         Map<String, String> meta = new LinkedHashMap<>(arch.metadata());
         meta.put("converted_from", weights.getFileName().toString());

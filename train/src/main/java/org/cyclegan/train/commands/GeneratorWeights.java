@@ -22,13 +22,28 @@ import org.cyclegan.model.layers.Layer;
  * A generator loaded from a weights file: our safetensors (architecture in its metadata) or a PyTorch checkpoint
  * saved by the reference ({@code torch.save(net.state_dict())}, zip or legacy format, possibly wrapped in a dict).
  *
- * <p>Each architecture option comes from, in this order: the command line ({@code --netG --ngf --norm}), the file's
+ * <p>Each architecture option comes from, in this order: the options given ({@code --netG --ngf --norm}), the file's
  * metadata, what the state dict's keys and shapes reveal ({@link GeneratorArchitecture#infer}), and the reference
  * test's defaults (resnet_9blocks, ngf 64, instance). Loading then makes the reference's allowances (DataParallel's
  * {@code module.} prefix, instance norm statistics of old checkpoints) and is otherwise strict: a key missing or left
  * over is an error that names the file and the keys, with the architecture the keys suggest.
+ *
+ * <p>What was asked for that cannot be done (an architecture that is none, weights that do not fit it, --entry for a
+ * file that is not a PyTorch checkpoint) is {@link Refused}; a file that cannot be read is an IOException
+ * ({@link TorchCheckpoint.SeveralStateDictsException} when a PyTorch file holds several state dicts and none was
+ * chosen). {@link GeneratorOptions} reads the options and turns refusals into usage errors.
  */
 final class GeneratorWeights {
+    /** The architecture options and the entry as given: an empty value was not given. */
+    record Requested(String netG, String ngf, String norm, String entry) {}
+
+    /** The weights cannot be loaded as asked; the message, for the user, says why. */
+    static final class Refused extends IllegalArgumentException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
     final Path file;
     /** "safetensors" or a {@link TorchCheckpoint.Format} description. */
     final String format;
@@ -49,33 +64,19 @@ final class GeneratorWeights {
         this.droppedKeys = droppedKeys;
     }
 
-    /** Declares --netG, --ngf, --norm and --entry. */
-    static CommandLine declare(CommandLine cl) {
-        return cl.option("netG", "", "generator architecture when the file does not say it: " + String.join(" | ", GeneratorKind.NAMES)
-                        + " (default: from the file, else resnet_9blocks)")
-                .option("ngf", "", "generator width when the file does not say it (default: from the file, else 64)")
-                .option("norm", "", "instance | batch | none, when the file does not say it (default: from the file, else instance)")
-                .option("entry", "", "PyTorch checkpoints holding several state dicts: the name of the one to use");
-    }
-
     /** Whether a weights file is read as a PyTorch checkpoint: by its first bytes, or by a PyTorch extension. */
     static boolean isTorchCheckpoint(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return TorchCheckpoint.detect(file) != null || name.endsWith(".pth") || name.endsWith(".pt");
     }
 
-    static GeneratorWeights load(String command, CommandLine cl, Path file, Backend backend) throws IOException {
-        String entry = cl.string("entry").isEmpty() ? null : cl.string("entry");
+    static GeneratorWeights load(Path file, Requested requested, Backend backend) throws IOException {
+        String entry = requested.entry().isEmpty() ? null : requested.entry();
         Map<String, Tensor> state;
         Map<String, String> meta = Map.of();
         String format;
         if (isTorchCheckpoint(file)) {
-            TorchCheckpoint.StateDict sd;
-            try {
-                sd = TorchCheckpoint.readStateDict(file, entry);
-            } catch (TorchCheckpoint.SeveralStateDictsException e) {
-                throw new UsageException(command + ": " + e.getMessage() + " with --entry NAME");
-            }
+            TorchCheckpoint.StateDict sd = TorchCheckpoint.readStateDict(file, entry);
             format = sd.format().description + (sd.entry() == null ? "" : ", entry '" + sd.entry() + "'");
             try {
                 state = ReferenceStateDict.toTensors(sd.tensors(), backend);
@@ -83,7 +84,7 @@ final class GeneratorWeights {
                 throw new IOException(file + ": " + e.getMessage(), e);
             }
         } else {
-            if (entry != null) throw new UsageException(command + ": --entry applies to PyTorch checkpoints; " + file + " is not one");
+            if (entry != null) throw new Refused("--entry applies to PyTorch checkpoints; " + file + " is not one");
             Safetensors.Contents c = Safetensors.read(file, backend);
             state = c.tensors();
             meta = c.metadata();
@@ -96,17 +97,13 @@ final class GeneratorWeights {
         Optional<GeneratorArchitecture> inferred = GeneratorArchitecture.infer(shapes);
         GeneratorArchitecture fallback = inferred.orElse(GeneratorArchitecture.REFERENCE_DEFAULT);
         List<String> sources = new ArrayList<>();
-        String netG = pick(cl, meta, "netG", fallback.netG().name(), inferred.isPresent(), sources);
-        if (!GeneratorKind.NAMES.contains(netG)) {
-            throw new UsageException(command + ": --netG must be one of " + GeneratorKind.NAMES + ", got '" + netG + "'");
-        }
-        int ngf = positive(command, "ngf", pick(cl, meta, "ngf", Integer.toString(fallback.ngf()), inferred.isPresent(), sources));
-        String norm = pick(cl, meta, "norm", fallback.norm(), inferred.isPresent(), sources);
-        if (!List.of("instance", "batch", "none").contains(norm)) {
-            throw new UsageException(command + ": --norm must be one of [instance, batch, none], got '" + norm + "'");
-        }
-        int inputNc = positive(command, "input_nc", meta.getOrDefault("input_nc", Integer.toString(fallback.inputNc())));
-        int outputNc = positive(command, "output_nc", meta.getOrDefault("output_nc", Integer.toString(fallback.outputNc())));
+        String netG = pick(requested.netG(), meta, "netG", fallback.netG().name(), inferred.isPresent(), sources);
+        if (!GeneratorKind.NAMES.contains(netG)) throw new Refused("--netG must be one of " + GeneratorKind.NAMES + ", got '" + netG + "'");
+        int ngf = positive("ngf", pick(requested.ngf(), meta, "ngf", Integer.toString(fallback.ngf()), inferred.isPresent(), sources));
+        String norm = pick(requested.norm(), meta, "norm", fallback.norm(), inferred.isPresent(), sources);
+        if (!List.of("instance", "batch", "none").contains(norm)) throw new Refused("--norm must be one of [instance, batch, none], got '" + norm + "'");
+        int inputNc = positive("input_nc", meta.getOrDefault("input_nc", Integer.toString(fallback.inputNc())));
+        int outputNc = positive("output_nc", meta.getOrDefault("output_nc", Integer.toString(fallback.outputNc())));
         boolean dropout = meta.containsKey("no_dropout") ? !Boolean.parseBoolean(meta.get("no_dropout")) : fallback.useDropout();
         GeneratorArchitecture arch = new GeneratorArchitecture(GeneratorKind.parse(netG), ngf, norm, inputNc, outputNc, dropout);
 
@@ -124,15 +121,14 @@ final class GeneratorWeights {
             } else {
                 hint = "";
             }
-            throw new UsageException(command + ": " + file + " does not fit a " + arch.describe() + " generator: " + mismatch + hint);
+            throw new Refused(file + " does not fit a " + arch.describe() + " generator: " + mismatch + hint);
         }
         g.loadStateDict(state);
         return new GeneratorWeights(file, format, arch, String.join(", ", sources), g, dropped);
     }
 
-    /** The option's value from the command line, else the metadata, else the fallback; records which. */
-    private static String pick(CommandLine cl, Map<String, String> meta, String key, String fallback, boolean inferred, List<String> sources) {
-        String given = cl.string(key);
+    /** The option's value as given, else the metadata's, else the fallback; records which. */
+    private static String pick(String given, Map<String, String> meta, String key, String fallback, boolean inferred, List<String> sources) {
         if (!given.isEmpty()) {
             sources.add(key + " from the command line");
             return given.trim();
@@ -145,14 +141,14 @@ final class GeneratorWeights {
         return fallback;
     }
 
-    private static int positive(String command, String option, String value) {
+    private static int positive(String option, String value) {
         try {
             int n = Integer.parseInt(value.trim());
             if (n >= 1) return n;
         } catch (NumberFormatException e) {
             // reported below, with the option's name
         }
-        throw new UsageException(command + ": " + option + " must be a positive integer, got '" + value + "'");
+        throw new Refused(option + " must be a positive integer, got '" + value + "'");
     }
 
     /** Why {@code state} does not load into a network with {@code own} state: missing, unexpected or mis-shaped keys. */

@@ -1,8 +1,10 @@
 package org.cyclegan.train.commands;
 
 import java.util.List;
+import java.util.Random;
 import org.cyclegan.model.DiscriminatorKind;
 import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
 
 /** The network options every model-building command shares, declared and read in one place. */
@@ -50,6 +52,15 @@ public final class ModelOptions {
             config.inputSize().check(size);
         } catch (IllegalArgumentException e) {
             throw new UsageException(option + " " + e.getMessage());
+        }
+    }
+
+    /** The CycleGAN for {@code config}; options that it refuses are a usage error of {@code command}. */
+    static CycleGan build(String command, CycleGanConfig config, Random seeds) {
+        try {
+            return new CycleGan(config, seeds);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": " + e.getMessage());
         }
     }
 }

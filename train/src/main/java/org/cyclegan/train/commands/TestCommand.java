@@ -30,6 +30,7 @@ import org.cyclegan.train.data.Transform;
 import org.cyclegan.train.report.Png;
 import org.cyclegan.train.report.TestResultsPage.Row;
 import org.cyclegan.train.report.TestResultsPage;
+import org.cyclegan.train.run.CheckpointFiles;
 
 /**
  * {@code test}: the reference's test.py for a CycleGAN. Loads {@code <checkpoints_dir>/<name>/<epoch>_net_G_A} and
@@ -59,7 +60,7 @@ public final class TestCommand {
                 .option("name", "", "experiment name (default: as train: emoji_g2t, or the dataroot's folder name)")
                 .option("checkpoints_dir", "./checkpoints", "where experiments are saved")
                 .option("results_dir", "./results", "results go to <results_dir>/<name>/test_<epoch>/")
-                .option("epoch", "latest", "which checkpoint to load: latest, or an epoch number saved by --save_epoch_freq")
+                .option("epoch", CheckpointFiles.LATEST, "which checkpoint to load: latest, or an epoch number saved by --save_epoch_freq")
                 .option("phase", "test", "read <dataroot>/<phase>A and <phase>B")
                 .option("num_test", "50", "test at most this many images of each domain")
                 .option("direction", "AtoB", "AtoB | BtoA (as given to train)")
@@ -67,7 +68,7 @@ public final class TestCommand {
                 .option("crop_size", "", "then crop to this size (default 256; 32 on the embedded set)")
                 .option("preprocess", "resize_and_crop", "resize_and_crop | crop | scale_width | scale_width_and_crop | none")
                 .flag("overwrite", "replace the pictures and page of an earlier test of this experiment and epoch (without it, test refuses)");
-        return GeneratorWeights.declare(cl).deviceOptions();
+        return GeneratorOptions.declare(cl).deviceOptions();
     }
 
     public static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
@@ -125,8 +126,8 @@ public final class TestCommand {
         }
         OutputGuard.refuseExisting("test", targets, cl.flag("overwrite"), "another --results_dir or --epoch");
 
-        GeneratorWeights gA = GeneratorWeights.load("test", cl, fileGA, backend);
-        GeneratorWeights gB = GeneratorWeights.load("test", cl, fileGB, backend);
+        GeneratorWeights gA = GeneratorOptions.load("test", cl, fileGA, backend);
+        GeneratorWeights gB = GeneratorOptions.load("test", cl, fileGB, backend);
         gA.generator.eval();
         gB.generator.eval();
         SizeCheck fit = both(NetworkInputSize.generator(gA.architecture.netG())::misfit, NetworkInputSize.generator(gB.architecture.netG())::misfit);
@@ -147,14 +148,14 @@ public final class TestCommand {
 
     /** {@code <dir>/<epoch>_net_<net>.safetensors}, refused with the saved epochs or experiments named when missing. */
     private static Path checkpoint(Path experiment, String epoch, String net) throws IOException {
-        Path file = experiment.resolve(epoch + "_net_" + net + ".safetensors");
+        Path file = new CheckpointFiles(experiment).network(epoch, net);
         if (Files.isRegularFile(file)) return file;
         if (!Files.isDirectory(experiment)) {
             throw new UsageException("test: checkpoint " + file + " does not exist: there is no experiment '" + experiment.getFileName()
                     + "' in " + experiment.getParent() + " (found: " + listing(experiment.getParent(), null) + "); choose one with --name");
         }
         throw new UsageException("test: checkpoint " + file + " does not exist (epochs saved there: "
-                + listing(experiment, "_net_" + net + ".safetensors") + "); choose one with --epoch");
+                + listing(experiment, CheckpointFiles.networkSuffix(net)) + "); choose one with --epoch");
     }
 
     /** Sorted names in {@code dir}: sub-folders when {@code suffix} is null, else the prefixes of files ending in it. */

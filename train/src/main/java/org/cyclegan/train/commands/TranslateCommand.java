@@ -48,7 +48,7 @@ public final class TranslateCommand {
                 .option("output", null, "folder for the translated PNG images (created if needed; not inside --input);"
                         + " in/sub/x.jpg becomes out/sub/x.png, or out/sub/x.jpg.png when in/sub/x.png exists too")
                 .flag("overwrite", "replace output images that already exist (without it, translate refuses before translating anything)");
-        return GeneratorWeights.declare(cl).deviceOptions();
+        return GeneratorOptions.declare(cl).deviceOptions();
     }
 
     public static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
@@ -75,7 +75,7 @@ public final class TranslateCommand {
         if (!folder) OutputGuard.refuseSameFile("translate", targets.get(input), input);
         OutputGuard.refuseExisting("translate", targets.values(), cl.flag("overwrite"), "another --output");
 
-        GeneratorWeights w = GeneratorWeights.load("translate", cl, weights, backend);
+        GeneratorWeights w = GeneratorOptions.load("translate", cl, weights, backend);
         GeneratorArchitecture arch = w.architecture;
         if (arch.inputNc() != 3 || arch.outputNc() != 3) {
             throw new UsageException("translate: " + weights + " is a generator for " + arch.inputNc() + " -> " + arch.outputNc()

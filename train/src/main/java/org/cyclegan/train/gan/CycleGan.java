@@ -56,6 +56,16 @@ public final class CycleGan {
         ganLoss = new GanLoss(GanLoss.parse(config.ganMode));
     }
 
+    /** The four networks by the reference's names, G_A, G_B, D_A, D_B, in that order. */
+    public Map<String, Layer> networks() {
+        Map<String, Layer> nets = new LinkedHashMap<>();
+        nets.put("G_A", gA);
+        nets.put("G_B", gB);
+        nets.put("D_A", dA);
+        nets.put("D_B", dB);
+        return nets;
+    }
+
     private static List<Tensor> concat(List<Tensor> a, List<Tensor> b) {
         List<Tensor> all = new ArrayList<>(a);
         all.addAll(b);

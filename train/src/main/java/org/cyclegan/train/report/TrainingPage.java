@@ -8,9 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.cyclegan.train.run.CheckpointFiles;
 
 /**
  * {@code checkpoints/<name>/index.html}, rewritten after every epoch: the run's name, the loss plot and the logs, the
@@ -18,12 +17,11 @@ import java.util.stream.Stream;
  * relative and points at a file that exists when the page is written; all text is escaped.
  */
 final class TrainingPage {
-    private static final Pattern SAMPLE = Pattern.compile("epoch_(\\d{1,9})\\.png");
-
     private TrainingPage() {}
 
     /** Writes {@code dir/index.html} (atomically). {@code epochs} is loss_log.csv as read for the plot. */
     static void write(Path dir, Map<String, String> options, LossCsv epochs) throws IOException {
+        CheckpointFiles files = new CheckpointFiles(dir);
         String name = dir.toAbsolutePath().normalize().getFileName().toString();
         StringBuilder h = new StringBuilder(Html.head(name + ": training"));
         h.append("<h1>").append(Html.escape(name)).append(": training</h1>\n");
@@ -33,23 +31,24 @@ final class TrainingPage {
                 : "Updated after epoch " + (long) rows.get(rows.size() - 1)[epochColumn] + ".").append("</p>\n");
 
         h.append("<h2>Losses</h2>\n");
-        if (Files.exists(dir.resolve("loss_plot.png"))) {
-            h.append("<p><img src=\"loss_plot.png\" alt=\"loss plot\" style=\"max-width: 100%\"></p>\n");
+        if (Files.exists(files.lossPlot())) {
+            h.append("<p><img src=\"").append(CheckpointFiles.LOSS_PLOT).append("\" alt=\"loss plot\" style=\"max-width: 100%\"></p>\n");
         }
-        h.append("<p>Logs: ").append(link(dir, "loss_log.csv", "loss_log.csv (one row per epoch)"));
-        if (Files.exists(dir.resolve("loss_steps.csv"))) h.append(", ").append(link(dir, "loss_steps.csv", "loss_steps.csv (one row per progress line)"));
+        h.append("<p>Logs: ").append(link(dir, CheckpointFiles.LOSS_LOG, "(one row per epoch)"));
+        if (Files.exists(files.stepLog())) h.append(", ").append(link(dir, CheckpointFiles.STEP_LOG, "(one row per progress line)"));
         h.append("</p>\n");
-        if (Files.exists(dir.resolve("latest_net_G_A.safetensors"))) {
-            h.append("<p>Latest generators: ").append(link(dir, "latest_net_G_A.safetensors", "latest_net_G_A.safetensors (A → B)"));
-            if (Files.exists(dir.resolve("latest_net_G_B.safetensors"))) h.append(", ").append(link(dir, "latest_net_G_B.safetensors", "latest_net_G_B.safetensors (B → A)"));
+        String latestGA = CheckpointFiles.networkFileName(CheckpointFiles.LATEST, "G_A"), latestGB = CheckpointFiles.networkFileName(CheckpointFiles.LATEST, "G_B");
+        if (Files.exists(dir.resolve(latestGA))) {
+            h.append("<p>Latest generators: ").append(link(dir, latestGA, "(A → B)"));
+            if (Files.exists(dir.resolve(latestGB))) h.append(", ").append(link(dir, latestGB, "(B → A)"));
             h.append("</p>\n");
         }
 
         h.append("<h2>Samples</h2>\n<p>Columns: real A, fake B, reconstructed A, real B, fake A, reconstructed B; the same images every epoch.</p>\n");
-        List<Sample> samples = samples(dir.resolve("samples"));
+        List<Sample> samples = samples(files.samples());
         if (samples.isEmpty()) h.append("<p>No sample grids yet.</p>\n");
         for (Sample s : samples) {
-            String href = Html.escape(Html.link("samples/" + s.file));
+            String href = Html.escape(Html.link(CheckpointFiles.SAMPLES + "/" + s.file));
             h.append("<figure><a href=\"").append(href).append("\"><img class=\"pixels\" src=\"").append(href)
                     .append("\" alt=\"samples after epoch ").append(s.epoch).append("\" style=\"width: 100%; max-width: 960px\"></a>")
                     .append("<figcaption>after epoch ").append(s.epoch).append("</figcaption></figure>\n");
@@ -73,7 +72,7 @@ final class TrainingPage {
             }
             h.append("</table>\n");
         }
-        Html.write(dir.resolve("index.html"), h.append(Html.tail()).toString());
+        Html.write(files.page(), h.append(Html.tail()).toString());
     }
 
     private record Sample(String file, int epoch) {}
@@ -84,15 +83,17 @@ final class TrainingPage {
         if (!Files.isDirectory(folder)) return out;
         try (Stream<Path> s = Files.list(folder)) {
             s.forEach(p -> {
-                Matcher m = SAMPLE.matcher(p.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(p)) out.add(new Sample(p.getFileName().toString(), Integer.parseInt(m.group(1))));
+                int epoch = CheckpointFiles.sampleEpoch(p.getFileName().toString());
+                if (epoch >= 0 && Files.isRegularFile(p)) out.add(new Sample(p.getFileName().toString(), epoch));
             });
         }
         out.sort(Comparator.comparingInt(Sample::epoch).reversed());
         return out;
     }
 
-    private static String link(Path dir, String file, String text) {
+    /** A link to {@code file} of {@code dir} reading "file (what it is)", or that text with "(not written yet)". */
+    private static String link(Path dir, String file, String what) {
+        String text = file + " " + what;
         return Files.exists(dir.resolve(file)) ? "<a href=\"" + Html.escape(Html.link(file)) + "\">" + Html.escape(text) + "</a>" : Html.escape(text) + " (not written yet)";
     }
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.cyclegan.train.run.CheckpointFiles;
 
 /**
  * Brings a run's {@code loss_plot.png} and {@code index.html} up to date after an epoch, from the files on disk (so a
@@ -17,10 +18,11 @@ public final class TrainingReport {
 
     public static void update(Path dir, Map<String, String> options, PrintStream err) {
         try {
-            LossCsv epochs = LossCsv.read(dir.resolve("loss_log.csv"), "epoch", msg -> err.println("warning: " + msg));
-            Path stepFile = dir.resolve("loss_steps.csv");
+            CheckpointFiles files = new CheckpointFiles(dir);
+            LossCsv epochs = LossCsv.read(files.lossLog(), "epoch", msg -> err.println("warning: " + msg));
+            Path stepFile = files.stepLog();
             LossCsv steps = Files.exists(stepFile) ? LossCsv.read(stepFile, "global_step", msg -> err.println("warning: " + msg)) : null;
-            LossPlot.write(dir.resolve("loss_plot.png"), epochs, steps);
+            LossPlot.write(files.lossPlot(), epochs, steps);
             TrainingPage.write(dir, options, epochs);
         } catch (IOException | RuntimeException | LinkageError | InternalError e) {   // a report must never stop training (java.awt without fonts throws errors)
             err.println("warning: could not update the loss plot and page in " + dir + ": " + e.getMessage() + "; training goes on");

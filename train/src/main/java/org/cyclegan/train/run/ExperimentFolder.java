@@ -23,8 +23,6 @@ import org.cyclegan.engine.io.AtomicFile;
  * temporary files an interrupted save left.
  */
 public final class ExperimentFolder implements AutoCloseable {
-    static final String LOCK = ".train.lock";
-
     private final Path dir;
     private final FileChannel channel;
     private final FileLock lock;
@@ -42,8 +40,7 @@ public final class ExperimentFolder implements AutoCloseable {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
                 String n = p.getFileName().toString();
-                boolean runFile = n.contains("_net_") || n.endsWith("_train_state.safetensors") || n.equals("loss_log.csv");
-                if (runFile && Files.isRegularFile(p)) found.add(n);
+                if (CheckpointFiles.isRunFile(n) && Files.isRegularFile(p)) found.add(n);
             }
         }
         found.sort(null);
@@ -56,7 +53,7 @@ public final class ExperimentFolder implements AutoCloseable {
      */
     public static ExperimentFolder lock(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(LOCK);
+        Path file = new CheckpointFiles(dir).lock();
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
@@ -88,7 +85,7 @@ public final class ExperimentFolder implements AutoCloseable {
         Files.createDirectories(aside);
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
-                if (!p.getFileName().toString().equals(LOCK)) Files.move(p, aside.resolve(p.getFileName()));
+                if (!p.getFileName().toString().equals(CheckpointFiles.LOCK)) Files.move(p, aside.resolve(p.getFileName()));
             }
         }
         return aside;

@@ -11,7 +11,6 @@ import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.meta.MetaBackend;
 import org.cyclegan.model.layers.Layer;
-import org.cyclegan.train.commands.UsageException;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Transform;
 import org.cyclegan.train.data.UnalignedDataset;
@@ -114,23 +113,18 @@ public record MemoryEstimate(int batch, int height, int width, long parameterByt
     /**
      * Prints {@link #describe} for training on {@code data} (its batch size, and the size its first image is
      * preprocessed to), and a warning to {@code err} when the run is not likely to fit. Called before the model is
-     * built, so that the warning comes even when the parameters alone do not fit. A generator that cannot take images
-     * of that size is a usage error, found here instead of at the first step.
+     * built, so that the warning comes even when the parameters alone do not fit. A first image that cannot be read
+     * (one smaller than --crop_size after --load_size, say) is an ImageReadException, and networks that cannot take
+     * images of its size an IllegalArgumentException naming them: found here instead of at the first step.
      */
-    public static void announce(CycleGanConfig config, UnalignedDataset data, PrintStream out, PrintStream err) {
-        Transform.Prepared first;
-        try {
-            first = data.item(0, new Random(0)).a();
-        } catch (ImageReadException e) {
-            // e.g. an image smaller than --crop_size after --load_size: bad input, named, not a crash
-            throw new UsageException("train: " + e.getMessage());
-        }
+    public static void announce(CycleGanConfig config, UnalignedDataset data, PrintStream out, PrintStream err) throws ImageReadException {
+        Transform.Prepared first = data.item(0, new Random(0)).a();
         MemoryEstimate m;
         try {
             m = of(config, data.options().batchSize(), first.height(), first.width(), Footprint.heap());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("train: --netG " + config.netG + " / --netD " + config.netD + " cannot run on "
-                    + first.width() + "x" + first.height() + " images (see --crop_size, --preprocess): " + e.getMessage());
+            throw new IllegalArgumentException("--netG " + config.netG + " / --netD " + config.netD + " cannot run on "
+                    + first.width() + "x" + first.height() + " images (see --crop_size, --preprocess): " + e.getMessage(), e);
         }
         long max = Runtime.getRuntime().maxMemory();
         out.println(m.describe(max));

@@ -14,7 +14,6 @@ import java.util.Random;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
-import org.cyclegan.train.commands.TrainCommand;
 import org.cyclegan.train.data.Batch;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Prefetcher;
@@ -35,42 +34,55 @@ import org.cyclegan.train.report.TrainingReport;
  * the HTML page ({@link TrainingReport}).
  *
  * <p>Saving: after every epoch the networks ({@code latest_net_*.safetensors}, and {@code <epoch>_net_*} every
- * {@link #saveEpochFreq} epochs) and the full training state under the same prefix; every {@link #saveLatestFreq} steps
- * also in the middle of an epoch (as {@code latest}, or {@code iter_<step>} with {@link #saveByIter}), so a crash loses
- * at most that many steps. Checkpoints, samples and pages are written atomically; the two loss logs are appended to.
+ * {@link Settings#saveEpochFreq} epochs) and the full training state under the same prefix; every
+ * {@link Settings#saveLatestFreq} steps also in the middle of an epoch (as {@code latest}, or {@code iter_<step>} with
+ * {@link Settings#saveByIter}), so a crash loses at most that many steps. Checkpoints, samples and pages are written
+ * atomically; the two loss logs are appended to. The names of all these files are {@link CheckpointFiles}'.
  */
 public final class TrainingRun {
-    /** The last complete save, for messages: "none yet", or its prefix and position. */
-    private String lastSave = "none yet";
+    /** How far the run goes (its last epoch) and how often it reports and saves. */
+    public record Settings(int lastEpoch, int printFreq, int saveEpochFreq, int saveLatestFreq, boolean saveByIter) {}
+
+    /** How a run ended: all its epochs trained, a loss that stopped being finite, or an interrupt after which it saved. */
+    public enum Outcome { FINISHED, LOSS_NOT_FINITE, INTERRUPTED }
+
+    private static final String NO_SAVE_YET = "none yet";
+
     private final CycleGan model;
     private final UnalignedDataset data;
     private final LrSchedule schedule;
     private final ResumableRandom dataRandom;
-    private final Path dir;
+    private final CheckpointFiles files;
     private final Map<String, String> options;
+    private final Settings settings;
     private final PrintStream out, err;
-    public int lastEpoch, saveEpochFreq = 5, saveLatestFreq = 5000, printFreq = 100;
-    public boolean saveByIter;
 
-    public TrainingRun(CycleGan model, UnalignedDataset data, LrSchedule schedule, ResumableRandom dataRandom, Path dir,
-                Map<String, String> options, PrintStream out, PrintStream err) {
+    // Where the run stands, across its epochs.
+    /** The last complete save, for messages: "none yet", or its prefix and position. */
+    private String lastSave = NO_SAVE_YET;
+    private StepLossLog stepLog;
+    private int stepsPerEpoch;
+    private long runStart, totalSteps, stepsDone, globalStep;
+
+    public TrainingRun(CycleGan model, UnalignedDataset data, LrSchedule schedule, ResumableRandom dataRandom, CheckpointFiles files,
+                       Map<String, String> options, Settings settings, PrintStream out, PrintStream err) {
         this.model = model;
         this.data = data;
         this.schedule = schedule;
         this.dataRandom = dataRandom;
-        this.dir = dir;
+        this.files = files;
         this.options = options;
+        this.settings = settings;
         this.out = out;
         this.err = err;
     }
 
     /**
-     * Trains from {@code start} to {@link #lastEpoch}; returns the exit status (1 when a loss stops being finite). An
-     * interrupt (Ctrl-C, SIGTERM) lets the step in progress finish, saves the networks and the training state as
-     * {@code latest}, then lets the JVM exit (with the signal's status, 130 or 143): {@code --continue_train} picks up
-     * from there.
+     * Trains from {@code start} to the last epoch and says how it ended. An interrupt (Ctrl-C, SIGTERM) lets the step in
+     * progress finish, saves the networks and the training state as {@code latest}, then lets the JVM exit (with the
+     * signal's status, 130 or 143): {@code --continue_train} picks up from there.
      */
-    public int train(TrainingState.Progress start) throws IOException {
+    public Outcome train(TrainingState.Progress start) throws IOException {
         StopOnSignal stop = new StopOnSignal(out);
         try {
             return train(start, stop);
@@ -83,106 +95,189 @@ public final class TrainingRun {
         }
     }
 
-    private int train(TrainingState.Progress start, StopOnSignal stop) throws IOException {
-        Files.createDirectories(dir.resolve("samples"));
-        Path csv = dir.resolve("loss_log.csv");
-        keepLogRowsBefore(csv, start.epoch());
-        StepLossLog stepLog = new StepLossLog(dir.resolve("loss_steps.csv"), start.globalStep());
-        if (start.batch() > 0) stepLog.continueFrom(start.epoch(), start.stepLogStep(), start.stepLogSums());
+    private Outcome train(TrainingState.Progress start, StopOnSignal stop) throws IOException {
+        begin(start);
         List<Batch> samples = fixedSamples(4);
-        int stepsPerEpoch = data.batchCount();
-        long runStart = System.nanoTime();
-        long totalSteps = (long) (lastEpoch - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch), stepsDone = 0;
-        long globalStep = start.globalStep();
-        lastSave = start.globalStep() == 0 ? "none yet" : "the one this run continued from (epoch " + start.epoch() + ", step " + start.batch() + ")";
-        for (int epoch = start.epoch(); epoch <= lastEpoch; epoch++) {
-            boolean resumedHere = epoch == start.epoch();
-            int firstBatch = resumedHere ? Math.min(start.batch(), stepsPerEpoch) : 0;
-            Map<String, Double> sums = new LinkedHashMap<>(resumedHere ? start.epochSums() : Map.of());
-            double computeSeconds = resumedHere ? start.epochComputeSeconds() : 0, dataSecondsBefore = resumedHere ? start.epochDataSeconds() : 0;
-            float lr = (float) (model.config.lr * schedule.multiplier(epoch));
-            model.optimizerG.setLr(lr);
-            model.optimizerD.setLr(lr);
-            String epochStartRandom = dataRandom.encode();
-            UnalignedDataset.EpochPlan plan = data.plan(dataRandom);
-            int steps = firstBatch;
-            try (Prefetcher<Batch> loader = data.epoch(plan, firstBatch, 4)) {
-                while (loader.hasNext()) {
-                    Batch batch = loader.next();
-                    long t = System.nanoTime();
-                    Map<String, Float> losses;
-                    try (MemoryScope scope = MemoryScope.open()) {
-                        losses = model.optimize(batch.realA(), batch.realB());
-                    }
-                    computeSeconds += (System.nanoTime() - t) / 1e9;
-                    steps++;
-                    stepsDone++;
-                    globalStep++;
-                    for (Map.Entry<String, Float> e : losses.entrySet()) {
-                        if (!Float.isFinite(e.getValue())) {
-                            err.printf("error: loss %s became %s at epoch %d step %d; stopping. The last good checkpoint in %s: %s.%n",
-                                    e.getKey(), e.getValue(), epoch, steps, dir, lastSave);
-                            return 1;
-                        }
-                        sums.merge(e.getKey(), (double) e.getValue(), Double::sum);
-                    }
-                    if (steps % printFreq == 0 || steps == stepsPerEpoch) {
-                        double elapsed = (System.nanoTime() - runStart) / 1e9;
-                        double perStep = elapsed / stepsDone;
-                        int here = steps - firstBatch;
-                        out.printf("epoch %d/%d  step %d/%d  %.2f it/s  data %.3f s  compute %.3f s  ETA %s  %s%n", epoch, lastEpoch, steps,
-                                stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / here, computeSeconds / steps,
-                                TrainCommand.duration(perStep * (totalSteps - stepsDone)), format(losses));
-                        stepLog.append(epoch, steps, globalStep, sums);
-                    }
-                    if (stop.requested() && steps < stepsPerEpoch) {
-                        save("latest", epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
-                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds, stepsPerEpoch, stepLog.lastStep(), stepLog.lastSums()));
-                        out.printf("interrupted: saved %s_*.safetensors at epoch %d step %d; continue with --continue_train%n", dir.resolve("latest"), epoch, steps);
-                        stop.saved();
-                        return 130;
-                    }
-                    if (globalStep % saveLatestFreq == 0 && steps < stepsPerEpoch) {
-                        String prefix = saveByIter ? "iter_" + globalStep : "latest";
-                        save(prefix, epoch, new TrainingState.Progress(epoch, steps, globalStep, epochStartRandom, sums,
-                                dataSecondsBefore + loader.totalWaitSeconds(), computeSeconds, stepsPerEpoch, stepLog.lastStep(), stepLog.lastSums()));
-                        lastSave = prefix + " (epoch " + epoch + ", step " + steps + ")";
-                        out.printf("saved %s_*.safetensors at epoch %d step %d%n", dir.resolve(prefix), epoch, steps);
-                    }
-                }
-                double dataSeconds = dataSecondsBefore + loader.totalWaitSeconds();
-                int trained = steps;
-                Map<String, Double> means = new LinkedHashMap<>();
-                for (Map.Entry<String, Double> e : sums.entrySet()) means.put(e.getKey(), e.getValue() / trained);
-                for (String d : List.of("D_A", "D_B")) {
-                    if (means.getOrDefault(d, 1.0) < 0.01) {
-                        err.printf("warning: %s averaged %.4f this epoch: the discriminator wins too easily and its generator may get no useful gradient%n", d, means.get(d));
-                    }
-                }
-                schedule.endEpoch(means.getOrDefault("cycle_A", 0.0) + means.getOrDefault("cycle_B", 0.0));
-                // The epoch's row and samples first, the state that says "epoch done" last: a crash in between resumes
-                // this epoch again, and the row it leaves is dropped then (keepLogRowsBefore) instead of lost.
-                writeSamples(samples, dir.resolve("samples").resolve(String.format("epoch_%03d.png", epoch)));
-                StringBuilder row = new StringBuilder().append(epoch).append(',').append(trained).append(',').append(lr);
-                for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
-                row.append(',').append(dataSeconds).append(',').append(computeSeconds).append('\n');
-                Files.writeString(csv, row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-                TrainingState.Progress next = TrainingState.Progress.epochStart(epoch + 1, globalStep, dataRandom.encode(), stepsPerEpoch);
-                save("latest", epoch, next);
-                lastSave = "latest (end of epoch " + epoch + ")";
-                if (epoch % saveEpochFreq == 0) save(Integer.toString(epoch), epoch, next);
-                TrainingReport.update(dir, options, err);
-                out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", epoch, lastEpoch, format(means), lr, dir.resolve("latest_net_G_A.safetensors"));
-                if (stop.requested() && epoch < lastEpoch) {
-                    out.printf("interrupted: epoch %d saved; continue with --continue_train%n", epoch);
-                    stop.saved();
-                    return 130;
+        runStart = System.nanoTime();
+        for (int epoch = start.epoch(); epoch <= settings.lastEpoch(); epoch++) {
+            Epoch e = epoch == start.epoch() ? Epoch.continuing(start, stepsPerEpoch) : Epoch.fresh(epoch);
+            Outcome stopped = trainEpoch(e, samples, stop);
+            if (stopped != null) return stopped;
+        }
+        out.printf("done in %s: %s translates A → B; samples in %s%n", duration((System.nanoTime() - runStart) / 1e9),
+                files.network(CheckpointFiles.LATEST, "G_A"), files.samples());
+        return Outcome.FINISHED;
+    }
+
+    /** Opens the logs where {@code start} left them (dropping the rows of the part of an earlier run this one replaces). */
+    private void begin(TrainingState.Progress start) throws IOException {
+        Files.createDirectories(files.samples());
+        LossCsv.keepRows(files.lossLog(), "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds", 0,
+                epoch -> epoch < start.epoch());
+        stepLog = new StepLossLog(files.stepLog(), start.globalStep());
+        if (start.batch() > 0) stepLog.continueFrom(start.epoch(), start.stepLogStep(), start.stepLogSums());
+        stepsPerEpoch = data.batchCount();
+        totalSteps = (long) (settings.lastEpoch() - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch);
+        globalStep = start.globalStep();
+        if (start.globalStep() > 0) lastSave = "the one this run continued from (epoch " + start.epoch() + ", step " + start.batch() + ")";
+    }
+
+    /** One epoch's running totals: where it started, the steps trained, the loss sums and the time spent. */
+    private static final class Epoch {
+        final int number, firstBatch;
+        final Map<String, Double> sums;
+        final double dataSecondsBefore;
+        double computeSeconds;
+        int steps;
+        float lr;
+        /** The data generator's state at the epoch's start, which its plan is redrawn from on resume. */
+        String startRandom;
+
+        private Epoch(int number, int firstBatch, Map<String, Double> sums, double dataSecondsBefore, double computeSeconds) {
+            this.number = number;
+            this.firstBatch = firstBatch;
+            this.steps = firstBatch;
+            this.sums = new LinkedHashMap<>(sums);
+            this.dataSecondsBefore = dataSecondsBefore;
+            this.computeSeconds = computeSeconds;
+        }
+
+        static Epoch fresh(int number) {
+            return new Epoch(number, 0, Map.of(), 0, 0);
+        }
+
+        /** The epoch a saved position is in, with the totals of the batches it had trained. */
+        static Epoch continuing(TrainingState.Progress start, int stepsPerEpoch) {
+            return new Epoch(start.epoch(), Math.min(start.batch(), stepsPerEpoch), start.epochSums(), start.epochDataSeconds(),
+                    start.epochComputeSeconds());
+        }
+
+        Map<String, Double> means() {
+            Map<String, Double> means = new LinkedHashMap<>();
+            for (Map.Entry<String, Double> e : sums.entrySet()) means.put(e.getKey(), e.getValue() / steps);
+            return means;
+        }
+    }
+
+    /**
+     * Trains the rest of epoch {@code e}, saving within it as asked, then ends it. Returns how the run ended when it
+     * ends here (a loss that is not finite, an interrupt), else null.
+     */
+    private Outcome trainEpoch(Epoch e, List<Batch> samples, StopOnSignal stop) throws IOException {
+        e.lr = (float) (model.config.lr * schedule.multiplier(e.number));
+        model.optimizerG.setLr(e.lr);
+        model.optimizerD.setLr(e.lr);
+        e.startRandom = dataRandom.encode();
+        UnalignedDataset.EpochPlan plan = data.plan(dataRandom);
+        try (Prefetcher<Batch> loader = data.epoch(plan, e.firstBatch, 4)) {
+            while (loader.hasNext()) {
+                Map<String, Float> losses = step(e, loader.next());
+                if (!allFinite(e, losses)) return Outcome.LOSS_NOT_FINITE;
+                for (Map.Entry<String, Float> l : losses.entrySet()) e.sums.merge(l.getKey(), (double) l.getValue(), Double::sum);
+                if (e.steps % settings.printFreq() == 0 || e.steps == stepsPerEpoch) report(e, loader, losses);
+                if (e.steps < stepsPerEpoch) {
+                    Outcome stopped = saveWithinEpoch(e, loader, stop);
+                    if (stopped != null) return stopped;
                 }
             }
+            return endEpoch(e, e.dataSecondsBefore + loader.totalWaitSeconds(), samples, stop);
         }
-        out.printf("done in %s: %s/latest_net_G_A.safetensors translates A → B; samples in %s%n",
-                TrainCommand.duration((System.nanoTime() - runStart) / 1e9), dir, dir.resolve("samples"));
-        return 0;
+    }
+
+    /** One training step on {@code batch}, its compute time added to the epoch's. */
+    private Map<String, Float> step(Epoch e, Batch batch) {
+        long t = System.nanoTime();
+        Map<String, Float> losses;
+        try (MemoryScope scope = MemoryScope.open()) {
+            losses = model.optimize(batch.realA(), batch.realB());
+        }
+        e.computeSeconds += (System.nanoTime() - t) / 1e9;
+        e.steps++;
+        stepsDone++;
+        globalStep++;
+        return losses;
+    }
+
+    /** Whether every loss is finite; if one is not, says so with the last good checkpoint. */
+    private boolean allFinite(Epoch e, Map<String, Float> losses) {
+        for (Map.Entry<String, Float> l : losses.entrySet()) {
+            if (!Float.isFinite(l.getValue())) {
+                err.printf("error: loss %s became %s at epoch %d step %d; stopping. The last good checkpoint in %s: %s.%n",
+                        l.getKey(), l.getValue(), e.number, e.steps, files.dir(), lastSave);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The progress line, and the step log's row. */
+    private void report(Epoch e, Prefetcher<Batch> loader, Map<String, Float> losses) throws IOException {
+        double perStep = (System.nanoTime() - runStart) / 1e9 / stepsDone;
+        int here = e.steps - e.firstBatch;
+        out.printf("epoch %d/%d  step %d/%d  %.2f it/s  data %.3f s  compute %.3f s  ETA %s  %s%n", e.number, settings.lastEpoch(), e.steps,
+                stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / here, e.computeSeconds / e.steps,
+                duration(perStep * (totalSteps - stepsDone)), format(losses));
+        stepLog.append(e.number, e.steps, globalStep, e.sums);
+    }
+
+    /**
+     * In the middle of an epoch: after an interrupt, saves {@code latest} and returns {@link Outcome#INTERRUPTED};
+     * every --save_latest_freq steps, saves {@code latest} (or {@code iter_<step>}) and returns null.
+     */
+    private Outcome saveWithinEpoch(Epoch e, Prefetcher<Batch> loader, StopOnSignal stop) throws IOException {
+        if (stop.requested()) {
+            save(CheckpointFiles.LATEST, e.number, midEpoch(e, loader));
+            out.printf("interrupted: saved %s at epoch %d step %d; continue with --continue_train%n", files.save(CheckpointFiles.LATEST), e.number, e.steps);
+            stop.saved();
+            return Outcome.INTERRUPTED;
+        }
+        if (globalStep % settings.saveLatestFreq() == 0) {
+            String prefix = settings.saveByIter() ? CheckpointFiles.iterPrefix(globalStep) : CheckpointFiles.LATEST;
+            save(prefix, e.number, midEpoch(e, loader));
+            lastSave = prefix + " (epoch " + e.number + ", step " + e.steps + ")";
+            out.printf("saved %s at epoch %d step %d%n", files.save(prefix), e.number, e.steps);
+        }
+        return null;
+    }
+
+    /** Where the run stands after the steps of {@code e} trained so far. */
+    private TrainingState.Progress midEpoch(Epoch e, Prefetcher<Batch> loader) {
+        return new TrainingState.Progress(e.number, e.steps, globalStep, e.startRandom, e.sums, e.dataSecondsBefore + loader.totalWaitSeconds(),
+                e.computeSeconds, stepsPerEpoch, stepLog.lastStep(), stepLog.lastSums());
+    }
+
+    /**
+     * The end of epoch {@code e}: the schedule told the epoch's cycle loss, then its samples, its log row, the saves, the
+     * plot and the page. Returns {@link Outcome#INTERRUPTED} when an interrupt came during the epoch and epochs remain.
+     */
+    private Outcome endEpoch(Epoch e, double dataSeconds, List<Batch> samples, StopOnSignal stop) throws IOException {
+        Map<String, Double> means = e.means();
+        for (String d : List.of("D_A", "D_B")) {
+            if (means.getOrDefault(d, 1.0) < 0.01) {
+                err.printf("warning: %s averaged %.4f this epoch: the discriminator wins too easily and its generator may get no useful gradient%n", d, means.get(d));
+            }
+        }
+        schedule.endEpoch(means.getOrDefault("cycle_A", 0.0) + means.getOrDefault("cycle_B", 0.0));
+        // The epoch's row and samples first, the state that says "epoch done" last: a crash in between resumes
+        // this epoch again, and the row it leaves is dropped then (see begin) instead of lost.
+        writeSamples(samples, files.sample(e.number));
+        StringBuilder row = new StringBuilder().append(e.number).append(',').append(e.steps).append(',').append(e.lr);
+        for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
+        row.append(',').append(dataSeconds).append(',').append(e.computeSeconds).append('\n');
+        Files.writeString(files.lossLog(), row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        TrainingState.Progress next = TrainingState.Progress.epochStart(e.number + 1, globalStep, dataRandom.encode(), stepsPerEpoch);
+        save(CheckpointFiles.LATEST, e.number, next);
+        lastSave = CheckpointFiles.LATEST + " (end of epoch " + e.number + ")";
+        if (e.number % settings.saveEpochFreq() == 0) save(Integer.toString(e.number), e.number, next);
+        TrainingReport.update(files.dir(), options, err);
+        out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", e.number, settings.lastEpoch(), format(means), e.lr,
+                files.network(CheckpointFiles.LATEST, "G_A"));
+        if (stop.requested() && e.number < settings.lastEpoch()) {
+            out.printf("interrupted: epoch %d saved; continue with --continue_train%n", e.number);
+            stop.saved();
+            return Outcome.INTERRUPTED;
+        }
+        return null;
     }
 
     /**
@@ -192,20 +287,12 @@ public final class TrainingRun {
      */
     private void save(String prefix, int epoch, TrainingState.Progress progress) throws IOException {
         try {
-            TrainCommand.saveNetworks(model, dir, prefix, model.config, epoch);
-            TrainingState.write(dir.resolve(prefix + "_train_state.safetensors"), model, schedule, options, progress);
+            NetworkFiles.write(model, files, prefix, epoch);
+            TrainingState.write(files.trainState(prefix), model, schedule, options, progress);
         } catch (IOException e) {
             throw new IOException(e.getMessage() + "; the save of " + prefix + "_* at epoch " + epoch + " is incomplete (its training state was not written)."
-                    + " The last complete save in " + dir + ": " + lastSave + (lastSave.equals("none yet") ? "" : ", which --continue_train resumes from"), e);
+                    + " The last complete save in " + files.dir() + ": " + lastSave + (lastSave.equals(NO_SAVE_YET) ? "" : ", which --continue_train resumes from"), e);
         }
-    }
-
-    /**
-     * Starts the loss log, or, when continuing, drops the rows of epochs from {@code epoch} on: they belong to the part
-     * of an earlier run that this one replaces.
-     */
-    private static void keepLogRowsBefore(Path csv, int epoch) throws IOException {
-        LossCsv.keepRows(csv, "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds", 0, e -> e < epoch);
     }
 
     /**
@@ -239,5 +326,11 @@ public final class TrainingRun {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, ? extends Number> e : losses.entrySet()) sb.append(e.getKey()).append(' ').append(String.format("%.3f", e.getValue().doubleValue())).append("  ");
         return sb.toString().trim();
+    }
+
+    /** "1h02m" from an hour on, else "3m05s". */
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60) : String.format("%dm%02ds", s / 60, s % 60);
     }
 }

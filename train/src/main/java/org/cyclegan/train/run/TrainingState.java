@@ -51,7 +51,7 @@ public final class TrainingState {
     public final Map<String, String> options;
     public final Progress progress;
     private final Path file;
-    private final Map<String, Tensor> tensors;
+    private Map<String, Tensor> tensors;
     private final Map<String, String> meta;
 
     private TrainingState(Path file, Map<String, Tensor> tensors, Map<String, String> meta) {
@@ -80,7 +80,7 @@ public final class TrainingState {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
-        networks(model).forEach((name, net) -> net.stateDict().forEach((k, t) -> tensors.put(name + "." + k, t)));
+        model.networks().forEach((name, net) -> net.stateDict().forEach((k, t) -> tensors.put(name + "." + k, t)));
         optimizers(model).forEach((name, opt) -> {
             StringBuilder steps = new StringBuilder();
             for (int i = 0; i < opt.params().size(); i++) {
@@ -125,10 +125,14 @@ public final class TrainingState {
         }
     }
 
-    /** Puts the saved weights, optimizer moments, pools, random states and plateau memory into a freshly built model. */
-    public void restore(CycleGan model, LrSchedule schedule) throws IOException {
+    /**
+     * Puts the saved weights, optimizer moments, pools, random states and plateau memory into a freshly built model, and
+     * returns where the run stands. A state restores once: it lets go of its tensors, which the model holds now, so the
+     * run does not keep a second copy of them.
+     */
+    public Progress restore(CycleGan model, LrSchedule schedule) throws IOException {
         try {
-            for (Map.Entry<String, Layer> e : networks(model).entrySet()) e.getValue().loadStateDict(prefixed(e.getKey() + "."));
+            for (Map.Entry<String, Layer> e : model.networks().entrySet()) e.getValue().loadStateDict(prefixed(e.getKey() + "."));
             for (Map.Entry<String, Adam> e : optimizers(model).entrySet()) {
                 Adam opt = e.getValue();
                 String[] steps = string(e.getKey() + ".steps").split(",");
@@ -152,6 +156,8 @@ public final class TrainingState {
         } catch (IllegalArgumentException e) {   // NumberFormatException included
             throw new IOException(file + ": does not fit this model: " + e.getMessage(), e);
         }
+        tensors = Map.of();
+        return progress;
     }
 
     private Map<String, Tensor> prefixed(String prefix) {
@@ -188,15 +194,6 @@ public final class TrainingState {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("metadata '" + key + "' is not a number: '" + meta.get(key) + "'");
         }
-    }
-
-    private static Map<String, Layer> networks(CycleGan m) {
-        Map<String, Layer> nets = new LinkedHashMap<>();
-        nets.put("G_A", m.gA);
-        nets.put("G_B", m.gB);
-        nets.put("D_A", m.dA);
-        nets.put("D_B", m.dB);
-        return nets;
     }
 
     private static Map<String, Adam> optimizers(CycleGan m) {
