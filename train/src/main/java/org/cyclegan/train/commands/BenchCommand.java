@@ -57,12 +57,34 @@ public final class BenchCommand {
         out.printf("parameters: G_A %,d, D_A %,d; %d warm-up + %d timed iterations%n", model.gA.parameterCount(), model.dA.parameterCount(), warmup, iters);
 
         Random data = new Random(seed + 1);
-        AllocationCounter alloc = new AllocationCounter();
         for (int i = 0; i < warmup; i++) {
             long t = System.nanoTime();
             step(model, data, batch, size);
             out.printf("  warm-up %d: %.3f s%n", i + 1, (System.nanoTime() - t) / 1e9);
         }
+        Timings timings = timed(model, data, batch, size, iters, out);
+
+        // Flops are counted by the backend's kernel profile in one more iteration (identical work every iteration).
+        KernelProfile profile = new KernelProfile();
+        backend.setProfile(profile);
+        long tp = System.nanoTime();
+        step(model, data, batch, size);
+        double profiledSeconds = (System.nanoTime() - tp) / 1e9;
+        backend.setProfile(null);
+        double convFlops = 0;
+        for (KernelProfile.Entry e : profile.entries()) if (e.kernel.startsWith("conv2d") || e.kernel.equals("matmul")) convFlops += e.flops;
+
+        Summary summary = summarize(timings, convFlops, backend, out);
+        if (cl.flag("profile")) printProfile(out, profile, profiledSeconds);
+        if (cl.flag("json")) out.println(Json.write(json(timings, summary, config, size, batch, seed, backend)));
+        return 0;
+    }
+
+    /** The timed iterations: each one's seconds and heap bytes allocated, the peak tensor memory, the first losses. */
+    private record Timings(double[] seconds, long[] bytes, long peakHost, long peakDevice, long made, Map<String, Float> firstLosses) {}
+
+    private static Timings timed(CycleGan model, Random data, int batch, int size, int iters, PrintStream out) {
+        AllocationCounter alloc = new AllocationCounter();
         double[] seconds = new double[iters];
         long[] bytes = new long[iters];
         long peakHost = 0, peakDevice = 0, made = 0;
@@ -82,55 +104,51 @@ public final class BenchCommand {
             if (firstLosses == null) firstLosses = losses;
             out.printf("  iteration %d: %.3f s, %s allocated%n", i + 1, seconds[i], megabytes(bytes[i]));
         }
-
-        // Flops are counted by the backend's kernel profile in one more iteration (identical work every iteration).
-        KernelProfile profile = new KernelProfile();
-        backend.setProfile(profile);
-        long tp = System.nanoTime();
-        step(model, data, batch, size);
-        double profiledSeconds = (System.nanoTime() - tp) / 1e9;
-        backend.setProfile(null);
-        double convFlops = 0;
-        for (KernelProfile.Entry e : profile.entries()) if (e.kernel.startsWith("conv2d") || e.kernel.equals("matmul")) convFlops += e.flops;
-
-        double median = median(seconds);
-        long medianBytes = (long) median(Arrays.stream(bytes).asDoubleStream().toArray());
-        double gflops = convFlops > 0 ? convFlops / median / 1e9 : Double.NaN;
-        out.printf("median %.3f s/iter (min %.3f, max %.3f); %.1f GFLOP/s (%.1f GFLOP of conv/matmul per iteration); %s allocated per iteration%n",
-                median, Arrays.stream(seconds).min().orElse(0), Arrays.stream(seconds).max().orElse(0), gflops, convFlops / 1e9, megabytes(medianBytes));
-        out.printf("peak tensor memory of an iteration: %s host%s, of the %s of tensors it makes (parameters, optimizer state and image pools not included)%n",
-                MemoryEstimate.size(peakHost), backend.name().equals("opencl") || peakDevice > 0 ? ", " + MemoryEstimate.size(peakDevice) + " device" : "",
-                MemoryEstimate.size(made));
-        out.println("losses (first timed iteration): " + firstLosses);
-        if (convFlops == 0) out.println("note: backend '" + backend.name() + "' does not profile kernels, so GFLOP/s is not available");
-
-        if (cl.flag("profile")) printProfile(out, profile, profiledSeconds);
-        if (cl.flag("json")) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("seconds_per_iter", median);
-            json.put("seconds", toList(seconds));
-            json.put("gflops", Double.isFinite(gflops) ? gflops : null);
-            json.put("bytes_allocated_per_iter", medianBytes);
-            json.put("peak_bytes", peakHost + peakDevice);
-            json.put("peak_host_bytes", peakHost);
-            json.put("peak_device_bytes", peakDevice);
-            json.put("tensor_bytes_made_per_iter", made);
-            Map<String, Object> losses = new LinkedHashMap<>();
-            firstLosses.forEach((k, v) -> losses.put(k, (double) v));
-            json.put("losses", losses);
-            json.put("size", size);
-            json.put("batch_size", batch);
-            json.put("netG", config.netG.name());
-            json.put("netD", config.netD.name());
-            json.put("device", backend.name());
-            json.put("backend", backend.description());
-            json.put("seed", seed);
-            out.println(Json.write(json));
-        }
-        return 0;
+        return new Timings(seconds, bytes, peakHost, peakDevice, made, firstLosses);
     }
 
-    /** The sizes the networks accept, checked up front so a bad --size is a clear message, not an engine error. */
+    /** The medians and the conv/matmul rate, as the summary lines print them. */
+    private record Summary(double median, long medianBytes, double gflops) {}
+
+    private static Summary summarize(Timings t, double convFlops, Backend backend, PrintStream out) {
+        double median = median(t.seconds());
+        long medianBytes = (long) median(Arrays.stream(t.bytes()).asDoubleStream().toArray());
+        double gflops = convFlops > 0 ? convFlops / median / 1e9 : Double.NaN;
+        out.printf("median %.3f s/iter (min %.3f, max %.3f); %.1f GFLOP/s (%.1f GFLOP of conv/matmul per iteration); %s allocated per iteration%n",
+                median, Arrays.stream(t.seconds()).min().orElse(0), Arrays.stream(t.seconds()).max().orElse(0), gflops, convFlops / 1e9, megabytes(medianBytes));
+        out.printf("peak tensor memory of an iteration: %s host%s, of the %s of tensors it makes (parameters, optimizer state and image pools not included)%n",
+                MemoryEstimate.size(t.peakHost()), backend.name().equals("opencl") || t.peakDevice() > 0 ? ", " + MemoryEstimate.size(t.peakDevice()) + " device" : "",
+                MemoryEstimate.size(t.made()));
+        out.println("losses (first timed iteration): " + t.firstLosses());
+        if (convFlops == 0) out.println("note: backend '" + backend.name() + "' does not profile kernels, so GFLOP/s is not available");
+        return new Summary(median, medianBytes, gflops);
+    }
+
+    /** The --json line's fields. */
+    private static Map<String, Object> json(Timings t, Summary s, CycleGanConfig config, int size, int batch, long seed, Backend backend) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("seconds_per_iter", s.median());
+        json.put("seconds", toList(t.seconds()));
+        json.put("gflops", Double.isFinite(s.gflops()) ? s.gflops() : null);
+        json.put("bytes_allocated_per_iter", s.medianBytes());
+        json.put("peak_bytes", t.peakHost() + t.peakDevice());
+        json.put("peak_host_bytes", t.peakHost());
+        json.put("peak_device_bytes", t.peakDevice());
+        json.put("tensor_bytes_made_per_iter", t.made());
+        Map<String, Object> losses = new LinkedHashMap<>();
+        t.firstLosses().forEach((k, v) -> losses.put(k, (double) v));
+        json.put("losses", losses);
+        json.put("size", size);
+        json.put("batch_size", batch);
+        json.put("netG", config.netG.name());
+        json.put("netD", config.netD.name());
+        json.put("device", backend.name());
+        json.put("backend", backend.description());
+        json.put("seed", seed);
+        return json;
+    }
+
+    /** One training iteration on a batch of random images of each domain. */
     private static Map<String, Float> step(CycleGan model, Random data, int batch, int size) {
         Tensor a = Tensor.uniform(data, -1f, 1f, batch, model.config.inputNc, size, size);
         Tensor b = Tensor.uniform(data, -1f, 1f, batch, model.config.outputNc, size, size);

@@ -48,17 +48,7 @@ public final class EvalCommand {
         List<Path> folders = new ArrayList<>();
         for (String role : roles) folders.add(folder(cl, role));
 
-        ImagePairs pairs = ImagePairs.match(folders);
-        for (int i = 0; i < roles.size(); i++) {
-            if (pairs.found(i) == 0) {
-                throw new UsageException("eval: --" + roles.get(i) + " " + folders.get(i) + " holds no images (only its top level is read)");
-            }
-        }
-        if (pairs.matches().isEmpty()) {
-            throw new UsageException("eval: no file name is common to " + describe(roles, folders) + "; images are matched by name without extension");
-        }
-        for (int i = 0; i < roles.size(); i++) warnUnmatched(err, pairs, i, roles, folders);
-
+        ImagePairs pairs = matched(roles, folders, err);
         Totals prediction = new Totals(), identity = new Totals();
         for (ImagePairs.Match m : pairs.matches()) {
             Path predFile = m.files().get(0), targetFile = m.files().get(1);
@@ -100,6 +90,21 @@ public final class EvalCommand {
             out.println(Json.write(json));
         }
         return 0;
+    }
+
+    /** The images of the folders matched by name; refused when a folder holds none, or no name is common to all. */
+    private static ImagePairs matched(List<String> roles, List<Path> folders, PrintStream err) throws IOException {
+        ImagePairs pairs = ImagePairs.match(folders);
+        for (int i = 0; i < roles.size(); i++) {
+            if (pairs.found(i) == 0) {
+                throw new UsageException("eval: --" + roles.get(i) + " " + folders.get(i) + " holds no images (only its top level is read)");
+            }
+        }
+        if (pairs.matches().isEmpty()) {
+            throw new UsageException("eval: no file name is common to " + describe(roles, folders) + "; images are matched by name without extension");
+        }
+        for (int i = 0; i < roles.size(); i++) warnUnmatched(err, pairs, i, roles, folders);
+        return pairs;
     }
 
     /** Sums of the per-image scores of one row of the table. */

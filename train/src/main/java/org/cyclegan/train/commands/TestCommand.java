@@ -79,19 +79,8 @@ public final class TestCommand {
         }
         int numTest = cl.integer("num_test", 1);
         boolean aToB = cl.choice("direction", List.of("AtoB", "BtoA")).equals("AtoB");
-        int crop = cl.integerOr("crop_size", embedded ? EmbeddedDataset.IMAGE_SIZE : 256, 1);
-        int load = cl.integerOr("load_size", crop, 1);
-        Transform transform;
-        try {
-            transform = new Transform(Preprocess.parse(cl.string("preprocess")), load, crop, true);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("test: " + e.getMessage());
-        }
-        String name = TrainCommand.experimentName(cl);
-        if (name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
-            throw new UsageException("test: --name must be a plain experiment name, got '" + name
-                    + "' (a path would read and write outside --checkpoints_dir and --results_dir)");
-        }
+        Transform transform = transform(cl, embedded);
+        String name = plainExperimentName(cl);
         Path experiment = Path.of(cl.string("checkpoints_dir")).resolve(name);
         Path fileGA = checkpoint(experiment, epoch, "G_A"), fileGB = checkpoint(experiment, epoch, "G_B");
 
@@ -111,20 +100,10 @@ public final class TestCommand {
         if (note != null) out.println("note: " + note);
 
         Path resultDir = Path.of(cl.string("results_dir")).resolve(name).resolve("test_" + epoch);
-        if (!embedded) {
-            for (String domain : List.of("A", "B")) {
-                OutputGuard.refuseOverlap("test", "the result folder (--results_dir/--name/test_--epoch)", resultDir, "--dataroot's",
-                        Path.of(cl.string("dataroot")).resolve(phase + domain));
-            }
-        }
         Path index = resultDir.resolve("index.html");
         Path imagesDir = resultDir.resolve("images");
         Map<String, Row> namesA = names(sourceA, numTest, "A", "B"), namesB = names(sourceB, numTest, "B", "A");
-        List<Path> targets = new ArrayList<>(List.of(index));
-        for (Map<String, Row> m : List.of(namesA, namesB)) {
-            for (Row r : m.values()) for (String f : List.of(r.real(), r.fake(), r.reconstructed())) targets.add(imagesDir.resolve(f));
-        }
-        OutputGuard.refuseExisting("test", targets, cl.flag("overwrite"), "another --results_dir or --epoch");
+        refuseToOverwrite(cl, embedded, phase, resultDir, index, imagesDir, List.of(namesA, namesB));
 
         GeneratorWeights gA = GeneratorOptions.load("test", cl, fileGA, backend);
         GeneratorWeights gB = GeneratorOptions.load("test", cl, fileGB, backend);
@@ -144,6 +123,46 @@ public final class TestCommand {
         }
         out.printf("tested %d A and %d B images; open %s%n", rowsA.size(), rowsB.size(), index);
         return 0;
+    }
+
+    /** The preprocessing: the reference's test options, --load_size defaulting to --crop_size and no flipping. */
+    private static Transform transform(CommandLine cl, boolean embedded) {
+        int crop = cl.integerOr("crop_size", embedded ? EmbeddedDataset.IMAGE_SIZE : 256, 1);
+        int load = cl.integerOr("load_size", crop, 1);
+        try {
+            return new Transform(Preprocess.parse(cl.string("preprocess")), load, crop, true);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("test: " + e.getMessage());
+        }
+    }
+
+    /** The experiment's name, refused when it is a path: that would read and write outside the two folders. */
+    private static String plainExperimentName(CommandLine cl) {
+        String name = TrainCommand.experimentName(cl);
+        if (name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+            throw new UsageException("test: --name must be a plain experiment name, got '" + name
+                    + "' (a path would read and write outside --checkpoints_dir and --results_dir)");
+        }
+        return name;
+    }
+
+    /**
+     * Refuses a result folder that is, lies inside or contains a test image folder, and (without --overwrite) pictures
+     * or a page that exist already.
+     */
+    private static void refuseToOverwrite(CommandLine cl, boolean embedded, String phase, Path resultDir, Path index, Path imagesDir,
+                                          List<Map<String, Row>> names) throws IOException {
+        if (!embedded) {
+            for (String domain : List.of("A", "B")) {
+                OutputGuard.refuseOverlap("test", "the result folder (--results_dir/--name/test_--epoch)", resultDir, "--dataroot's",
+                        Path.of(cl.string("dataroot")).resolve(phase + domain));
+            }
+        }
+        List<Path> targets = new ArrayList<>(List.of(index));
+        for (Map<String, Row> m : names) {
+            for (Row r : m.values()) for (String f : List.of(r.real(), r.fake(), r.reconstructed())) targets.add(imagesDir.resolve(f));
+        }
+        OutputGuard.refuseExisting("test", targets, cl.flag("overwrite"), "another --results_dir or --epoch");
     }
 
     /** {@code <dir>/<epoch>_net_<net>.safetensors}, refused with the saved epochs or experiments named when missing. */

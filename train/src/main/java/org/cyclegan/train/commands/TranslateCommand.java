@@ -61,6 +61,29 @@ public final class TranslateCommand {
         if (Files.exists(output) && !Files.isDirectory(output)) {
             throw new UsageException("translate: --output " + output + " is a file; give a folder for the translated images");
         }
+        Map<Path, Path> targets = targets(cl, input, output, err);
+
+        GeneratorWeights w = GeneratorOptions.load("translate", cl, weights, backend);
+        GeneratorArchitecture arch = w.architecture;
+        if (arch.inputNc() != 3 || arch.outputNc() != 3) {
+            throw new UsageException("translate: " + weights + " is a generator for " + arch.inputNc() + " -> " + arch.outputNc()
+                    + " channels; translate reads and writes RGB images (3 channels)");
+        }
+        out.println("weights: " + weights + " (" + w.format + "): " + arch.describe() + " (" + w.architectureSource + ")"
+                + (w.droppedKeys.isEmpty() ? "" : "; ignored " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
+        Files.createDirectories(output);
+        List<String> skipped = new ArrayList<>();
+        int done = translate(w, targets, backend, skipped, out, err);
+        out.printf("translated %d of %d images with %s (%s, ngf %d) into %s%n", done, targets.size(), weights, arch.netG(), arch.ngf(), output);
+        if (!skipped.isEmpty()) out.println("skipped " + skipped.size() + " (see the warnings above): " + String.join(", ", skipped));
+        return done > 0 ? 0 : 1;
+    }
+
+    /**
+     * Every input image with the file it is written to ({@link TranslatedNames}), in the order they are translated;
+     * refused before anything is translated when an output would overwrite an input or, without --overwrite, a file.
+     */
+    private static Map<Path, Path> targets(CommandLine cl, Path input, Path output, PrintStream err) throws IOException {
         boolean folder = Files.isDirectory(input);
         if (folder) OutputGuard.refuseOverlap("translate", "--output", output, "--input", input);
         List<Path> files = new ArrayList<>();
@@ -74,25 +97,22 @@ public final class TranslateCommand {
         TranslatedNames.assign(folder ? input : null, files).forEach((f, rel) -> targets.put(f, output.resolve(rel)));
         if (!folder) OutputGuard.refuseSameFile("translate", targets.get(input), input);
         OutputGuard.refuseExisting("translate", targets.values(), cl.flag("overwrite"), "another --output");
+        return targets;
+    }
 
-        GeneratorWeights w = GeneratorOptions.load("translate", cl, weights, backend);
-        GeneratorArchitecture arch = w.architecture;
-        if (arch.inputNc() != 3 || arch.outputNc() != 3) {
-            throw new UsageException("translate: " + weights + " is a generator for " + arch.inputNc() + " -> " + arch.outputNc()
-                    + " channels; translate reads and writes RGB images (3 channels)");
-        }
-        out.println("weights: " + weights + " (" + w.format + "): " + arch.describe() + " (" + w.architectureSource + ")"
-                + (w.droppedKeys.isEmpty() ? "" : "; ignored " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
+    /**
+     * Runs the generator on each image and writes its target; images that cannot be read or do not fit the generator
+     * are skipped with a warning and added to {@code skipped}. Returns how many were written.
+     */
+    private static int translate(GeneratorWeights w, Map<Path, Path> targets, Backend backend, List<String> skipped, PrintStream out,
+                                 PrintStream err) throws IOException {
         Layer g = w.generator;
-        int inputNc = arch.inputNc();
+        int inputNc = w.architecture.inputNc();
         g.eval();
-        SizeCheck fit = NetworkInputSize.generator(arch.netG())::misfit;
-
-        Files.createDirectories(output);
+        SizeCheck fit = NetworkInputSize.generator(w.architecture.netG())::misfit;
         Transform none = new Transform(Preprocess.NONE, 1, 1, true);   // sizes unused by none; no flip
         int done = 0;
-        List<String> skipped = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : targets.keySet()) {
             BufferedImage rgb;
             try {
                 rgb = Images.read(f);
@@ -118,8 +138,6 @@ public final class TranslateCommand {
                 done++;
             }
         }
-        out.printf("translated %d of %d images with %s (%s, ngf %d) into %s%n", done, files.size(), weights, arch.netG(), arch.ngf(), output);
-        if (!skipped.isEmpty()) out.println("skipped " + skipped.size() + " (see the warnings above): " + String.join(", ", skipped));
-        return done > 0 ? 0 : 1;
+        return done;
     }
 }

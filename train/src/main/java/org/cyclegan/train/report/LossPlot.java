@@ -149,6 +149,28 @@ public final class LossPlot {
     }
 
     private static void panel(Graphics2D g, Rectangle area, String title, List<Series> series, List<String> losses, double[] xRange, boolean hasSteps) {
+        double[] yRange = yRange(series);
+        Axis x = new Axis(xRange[0], xRange[1], area.x, area.x + area.width);
+        Axis y = new Axis(yRange[0], yRange[1], area.y + area.height, area.y);
+        FontMetrics fm = g.getFontMetrics();
+        grid(g, area, x, y, xRange, yRange, fm);
+        Font normal = g.getFont();
+        g.setFont(normal.deriveFont(Font.BOLD, 14f));
+        g.drawString(title, area.x, area.y - 10);
+        g.setFont(normal);
+        if (series.stream().allMatch(s -> s.epochY.length == 0 && s.stepY.length == 0)) {
+            String msg = "no losses logged yet";
+            g.setColor(AXIS);
+            g.drawString(msg, area.x + (area.width - fm.stringWidth(msg)) / 2, area.y + area.height / 2);
+        }
+        curves(g, area, x, y, series, losses);
+        g.setColor(AXIS);
+        g.drawRect(area.x, area.y, area.width, area.height);
+        legend(g, area, series, losses, hasSteps);
+    }
+
+    /** A panel's y range: from 0 (losses are ≥ 0: starting at 0 keeps their sizes comparable) to a little above the largest. */
+    private static double[] yRange(List<Series> series) {
         double yLo = Double.POSITIVE_INFINITY, yHi = Double.NEGATIVE_INFINITY;
         for (Series s : series) {
             for (double[] ys : List.of(s.epochY, s.stepY)) {
@@ -158,22 +180,21 @@ public final class LossPlot {
                 }
             }
         }
-        boolean empty = yLo > yHi;
-        if (empty) {
+        if (yLo > yHi) {   // nothing logged yet
             yLo = 0;
             yHi = 1;
         }
-        yLo = Math.min(0, yLo);   // losses are ≥ 0: starting at 0 keeps their sizes comparable
+        yLo = Math.min(0, yLo);
         if (yHi <= yLo) yHi = yLo + 1;
         yHi += 0.05 * (yHi - yLo);
-        Axis x = new Axis(xRange[0], xRange[1], area.x, area.x + area.width);
-        Axis y = new Axis(yLo, yHi, area.y + area.height, area.y);
+        return new double[] {yLo, yHi};
+    }
 
-        // Grid and epoch boundaries.
-        FontMetrics fm = g.getFontMetrics();
-        double yStep = niceStep(yHi - yLo, 5);
+    /** The value grid with its labels, the epoch boundaries, and the epoch axis with its ticks and title. */
+    private static void grid(Graphics2D g, Rectangle area, Axis x, Axis y, double[] xRange, double[] yRange, FontMetrics fm) {
+        double yStep = niceStep(yRange[1] - yRange[0], 5);
         g.setStroke(new BasicStroke(1f));
-        for (double t = Math.ceil(yLo / yStep) * yStep; t <= yHi + 1e-9 * yStep; t += yStep) {
+        for (double t = Math.ceil(yRange[0] / yStep) * yStep; t <= yRange[1] + 1e-9 * yStep; t += yStep) {
             int py = y.pixel(t);
             g.setColor(GRID);
             g.drawLine(area.x, py, area.x + area.width, py);
@@ -197,17 +218,10 @@ public final class LossPlot {
         }
         String xTitle = "epoch";
         g.drawString(xTitle, area.x + (area.width - fm.stringWidth(xTitle)) / 2, area.y + area.height + 8 + fm.getAscent() + fm.getHeight());
-        Font normal = g.getFont();
-        g.setFont(normal.deriveFont(Font.BOLD, 14f));
-        g.drawString(title, area.x, area.y - 10);
-        g.setFont(normal);
-        if (empty) {
-            String msg = "no losses logged yet";
-            g.setColor(AXIS);
-            g.drawString(msg, area.x + (area.width - fm.stringWidth(msg)) / 2, area.y + area.height / 2);
-        }
+    }
 
-        // Curves: step-window means first (thin, light), then the epoch means on top.
+    /** The curves, clipped to the plotting area: step-window means first (thin, light), then the epoch means on top. */
+    private static void curves(Graphics2D g, Rectangle area, Axis x, Axis y, List<Series> series, List<String> losses) {
         java.awt.Shape clip = g.getClip();
         g.setClip(area.x - 5, area.y - 5, area.width + 10, area.height + 10);
         for (Series s : series) {
@@ -226,10 +240,10 @@ public final class LossPlot {
             for (int i = 0; i < s.epochX.length; i++) g.fill(new Ellipse2D.Double(x.exact(s.epochX[i]) - dot / 2, y.exact(s.epochY[i]) - dot / 2, dot, dot));
         }
         g.setClip(clip);
-        g.setColor(AXIS);
-        g.drawRect(area.x, area.y, area.width, area.height);
+    }
 
-        // Legend, right of the plotting area.
+    /** The legend, right of the plotting area: a colour per loss, and what the dots and the thin curves are. */
+    private static void legend(Graphics2D g, Rectangle area, List<Series> series, List<String> losses, boolean hasSteps) {
         int lx = area.x + area.width + 16, ly = area.y + 4;
         for (Series s : series) {
             g.setColor(colour(s.loss, losses));
