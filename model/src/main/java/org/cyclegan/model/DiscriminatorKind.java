@@ -24,9 +24,6 @@ public record DiscriminatorKind(Family family, int nLayersD) {
     /** The {@code --netD} values, in the reference's order. */
     public static final List<String> NAMES = List.of("basic", "n_layers", "pixel");
 
-    /** The reference's default: the basic PatchGAN, with --n_layers_D at its default of 3. */
-    public static final DiscriminatorKind BASIC = new DiscriminatorKind(Family.BASIC, 3);
-
     public DiscriminatorKind {
         if (family == null) throw new IllegalArgumentException("a discriminator needs a family");
         if (family == Family.N_LAYERS && nLayersD < 1) throw new IllegalArgumentException("--n_layers_D must be at least 1, got " + nLayersD);

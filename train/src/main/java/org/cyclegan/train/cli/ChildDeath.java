@@ -12,7 +12,7 @@ import java.util.function.Predicate;
  * convention, and the launcher passes that status on.
  *
  * <p>Not every such status is news. SIGHUP, SIGINT and SIGTERM make the JVM run its shutdown hooks (training saves its
- * state, see {@link StopOnSignal}) and exit with 128 + n by itself, and {@code train} exits with 130 after an
+ * state, see the run's StopOnSignal) and exit with 128 + n by itself, and {@code train} exits with 130 after an
  * interrupt on purpose: orderly ends, not reported. A fault signal (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP,
  * SIGSYS) means the Java runtime or a native library in it crashed (no Java exception ends a JVM that way); the JVM
  * writes {@code hs_err_pid<pid>.log} when it catches the fault itself (and then aborts: SIGABRT), and nothing when a

@@ -11,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.commands.TrainCommand;
 import org.cyclegan.train.run.CheckpointFiles;
+import org.cyclegan.train.run.TrainingRun;
 
 /**
  * After a {@code train} child died, names the save to continue from: the newest {@code <prefix>_train_state.safetensors}

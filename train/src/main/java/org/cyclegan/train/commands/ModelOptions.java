@@ -32,7 +32,7 @@ public final class ModelOptions {
         return read(cl, netGWhenUnset, 64);
     }
 
-    /** As {@link #read(CommandLine, String)}; {@code widthWhenUnset} is used when --ngf or --ndf was declared with an empty default and left so. */
+    /** As {@link #read(CommandLine, GeneratorKind)}; {@code widthWhenUnset} is used when --ngf or --ndf was declared with an empty default and left so. */
     public static CycleGanConfig read(CommandLine cl, GeneratorKind netGWhenUnset, int widthWhenUnset) {
         CycleGanConfig config = new CycleGanConfig();
         config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : GeneratorKind.parse(cl.choice("netG", GeneratorKind.NAMES));

@@ -14,7 +14,7 @@ public final class CycleGanConfig {
     public int ngf = 64;
     public int ndf = 64;
     public GeneratorKind netG = GeneratorKind.resnet(9);
-    public DiscriminatorKind netD = DiscriminatorKind.BASIC;
+    public DiscriminatorKind netD = DiscriminatorKind.parse("basic", 3);
     public String norm = "instance";
     public String initType = "normal";
     public float initGain = 0.02f;
