@@ -27,11 +27,12 @@ class GeneratorArchitectureTest {
     }
 
     @Test void everyReferenceGeneratorIsRecognizedFromItsKeys() {
-        for (String netG : Networks.GENERATORS) {
+        for (String name : GeneratorKind.NAMES) {
+            GeneratorKind netG = GeneratorKind.parse(name);
             for (String norm : List.of("instance", "batch", "none")) {
                 for (boolean dropout : List.of(false, true)) {
                     // U-Net dropout adds no key, so it cannot be seen (and does nothing in evaluation).
-                    boolean visible = dropout && netG.startsWith("resnet");
+                    boolean visible = dropout && netG.isResnet();
                     GeneratorArchitecture a = new GeneratorArchitecture(netG, 3, norm, 2, 1, dropout);
                     Optional<GeneratorArchitecture> got = GeneratorArchitecture.infer(shapes(a.build()));
                     assertEquals(Optional.of(new GeneratorArchitecture(netG, 3, norm, 2, 1, visible)), got, a.describe());
@@ -44,7 +45,7 @@ class GeneratorArchitectureTest {
         assertEquals(Optional.empty(), GeneratorArchitecture.infer(shapes(Networks.defineD(3, 4, "basic", 3, "instance", "normal", 0.02f, new Random(0)))));
         assertEquals(Optional.empty(), GeneratorArchitecture.infer(shapes(Networks.defineD(3, 4, "pixel", 3, "batch", "normal", 0.02f, new Random(0)))));
         // A resnet with a block count the reference has no name for.
-        Map<String, int[]> fourBlocks = shapes(new GeneratorArchitecture("resnet_6blocks", 2, "instance", 3, 3, false).build());
+        Map<String, int[]> fourBlocks = shapes(new GeneratorArchitecture(GeneratorKind.resnet(6), 2, "instance", 3, 3, false).build());
         fourBlocks.keySet().removeIf(k -> k.startsWith("model.14.") || k.startsWith("model.15."));
         assertEquals(Optional.empty(), GeneratorArchitecture.infer(fourBlocks));
     }
@@ -60,7 +61,7 @@ class GeneratorArchitectureTest {
     }
 
     @Test void instanceNormStatisticsAreDroppedOnlyOnInstanceNormLayers() {
-        Module instance = new GeneratorArchitecture("resnet_6blocks", 2, "instance", 3, 3, false).build();
+        Module instance = new GeneratorArchitecture(GeneratorKind.resnet(6), 2, "instance", 3, 3, false).build();
         Map<String, Tensor> state = new LinkedHashMap<>(instance.stateDict());
         state.put("model.2.running_mean", Tensor.zeros(2));                        // model.2 is an InstanceNorm2d
         state.put("model.10.conv_block.2.running_var", Tensor.ones(8));
@@ -71,7 +72,7 @@ class GeneratorArchitectureTest {
                 ReferenceStateDict.instanceNormStatistics(instance, state));
         assertTrue(patched.containsKey("model.1.running_mean") && !patched.containsKey("model.2.running_mean"));
         // Batch norm's statistics are real state: never dropped.
-        Module batch = new GeneratorArchitecture("resnet_6blocks", 2, "batch", 3, 3, false).build();
+        Module batch = new GeneratorArchitecture(GeneratorKind.resnet(6), 2, "batch", 3, 3, false).build();
         assertEquals(List.of(), ReferenceStateDict.instanceNormStatistics(batch, batch.stateDict()));
     }
 }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.cyclegan.engine.nn.Module;
+import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.model.Networks;
 
 /**
@@ -24,9 +25,9 @@ import org.cyclegan.model.Networks;
  *       makes the convolutions carry a bias; with no normalization they have none (the reference's {@code use_bias}).
  * </ul>
  */
-public record GeneratorArchitecture(String netG, int ngf, String norm, int inputNc, int outputNc, boolean useDropout) {
+public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, int inputNc, int outputNc, boolean useDropout) {
     /** What the reference's test script assumes when told nothing: resnet_9blocks, ngf 64, instance norm, RGB. */
-    public static final GeneratorArchitecture REFERENCE_DEFAULT = new GeneratorArchitecture("resnet_9blocks", 64, "instance", 3, 3, false);
+    public static final GeneratorArchitecture REFERENCE_DEFAULT = new GeneratorArchitecture(GeneratorKind.resnet(9), 64, "instance", 3, 3, false);
 
     /** Builds this generator (random weights, to be replaced by a state dict). */
     public Module build() {
@@ -40,7 +41,7 @@ public record GeneratorArchitecture(String netG, int ngf, String norm, int input
     public Map<String, String> metadata() {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "cyclegan-engine");
-        meta.put("netG", netG);
+        meta.put("netG", netG.name());
         meta.put("ngf", Integer.toString(ngf));
         meta.put("norm", norm);
         meta.put("input_nc", Integer.toString(inputNc));
@@ -50,7 +51,7 @@ public record GeneratorArchitecture(String netG, int ngf, String norm, int input
     }
 
     public String describe() {
-        return netG + ", ngf " + ngf + ", norm " + norm + ", " + inputNc + " -> " + outputNc + " channels" + (useDropout ? ", dropout" : "");
+        return netG.name() + ", ngf " + ngf + ", norm " + norm + ", " + inputNc + " -> " + outputNc + " channels" + (useDropout ? ", dropout" : "");
     }
 
     /** The architecture a state dict's keys and shapes reveal, or empty when they match no reference generator. */
@@ -63,7 +64,7 @@ public record GeneratorArchitecture(String netG, int ngf, String norm, int input
     private static Optional<GeneratorArchitecture> inferResnet(Map<String, int[]> shapes) {
         int blocks = 0;
         while (hasPrefix(shapes, "model." + (10 + blocks) + ".conv_block.")) blocks++;
-        String netG = blocks == 9 ? "resnet_9blocks" : blocks == 6 ? "resnet_6blocks" : null;
+        GeneratorKind netG = known(GeneratorKind.Family.RESNET, blocks);
         int[] stem = shapes.get("model.1.weight");
         int[] last = shapes.get("model." + (17 + blocks) + ".weight");
         if (netG == null || stem.length != 4 || last == null || last.length != 4) return Optional.empty();
@@ -82,13 +83,22 @@ public record GeneratorArchitecture(String netG, int ngf, String norm, int input
             depth++;
             block += ".model.3";
         }
-        String netG = depth == 8 ? "unet_256" : depth == 7 ? "unet_128" : null;
+        GeneratorKind netG = known(GeneratorKind.Family.UNET, depth);
         int[] down = shapes.get("model.model.0.weight");
         int[] up = shapes.get("model.model.3.weight");
         if (netG == null || down.length != 4 || up == null || up.length != 4) return Optional.empty();
         // A middle block: model = [LeakyReLU, downconv, downnorm, submodule, ...].
         String norm = norm(shapes, "model.model.1.model.1", "model.model.1.model.2");
         return Optional.of(new GeneratorArchitecture(netG, down[0], norm, down[1], up[1], false));
+    }
+
+    /** The generator of {@code family} and {@code depth} when it is one of the reference's ({@link GeneratorKind#NAMES}), else null. */
+    private static GeneratorKind known(GeneratorKind.Family family, int depth) {
+        for (String name : GeneratorKind.NAMES) {
+            GeneratorKind netG = GeneratorKind.parse(name);
+            if (netG.family() == family && netG.depth() == depth) return netG;
+        }
+        return null;
     }
 
     /** batch when the norm layer after {@code conv} has a weight; else instance when the convolution has a bias; else none. */

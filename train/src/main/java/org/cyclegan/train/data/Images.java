@@ -128,66 +128,84 @@ public final class Images {
     public static BufferedImage toRgb(BufferedImage image, String name) throws ImageReadException {
         if (image == null) throw new ImageReadException(name, "the decoder returned no image");
         if (image.getType() == BufferedImage.TYPE_INT_RGB) return image;
-        int w = image.getWidth(), h = image.getHeight();
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
-        int[] rgb = new int[w];
-        if (cm instanceof IndexColorModel icm) {
-            int[] idx = new int[w];
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, idx);
-                for (int x = 0; x < w; x++) rgb[x] = onWhite(icm.getRGB(idx[x]));
-                out.setRGB(0, y, w, 1, rgb, 0, w);
-            }
-            return out;
-        }
         ColorSpace cs = cm.getColorSpace();
         boolean gray = cs.getType() == ColorSpace.TYPE_GRAY && cm.getNumColorComponents() == 1;
         boolean srgb = cs.isCS_sRGB() && cm.getNumColorComponents() == 3;
-        if (cm instanceof ComponentColorModel && (gray || srgb) && !cm.isAlphaPremultiplied()) {
-            int bands = raster.getNumBands(), colors = cm.getNumColorComponents();
-            int[] px = new int[w * bands];
-            double[] scale = new double[bands];
-            for (int b = 0; b < bands; b++) scale[b] = 255.0 / ((1L << raster.getSampleModel().getSampleSize(b)) - 1);
-            boolean alpha = cm.hasAlpha() && bands > colors;
-            for (int y = 0; y < h; y++) {
-                raster.getPixels(0, y, w, 1, px);
-                for (int x = 0; x < w; x++) {
-                    int o = x * bands;
-                    int r = (int) Math.round(px[o] * scale[0]);
-                    int g = gray ? r : (int) Math.round(px[o + 1] * scale[1]);
-                    int bl = gray ? r : (int) Math.round(px[o + 2] * scale[2]);
-                    int a = alpha ? (int) Math.round(px[o + colors] * scale[colors]) : 255;
-                    rgb[x] = onWhite(a << 24 | r << 16 | g << 8 | bl);
-                }
-                out.setRGB(0, y, w, 1, rgb, 0, w);
-            }
-            return out;
-        }
-        if (cm instanceof DirectColorModel && cs.isCS_sRGB()) {
-            // Packed sRGB (BMP 16/32-bit, TYPE_INT_ARGB...): getRGB is exact here.
-            for (int y = 0; y < h; y++) {
-                image.getRGB(0, y, w, 1, rgb, 0, w);
-                for (int x = 0; x < w; x++) rgb[x] = onWhite(rgb[x]);
-                out.setRGB(0, y, w, 1, rgb, 0, w);
-            }
-            return out;
-        }
-        if (cs.getType() == ColorSpace.TYPE_CMYK && raster.getNumBands() == 4 && raster.getSampleModel().getSampleSize(0) == 8) {
+        if (cm instanceof IndexColorModel icm) {
+            indexedToRgb(raster, icm, out);
+        } else if (cm instanceof ComponentColorModel && (gray || srgb) && !cm.isAlphaPremultiplied()) {
+            componentsToRgb(raster, cm, gray, out);
+        } else if (cm instanceof DirectColorModel && cs.isCS_sRGB()) {
+            packedToRgb(image, out);
+        } else if (cs.getType() == ColorSpace.TYPE_CMYK && raster.getNumBands() == 4 && raster.getSampleModel().getSampleSize(0) == 8) {
             cmykToRgb(raster, out);
-            return out;
+        } else {
+            drawnOnWhite(image, out);
         }
-        // Other colour spaces (ICC profiles, premultiplied alpha): let Java2D convert to sRGB over white.
+        return out;
+    }
+
+    /** Images with a colour palette (an IndexColorModel): each index looked up, alpha composited onto white. */
+    private static void indexedToRgb(Raster raster, IndexColorModel icm, BufferedImage out) {
+        int w = out.getWidth(), h = out.getHeight();
+        int[] rgb = new int[w], idx = new int[w];
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, idx);
+            for (int x = 0; x < w; x++) rgb[x] = onWhite(icm.getRGB(idx[x]));
+            out.setRGB(0, y, w, 1, rgb, 0, w);
+        }
+    }
+
+    /**
+     * Gray or sRGB samples of any depth, with or without (straight) alpha: each sample scaled to 8 bits, alpha
+     * composited onto white.
+     */
+    private static void componentsToRgb(Raster raster, ColorModel cm, boolean gray, BufferedImage out) {
+        int w = out.getWidth(), h = out.getHeight();
+        int[] rgb = new int[w];
+        int bands = raster.getNumBands(), colors = cm.getNumColorComponents();
+        int[] px = new int[w * bands];
+        double[] scale = new double[bands];
+        for (int b = 0; b < bands; b++) scale[b] = 255.0 / ((1L << raster.getSampleModel().getSampleSize(b)) - 1);
+        boolean alpha = cm.hasAlpha() && bands > colors;
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(0, y, w, 1, px);
+            for (int x = 0; x < w; x++) {
+                int o = x * bands;
+                int r = (int) Math.round(px[o] * scale[0]);
+                int g = gray ? r : (int) Math.round(px[o + 1] * scale[1]);
+                int bl = gray ? r : (int) Math.round(px[o + 2] * scale[2]);
+                int a = alpha ? (int) Math.round(px[o + colors] * scale[colors]) : 255;
+                rgb[x] = onWhite(a << 24 | r << 16 | g << 8 | bl);
+            }
+            out.setRGB(0, y, w, 1, rgb, 0, w);
+        }
+    }
+
+    /** Packed sRGB (BMP 16/32-bit, TYPE_INT_ARGB...): getRGB is exact here. */
+    private static void packedToRgb(BufferedImage image, BufferedImage out) {
+        int w = out.getWidth(), h = out.getHeight();
+        int[] rgb = new int[w];
+        for (int y = 0; y < h; y++) {
+            image.getRGB(0, y, w, 1, rgb, 0, w);
+            for (int x = 0; x < w; x++) rgb[x] = onWhite(rgb[x]);
+            out.setRGB(0, y, w, 1, rgb, 0, w);
+        }
+    }
+
+    /** Other colour spaces (ICC profiles, premultiplied alpha): Java2D converts to sRGB, drawn over white. */
+    private static void drawnOnWhite(BufferedImage image, BufferedImage out) {
         Graphics2D g = out.createGraphics();
         try {
             g.setColor(java.awt.Color.WHITE);
-            g.fillRect(0, 0, w, h);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
             g.drawImage(image, 0, 0, null);
         } finally {
             g.dispose();
         }
-        return out;
     }
 
     /**

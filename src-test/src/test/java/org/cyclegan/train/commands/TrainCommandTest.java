@@ -1,0 +1,236 @@
+package org.cyclegan.train.commands;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.io.Safetensors;
+import org.cyclegan.engine.nn.Module;
+import org.cyclegan.model.Networks;
+import org.cyclegan.engine.nn.Module;
+import org.cyclegan.train.cli.Main;
+import org.cyclegan.train.gan.LrSchedule;
+import org.cyclegan.train.report.LossPlot;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train command end to end on a few embedded images with tiny networks, its outputs, and its refusals. */
+class TrainCommandTest {
+    @TempDir Path dir;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test void trainsOnTheEmbeddedSetAndWritesCheckpointsSamplesAndLossLog() throws Exception {
+        int rc = run("train", "--max_dataset_size", "3", "--ngf", "4", "--ndf", "4", "--n_epochs", "1", "--n_epochs_decay", "1",
+                "--save_epoch_freq", "2", "--checkpoints_dir", dir.toString(), "--name", "tiny", "--device", "cpu");
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        Path exp = dir.resolve("tiny");
+        for (String net : List.of("G_A", "G_B", "D_A", "D_B")) {
+            assertTrue(Files.exists(exp.resolve("latest_net_" + net + ".safetensors")), net);
+            assertTrue(Files.exists(exp.resolve("2_net_" + net + ".safetensors")), "every --save_epoch_freq epochs: " + net);
+        }
+        assertTrue(Files.exists(exp.resolve("samples/epoch_001.png")) && Files.exists(exp.resolve("samples/epoch_002.png")));
+        List<String> csv = Files.readAllLines(exp.resolve("loss_log.csv"));
+        assertEquals(3, csv.size(), "header + one row per epoch");
+        assertTrue(csv.get(0).startsWith("epoch,steps,lr,D_A,G_A,cycle_A,idt_A,D_B,G_B,cycle_B,idt_B"));
+        assertTrue(csv.get(2).startsWith("2,3,1.0E-4,"), "the second epoch decays the rate to lr / 2: " + csv.get(2));
+
+        // The saved generator loads into a network built from the file's own metadata, under the reference's key names.
+        Safetensors.Contents g = Safetensors.read(exp.resolve("latest_net_G_A.safetensors"), Backends.getDefault());
+        assertEquals("resnet_6blocks", g.metadata().get("netG"));
+        assertTrue(g.tensors().containsKey("model.1.weight") && g.tensors().containsKey("model.10.conv_block.1.weight"));
+        Module net = Networks.defineG(3, 3, Integer.parseInt(g.metadata().get("ngf")), g.metadata().get("netG"), g.metadata().get("norm"),
+                false, "normal", 0.02f, new Random(1));
+        net.loadStateDict(g.tensors());
+        float[] y = net.forward(Tensor.uniform(new Random(2), -1f, 1f, 1, 3, 32, 32)).toArray();
+        for (float v : y) assertTrue(v >= -1f && v <= 1f, "tanh output");
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("it/s") && out.toString(StandardCharsets.UTF_8).contains("ETA"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("memory: ~") && out.toString(StandardCharsets.UTF_8).contains("JVM max heap"));
+
+        // The step log (a row at every progress line, here only the last step of each epoch), the plot and the page.
+        List<String> steps = Files.readAllLines(exp.resolve("loss_steps.csv"));
+        assertEquals(List.of("epoch,step,global_step", "1,3,3", "2,3,6"), steps.stream().map(l -> String.join(",", List.of(l.split(",")).subList(0, 3))).toList());
+        assertEquals(LossPlot.WIDTH, javax.imageio.ImageIO.read(exp.resolve("loss_plot.png").toFile()).getWidth());
+        String page = Files.readString(exp.resolve("index.html"));
+        assertTrue(page.contains("src=\"loss_plot.png\"") && page.contains("samples/epoch_002.png") && page.contains("Updated after epoch 2."), page);
+        assertTrue(page.indexOf("samples/epoch_002.png") < page.indexOf("samples/epoch_001.png"), "newest samples first");
+    }
+
+    @Test void theEmbeddedSetDefaultsToHalfWidthNetworksForSixEpochs() throws Exception {
+        int rc = run("train", "--max_dataset_size", "2", "--n_epochs_decay", "0", "--n_epochs", "1", "--checkpoints_dir", dir.toString(),
+                "--name", "defaults", "--device", "cpu");
+        assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+        var meta = Safetensors.read(dir.resolve("defaults/latest_net_G_A.safetensors"), Backends.getDefault()).metadata();
+        assertEquals("resnet_6blocks", meta.get("netG"));
+        assertEquals("32", meta.get("ngf"));
+        assertEquals("32", meta.get("ndf"));
+    }
+
+    @Test void missingDatarootAndBadValuesAreRefusedByName() {
+        assertEquals(2, run("train", "--dataroot", dir.resolve("nowhere").toString(), "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nowhere"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("train", "--preprocess", "stretch", "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("preprocess"), err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, run("train", "--lr", "fast"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lr"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--netG", "unet_128", "--checkpoints_dir", dir.toString()));   // embedded images are 32 px
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--crop_size 32 does not fit --netG unet_128"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--lr_policy", "sometimes", "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lr_policy"), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Images that reach the networks too small for them are found by the memory estimate, before any step: a usage error. */
+    @Test void imagesTheNetworksCannotTakeAreAUsageErrorBeforeTheFirstStep() {
+        assertEquals(2, run("train", "--preprocess", "scale_width", "--load_size", "4", "--max_dataset_size", "2", "--ngf", "4", "--ndf", "4",
+                "--checkpoints_dir", dir.toString(), "--device", "cpu"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("error: train: --netG resnet_6blocks / --netD basic cannot run on 4x32 images"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test void linearPolicyMatchesTheReferenceFormula() {
+        LrSchedule s = new LrSchedule(1, 100, 100);
+        assertEquals(1.0, s.multiplier(1), 1e-12);
+        assertEquals(1.0, s.multiplier(100), 1e-12);
+        assertEquals(1.0 - 1.0 / 101, s.multiplier(101), 1e-12);
+        assertEquals(1.0 / 101, s.multiplier(200), 1e-12);
+        LrSchedule resumed = new LrSchedule(151, 100, 100);   // --epoch_count 151: already 50 epochs into the decay
+        assertEquals(1.0 - 51.0 / 101, resumed.multiplier(151), 1e-12);
+    }
+
+    @Test void stepCosineAndPlateauPoliciesMatchPyTorchsSchedulers() {
+        LrSchedule step = new LrSchedule("step", 1, 100, 100, 3);
+        assertEquals(1.0, step.multiplier(3), 1e-12);
+        assertEquals(0.1, step.multiplier(4), 1e-12);
+        assertEquals(0.01, step.multiplier(7), 1e-12);
+        // torch.optim.lr_scheduler.CosineAnnealingLR(T_max=4, eta_min=0), lr 1, epochs 0..5
+        LrSchedule cosine = new LrSchedule("cosine", 1, 4, 0, 50);
+        double[] torchCosine = {1.0, 0.8535533905932737, 0.5, 0.14644660940672627, 0.0, 0.1464466094067262};
+        for (int k = 0; k < torchCosine.length; k++) assertEquals(torchCosine[k], cosine.multiplier(1 + k), 1e-12, "cosine epoch " + k);
+        // ReduceLROnPlateau(mode='min', factor=0.2, threshold=0.01, patience=5) fed these metrics, lr after each step:
+        double[] metrics = {5, 4, 3.99, 3.98, 3.97, 3.96, 3.95, 3.94, 2, 2, 2, 2, 2, 2, 2, 2};
+        double[] torchPlateau = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0.2, 0.2};
+        LrSchedule plateau = new LrSchedule("plateau", 1, 100, 100, 50);
+        for (int i = 0; i < metrics.length; i++) {
+            plateau.endEpoch(metrics[i]);
+            assertEquals(torchPlateau[i], plateau.multiplier(2 + i), 1e-12, "plateau after metric " + i);
+        }
+    }
+
+    /** A tiny run that saves mid-epoch (iter_3, iter_6) and at each epoch end (1_, 2_), with a pool small enough to fill. */
+    private int tinyRun(Path checkpoints, String... extra) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--max_dataset_size", "4", "--ngf", "4", "--ndf", "4",
+                "--n_epochs", "1", "--n_epochs_decay", "1", "--pool_size", "3", "--load_size", "36", "--crop_size", "32",
+                "--save_epoch_freq", "1", "--save_latest_freq", "3", "--save_by_iter", "--print_freq", "1000",
+                "--checkpoints_dir", checkpoints.toString(), "--name", "tiny", "--device", "cpu", "--seed", "11"));
+        args.addAll(List.of(extra));
+        return run(args.toArray(String[]::new));
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(target);
+                else Files.copy(f, target);
+            }
+        }
+    }
+
+    private static void assertSameTensors(Path expected, Path actual) throws java.io.IOException {
+        var want = Safetensors.read(expected, Backends.getDefault()).tensors();
+        var got = Safetensors.read(actual, Backends.getDefault()).tensors();
+        assertEquals(want.keySet(), got.keySet(), actual.toString());
+        for (String k : want.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(want.get(k).toArray(), got.get(k).toArray(), actual + ": " + k);
+        }
+    }
+
+    @Test void continuingFromTheMiddleOrTheEndOfAnEpochGivesExactlyTheUninterruptedRun() throws Exception {
+        // 4 images, batch 1: iter_6 is the second step of epoch 2; the plan, pools, moments and random state must all come back.
+        assertContinuationsAreExact("batch1", List.of("iter_3", "iter_6", "1"));
+    }
+
+    @Test void continuingIsExactWithBatchesDirectionBtoANoPoolAndThePlateauPolicy() throws Exception {
+        // 5 images in batches of 2 (the last one short), 3 steps per epoch: iter_2 is inside epoch 1, iter_4 inside epoch 2.
+        assertContinuationsAreExact("batch2", List.of("iter_4", "1", "iter_2"), "--max_dataset_size", "5", "--batch_size", "2",
+                "--direction", "BtoA", "--pool_size", "0", "--lr_policy", "plateau", "--save_latest_freq", "2");
+    }
+
+    private void assertContinuationsAreExact(String name, List<String> froms, String... options) throws Exception {
+        Path full = dir.resolve(name);
+        List<String> extra = new java.util.ArrayList<>(List.of(options));
+        extra.addAll(List.of("--print_freq", "1"));
+        assertEquals(0, tinyRun(full, extra.toArray(String[]::new)), err.toString(StandardCharsets.UTF_8));
+        Path tiny = full.resolve("tiny");
+        for (String prefix : froms) {
+            assertTrue(Files.exists(tiny.resolve(prefix + "_train_state.safetensors")), prefix);
+            assertTrue(Files.exists(tiny.resolve(prefix + "_net_G_A.safetensors")), prefix);
+        }
+        List<String> fullLog = Files.readAllLines(tiny.resolve("loss_log.csv"));
+        List<String> fullStepLog = Files.readAllLines(tiny.resolve("loss_steps.csv"));
+
+        for (String from : froms) {
+            Path copy = dir.resolve(name + "_from_" + from);
+            copyTree(full, copy);
+            out.reset();
+            // No other option given: the saved run's options are used.
+            int rc = run("train", "--continue_train", "--epoch", from, "--checkpoints_dir", copy.toString(), "--name", "tiny", "--device", "cpu");
+            assertEquals(0, rc, err.toString(StandardCharsets.UTF_8));
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("continuing"), out.toString(StandardCharsets.UTF_8));
+            for (String net : List.of("G_A", "G_B", "D_A", "D_B")) {
+                assertSameTensors(tiny.resolve("latest_net_" + net + ".safetensors"), copy.resolve("tiny/latest_net_" + net + ".safetensors"));
+            }
+            assertSameTensors(tiny.resolve("latest_train_state.safetensors"), copy.resolve("tiny/latest_train_state.safetensors"));
+            List<String> log = Files.readAllLines(copy.resolve("tiny/loss_log.csv"));
+            assertEquals(fullLog.size(), log.size(), "rows of the replaced epochs are dropped, not duplicated: " + log);
+            for (int i = 1; i < log.size(); i++) {
+                // epoch, steps, lr and the eight mean losses are equal; the timing columns are not
+                List<String> want = List.of(fullLog.get(i).split(",")).subList(0, 11), got = List.of(log.get(i).split(",")).subList(0, 11);
+                assertEquals(want, got, "continued from " + from);
+            }
+            assertEquals(fullStepLog, Files.readAllLines(copy.resolve("tiny/loss_steps.csv")), "step log continued from " + from);
+        }
+    }
+
+    @Test void continuingRefusesAnotherArchitectureAMissingSaveAndACorruptState() throws Exception {
+        Path full = dir.resolve("run");
+        assertEquals(0, tinyRun(full, "--n_epochs_decay", "0"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny", "--ngf", "8", "--n_epochs", "2"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--ngf 8"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--epoch", "7", "--checkpoints_dir", full.toString(), "--name", "tiny"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("7_train_state.safetensors"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nothing to do"), err.toString(StandardCharsets.UTF_8));
+
+        Path state = full.resolve("tiny/latest_train_state.safetensors");
+        byte[] before = Files.readAllBytes(state);
+        Files.write(state, java.util.Arrays.copyOf(before, before.length / 2));
+        err.reset();
+        assertEquals(1, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny", "--n_epochs", "2"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains(state.toString()), err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.exists(full.resolve("tiny/latest_net_G_A.safetensors")), "nothing earlier is deleted");
+
+        // Networks without a training state (as the reference leaves them): loaded, with a warning saying what restarts.
+        Files.delete(state);
+        err.reset();
+        assertEquals(0, run("train", "--continue_train", "--checkpoints_dir", full.toString(), "--name", "tiny", "--max_dataset_size", "2",
+                "--ngf", "4", "--ndf", "4", "--n_epochs", "1", "--n_epochs_decay", "0", "--device", "cpu"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("networks only"), err.toString(StandardCharsets.UTF_8));
+    }
+}

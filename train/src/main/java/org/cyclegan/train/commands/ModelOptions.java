@@ -1,0 +1,66 @@
+package org.cyclegan.train.commands;
+
+import java.util.List;
+import java.util.Random;
+import org.cyclegan.model.DiscriminatorKind;
+import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.train.gan.CycleGan;
+import org.cyclegan.train.gan.CycleGanConfig;
+
+/** The network options every model-building command shares, declared and read in one place. */
+public final class ModelOptions {
+    private ModelOptions() {}
+
+    /** Declares --netG (with the given default and help), --netD, --n_layers_D, --ngf, --ndf, --norm and --gan_mode. */
+    static CommandLine declare(CommandLine cl, String netGDefault, String netGHelp) {
+        return cl.option("netG", netGDefault, netGHelp)
+                .option("netD", "basic", "discriminator: " + String.join(" | ", DiscriminatorKind.NAMES))
+                .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
+                .option("ngf", "64", "generator filters in the first conv layer")
+                .option("ndf", "64", "discriminator filters in the first conv layer")
+                .option("norm", "instance", "instance | batch | none")
+                .option("gan_mode", "lsgan", "lsgan | vanilla")
+                .flag("recompute", RECOMPUTE_HELP);
+    }
+
+    /** The --recompute trade, as measured (README, Memory). */
+    static final String RECOMPUTE_HELP = "resnet generators: keep only each residual block's input and recompute the block during backward:"
+            + " same results, less memory, more time (measured at 256 px, resnet_9blocks: peak RSS -28%, time +22%; 128 px, resnet_6blocks: -9%, +20%)";
+
+    /** A config with those options applied; {@code netGWhenUnset} is used when --netG was left empty. */
+    public static CycleGanConfig read(CommandLine cl, GeneratorKind netGWhenUnset) {
+        return read(cl, netGWhenUnset, 64);
+    }
+
+    /** As {@link #read(CommandLine, GeneratorKind)}; {@code widthWhenUnset} is used when --ngf or --ndf was declared with an empty default and left so. */
+    public static CycleGanConfig read(CommandLine cl, GeneratorKind netGWhenUnset, int widthWhenUnset) {
+        CycleGanConfig config = new CycleGanConfig();
+        config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : GeneratorKind.parse(cl.choice("netG", GeneratorKind.NAMES));
+        String netD = cl.choice("netD", DiscriminatorKind.NAMES);
+        config.netD = DiscriminatorKind.parse(netD, cl.integer("n_layers_D", 1));
+        config.ngf = cl.integerOr("ngf", widthWhenUnset, 1);
+        config.ndf = cl.integerOr("ndf", widthWhenUnset, 1);
+        config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
+        config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
+        config.recompute = cl.flag("recompute");
+        return config;
+    }
+
+    /** Refuses an image size the networks cannot take; {@code option} names it in the message ("train: --crop_size"). */
+    static void checkSize(String option, int size, CycleGanConfig config) {
+        try {
+            config.inputSize().check(size);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + e.getMessage());
+        }
+    }
+
+    /** The CycleGAN for {@code config}; options that it refuses are a usage error of {@code command}. */
+    static CycleGan build(String command, CycleGanConfig config, Random seeds) {
+        try {
+            return new CycleGan(config, seeds);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command + ": " + e.getMessage());
+        }
+    }
+}

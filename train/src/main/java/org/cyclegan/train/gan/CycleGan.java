@@ -1,0 +1,156 @@
+package org.cyclegan.train.gan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.cyclegan.engine.F;
+import org.cyclegan.engine.MemoryScope;
+import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.nn.Module;
+import org.cyclegan.engine.optim.Adam;
+import org.cyclegan.model.Networks;
+import org.cyclegan.model.networks.ResnetGenerator;
+
+/**
+ * CycleGAN (Zhu et al. 2017) as the reference's {@code CycleGANModel}: two generators G_A: A → B and G_B: B → A, two
+ * discriminators D_A (judges domain B) and D_B (judges domain A), one Adam for both generators and one for both
+ * discriminators, and two image pools of past fakes.
+ *
+ * <p>One training step ({@link #optimize}) is: forward both cycles; update the generators with the discriminators
+ * frozen (adversarial + cycle + identity losses); then update the discriminators on real images and pooled fakes.
+ * The networks are created on the default backend.
+ */
+public final class CycleGan {
+    /** The reference's loss names, in its order. */
+    public static final List<String> LOSS_NAMES = List.of("D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B");
+
+    public final CycleGanConfig config;
+    public final Module gA, gB, dA, dB;
+    public final Adam optimizerG, optimizerD;
+    public final ImagePool fakeAPool, fakeBPool;
+    /** Drew the initial weights and draws the dropout masks (networks built with dropout); saved with the training state. */
+    public final ResumableRandom random;
+    private final GanLoss ganLoss;
+
+    /** Networks, optimizers and pools for {@code config}, with all randomness derived from one draw of {@code seeds}. */
+    public CycleGan(CycleGanConfig config, Random seeds) {
+        config.validate();
+        this.config = config;
+        ResumableRandom rng = new ResumableRandom(seeds.nextLong());
+        this.random = rng;
+        boolean dropout = !config.noDropout;
+        gA = Networks.defineG(config.inputNc, config.outputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
+        gB = Networks.defineG(config.outputNc, config.inputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
+        if (config.recompute) {
+            ((ResnetGenerator) gA).setRecompute(true);
+            ((ResnetGenerator) gB).setRecompute(true);
+        }
+        dA = Networks.defineD(config.outputNc, config.ndf, config.netD, config.norm, config.initType, config.initGain, rng);
+        dB = Networks.defineD(config.inputNc, config.ndf, config.netD, config.norm, config.initType, config.initGain, rng);
+        optimizerG = new Adam(concat(gA.parameters(), gB.parameters()), config.lr, config.beta1);
+        optimizerD = new Adam(concat(dA.parameters(), dB.parameters()), config.lr, config.beta1);
+        fakeAPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
+        fakeBPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
+        ganLoss = new GanLoss(GanLoss.parse(config.ganMode));
+    }
+
+    /** The four networks by the reference's names, G_A, G_B, D_A, D_B, in that order. */
+    public Map<String, Module> networks() {
+        Map<String, Module> nets = new LinkedHashMap<>();
+        nets.put("G_A", gA);
+        nets.put("G_B", gB);
+        nets.put("D_A", dA);
+        nets.put("D_B", dB);
+        return nets;
+    }
+
+    private static List<Tensor> concat(List<Tensor> a, List<Tensor> b) {
+        List<Tensor> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /**
+     * One training step on a batch from each domain; returns the losses by the reference's names. The step runs in one
+     * {@link MemoryScope}: each tensor is freed as soon as nothing needs it (activations once their backward has run,
+     * gradients once passed on), and what is left is released when it returns, so steady-state training reuses memory.
+     * The parameters' gradients are cleared before it closes: after a step no parameter has one.
+     */
+    public Map<String, Float> optimize(Tensor realA, Tensor realB) {
+        try (MemoryScope scope = MemoryScope.open()) {
+            Map<String, Float> losses = step(realA, realB);
+            optimizerG.zeroGrad();
+            optimizerD.zeroGrad();
+            return losses;
+        }
+    }
+
+    private Map<String, Float> step(Tensor realA, Tensor realB) {
+        // Forward both cycles: A → B → A and B → A → B.
+        Tensor fakeB = gA.forward(realA);
+        Tensor recA = gB.forward(fakeB);
+        Tensor fakeA = gB.forward(realB);
+        Tensor recB = gA.forward(fakeA);
+
+        // Generators, with the discriminators frozen so the G loss does not train them.
+        dA.setRequiresGrad(false);
+        dB.setRequiresGrad(false);
+        optimizerG.zeroGrad();
+        GeneratorLosses g = generatorLosses(realA, realB, fakeA, fakeB, recA, recB);
+        g.total().backward();
+        optimizerG.step();
+        Tensor lossGA = g.ganA(), lossGB = g.ganB(), lossCycleA = g.cycleA(), lossCycleB = g.cycleB();
+        Tensor lossIdtA = g.idtA(), lossIdtB = g.idtB();
+
+        // Discriminators, on real images and on fakes drawn from the pools.
+        dA.setRequiresGrad(true);
+        dB.setRequiresGrad(true);
+        optimizerD.zeroGrad();
+        Tensor lossDA = backwardD(dA, realB, fakeBPool.query(fakeB.detach()));
+        Tensor lossDB = backwardD(dB, realA, fakeAPool.query(fakeA.detach()));
+        optimizerD.step();
+
+        Map<String, Float> losses = new LinkedHashMap<>();
+        losses.put("D_A", lossDA.item());
+        losses.put("G_A", lossGA.item());
+        losses.put("cycle_A", lossCycleA.item());
+        losses.put("idt_A", lossIdtA == null ? 0f : lossIdtA.item());
+        losses.put("D_B", lossDB.item());
+        losses.put("G_B", lossGB.item());
+        losses.put("cycle_B", lossCycleB.item());
+        losses.put("idt_B", lossIdtB == null ? 0f : lossIdtB.item());
+        return losses;
+    }
+
+    /** The generators' loss terms (identity terms null when λ_identity is 0) and their sum. */
+    public record GeneratorLosses(Tensor ganA, Tensor ganB, Tensor cycleA, Tensor cycleB, Tensor idtA, Tensor idtB, Tensor total) {}
+
+    /** The reference's backward_G losses, for the given forward results (not yet back-propagated). */
+    public GeneratorLosses generatorLosses(Tensor realA, Tensor realB, Tensor fakeA, Tensor fakeB, Tensor recA, Tensor recB) {
+        float lambdaIdt = config.lambdaIdentity;
+        Tensor lossIdtA = null, lossIdtB = null;
+        if (lambdaIdt > 0) {
+            // G_A should be the identity on B images (and G_B on A images): keeps colours from drifting.
+            lossIdtA = F.l1Loss(gA.forward(realB), realB).mul(config.lambdaB * lambdaIdt);
+            lossIdtB = F.l1Loss(gB.forward(realA), realA).mul(config.lambdaA * lambdaIdt);
+        }
+        Tensor lossGA = ganLoss.apply(dA.forward(fakeB), true);
+        Tensor lossGB = ganLoss.apply(dB.forward(fakeA), true);
+        Tensor lossCycleA = F.l1Loss(recA, realA).mul(config.lambdaA);
+        Tensor lossCycleB = F.l1Loss(recB, realB).mul(config.lambdaB);
+        Tensor total = lossGA.add(lossGB).add(lossCycleA).add(lossCycleB);
+        if (lossIdtA != null) total = total.add(lossIdtA).add(lossIdtB);
+        return new GeneratorLosses(lossGA, lossGB, lossCycleA, lossCycleB, lossIdtA, lossIdtB, total);
+    }
+
+    /** The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated. */
+    private Tensor backwardD(Module d, Tensor real, Tensor fake) {
+        Tensor lossReal = ganLoss.apply(d.forward(real), true);
+        Tensor lossFake = ganLoss.apply(d.forward(fake.detach()), false);
+        Tensor loss = lossReal.add(lossFake).mul(0.5f);
+        loss.backward();
+        return loss;
+    }
+}

@@ -1,0 +1,74 @@
+package org.cyclegan.train.gan;
+
+import org.cyclegan.model.DiscriminatorKind;
+import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.model.NetworkInputSize;
+
+/**
+ * The model and optimisation options of a CycleGAN, named and defaulted as the reference's command line
+ * ({@code --netG resnet_9blocks --ngf 64 --lambda_A 10 ...}).
+ */
+public final class CycleGanConfig {
+    public int inputNc = 3;
+    public int outputNc = 3;
+    public int ngf = 64;
+    public int ndf = 64;
+    public GeneratorKind netG = GeneratorKind.resnet(9);
+    public DiscriminatorKind netD = DiscriminatorKind.parse("basic", 3);
+    public String norm = "instance";
+    public String initType = "normal";
+    public float initGain = 0.02f;
+    public boolean noDropout = true;
+    public String ganMode = "lsgan";
+    public int poolSize = 50;
+    public float lambdaA = 10f;
+    public float lambdaB = 10f;
+    public float lambdaIdentity = 0.5f;
+    public float lr = 2e-4f;
+    public float beta1 = 0.5f;
+    /** Recompute the generators' residual blocks during backward instead of keeping their activations. */
+    public boolean recompute = false;
+
+    /** An independent copy. */
+    public CycleGanConfig copy() {
+        CycleGanConfig c = new CycleGanConfig();
+        c.inputNc = inputNc;
+        c.outputNc = outputNc;
+        c.ngf = ngf;
+        c.ndf = ndf;
+        c.netG = netG;
+        c.netD = netD;
+        c.norm = norm;
+        c.initType = initType;
+        c.initGain = initGain;
+        c.noDropout = noDropout;
+        c.ganMode = ganMode;
+        c.poolSize = poolSize;
+        c.lambdaA = lambdaA;
+        c.lambdaB = lambdaB;
+        c.lambdaIdentity = lambdaIdentity;
+        c.lr = lr;
+        c.beta1 = beta1;
+        c.recompute = recompute;
+        return c;
+    }
+
+    /** The image sizes these generators and discriminators take. */
+    public NetworkInputSize inputSize() {
+        return NetworkInputSize.cycleGan(netG, netD);
+    }
+
+    /** Checks the values that the networks and losses do not check themselves. */
+    public void validate() {
+        if (lambdaA < 0 || lambdaB < 0 || lambdaIdentity < 0) throw new IllegalArgumentException("--lambda_A, --lambda_B and --lambda_identity must be >= 0");
+        if (lambdaIdentity > 0 && inputNc != outputNc) {
+            throw new IllegalArgumentException("--lambda_identity > 0 needs --input_nc equal to --output_nc (got " + inputNc + " and " + outputNc + ")");
+        }
+        if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
+        if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("--beta1 must be in [0, 1), got " + beta1);
+        GanLoss.parse(ganMode);
+        if (recompute && !netG.isResnet()) throw new IllegalArgumentException("--recompute applies to the resnet generators, not --netG " + netG);
+        if (recompute && !noDropout) throw new IllegalArgumentException("--recompute needs --no_dropout: a recomputed block would draw new dropout masks");
+        if (recompute && norm.equals("batch")) throw new IllegalArgumentException("--recompute does not work with --norm batch: recomputing would update the running statistics twice");
+    }
+}
