@@ -1,5 +1,6 @@
 package org.cyclegan.model;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,7 +23,7 @@ public record DiscriminatorKind(Family family, int nLayersD) {
     }
 
     /** The {@code --netD} values, in the reference's order. */
-    public static final List<String> NAMES = List.of("basic", "n_layers", "pixel");
+    public static final List<String> NAMES = Arrays.stream(Family.values()).map(f -> f.option).toList();
 
     public DiscriminatorKind {
         if (family == null) throw new IllegalArgumentException("a discriminator needs a family");

@@ -58,7 +58,10 @@ public record GeneratorKind(Family family, int depth) {
         return family == Family.UNET;
     }
 
-    /** The {@code --netG} spelling: resnet_9blocks, unet_256. */
+    /**
+     * The {@code --netG} spelling: resnet_9blocks, unet_256. The type carries any depth, but only the reference's four
+     * names parse back ({@link #parse}), so a network of another depth cannot yet be saved and loaded by name.
+     */
     public String name() {
         return isResnet() ? "resnet_" + depth + "blocks" : "unet_" + (1 << depth);
     }

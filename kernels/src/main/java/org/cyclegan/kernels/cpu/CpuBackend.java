@@ -23,7 +23,7 @@ import org.cyclegan.engine.reference.ReferenceBackend;
  * <p>This class only turns tensors into host arrays (taken from a pool of released ones) and shapes into sizes, and
  * picks the kernel for a shape; each kernel family lives in its own class: {@link ElementwiseKernels},
  * {@link ReductionKernels}, {@link Gemm} (matrix products), {@link ConvKernels} (convolutions), {@link PadKernels},
- * {@link NormKernels}, {@link OptimizerKernels}. Every call is profiled by {@link KernelTimer}. Shapes that CycleGAN
+ * {@link NormKernels}, {@link OptimizerKernels}. Every kernel call but SGD (and the memory operations) is profiled by {@link KernelTimer}. Shapes that CycleGAN
  * never produces (general broadcasting, reductions over unusual axes, concat, slice) and SGD use the reference
  * backend's loops on the same host arrays: they are correct by construction and not on the hot path.
  */

@@ -5,7 +5,7 @@ import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.KernelProfile;
 
 /**
- * The cpu backend's profiling, in one place: every kernel call runs through one of these methods, which, while a
+ * The cpu backend's profiling, in one place: every kernel call (but SGD's, which runs the reference loops) runs through one of these methods, which, while a
  * {@link KernelProfile} is set, add its wall time and flops to the profile. With no profile set they only run the call
  * and do not even build the profile key.
  */

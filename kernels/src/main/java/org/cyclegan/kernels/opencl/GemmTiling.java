@@ -18,7 +18,7 @@ import java.util.List;
  *       {@link LoweredConv}: no local memory, explicit vectors. On PoCL's CPU device the local-memory tiling ran many
  *       times slower than these register-blocked vector kernels (their rates: benchmarks/RESULTS.md).</li>
  * </ul>
- * {@code -Dcyclegan.opencl.tiling=local|register} overrides the choice (and the parity tests run both on PoCL, so the
+ * {@code -Dcyclegan.opencl.tiling=local|register} overrides the choice (and the backend contract suite runs both on PoCL, so the
  * GPU path is checked even on a machine without a GPU).
  */
 record GemmTiling(int tm, int tn, int tk, int rm, int rn) {

@@ -56,7 +56,7 @@ public final class OpenClBackend implements Backend {
 
     /**
      * A backend for tests: the given tiling; every output buffer filled with NaN before a kernel writes it, so a kernel
-     * that leaves an element unwritten fails the parity tests instead of passing on a stale value; and tiny lowering
+     * that leaves an element unwritten fails the backend contract suite instead of passing on a stale value; and tiny lowering
      * bands, so small test shapes run the multi-band paths of the CPU-device convolutions.
      */
     public static OpenClBackend forTesting(DeviceInfo device, Tiling tiling) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * What the user sees when OpenCL fails on a device that exists: a kernel that does not build shows the compiler's log
  * (its line numbers those of the failing file, though every program is built after the common helpers), a tensor too
  * large for the device says "device memory exhausted" with the size, and a closed backend refuses work in Java instead
- * of crashing inside the driver. (No loader / no platform: see train/OpenClDeviceSelectionTest.)
+ * of crashing inside the driver. (No loader / no platform: see train/cli/OpenClDeviceSelectionTest.)
  */
 class OpenClFailuresTest {
     static OpenClBackend cl;

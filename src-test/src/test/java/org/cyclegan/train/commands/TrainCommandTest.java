@@ -15,7 +15,6 @@ import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.io.Safetensors;
 import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.Networks;
-import org.cyclegan.engine.nn.Module;
 import org.cyclegan.train.cli.Main;
 import org.cyclegan.train.gan.LrSchedule;
 import org.cyclegan.train.report.LossPlot;

@@ -23,7 +23,6 @@ import org.cyclegan.engine.reference.ReferenceBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.DiscriminatorKind;
 import org.cyclegan.model.GeneratorKind;
-import org.cyclegan.engine.nn.Module;
 import org.cyclegan.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;

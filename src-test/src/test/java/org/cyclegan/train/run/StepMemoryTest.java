@@ -14,7 +14,6 @@ import org.cyclegan.engine.nn.Module;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.model.Networks;
-import org.cyclegan.engine.nn.Module;
 import org.cyclegan.train.gan.CycleGanConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

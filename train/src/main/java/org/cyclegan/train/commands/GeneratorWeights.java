@@ -13,7 +13,6 @@ import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
 import org.cyclegan.engine.nn.Module;
-import org.cyclegan.model.interop.torch.TorchCheckpoint;
 import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.interop.ReferenceStateDict;

@@ -42,7 +42,7 @@ public final class TrainCommand {
                 .option("dataroot", "", "folder with trainA/ and trainB/ (default: the embedded Google→Twitter emoji set, 32×32)")
                 .option("name", "", "experiment name: checkpoints go to <checkpoints_dir>/<name> (default: emoji_g2t, or the dataroot's name)")
                 .option("checkpoints_dir", "./checkpoints", "where experiments are saved");
-        return ModelOptions.declare(cl, "", "resnet_9blocks | resnet_6blocks | unet_256 | unet_128 (default resnet_9blocks; resnet_6blocks on the embedded set)")
+        return ModelOptions.declare(cl, "", String.join(" | ", GeneratorKind.NAMES) + " (default resnet_9blocks; resnet_6blocks on the embedded set)")
                 .option("ngf", "", "generator filters in the first conv layer (default 64; 32 on the embedded set)")
                 .option("ndf", "", "discriminator filters in the first conv layer (default 64; 32 on the embedded set)")
                 .option("init_type", "normal", "normal | xavier | kaiming | orthogonal")

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
-import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.engine.nn.Module;
+import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
 

@@ -11,7 +11,6 @@ import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
 import org.cyclegan.engine.nn.Module;
 import org.cyclegan.engine.optim.Adam;
-import org.cyclegan.engine.nn.Module;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.ImagePool;
 import org.cyclegan.train.gan.LrSchedule;
