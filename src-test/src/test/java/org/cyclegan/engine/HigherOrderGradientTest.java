@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.cyclegan.engine.autograd.Autograd;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.kernels.cpu.CpuBackend;
@@ -96,6 +97,21 @@ class HigherOrderGradientTest {
             assertTrue(w.grad() != null);
             return outer.size();
         }
+    }
+
+    @Test void recomputeInsideGradAccumulatesIntoNoParameter() {
+        float[] xs = {1f, 3f}, ws = {0.5f, -2f};
+        Tensor w = Tensor.of(ws, 2).requiresGrad(true);
+        Tensor x = Tensor.of(xs, 2).requiresGrad(true);
+        Tensor[] g = Autograd.grad(F.recompute("block", h -> h.mul(w).tanh(), x, List.of(w)), Tensor.ones(2), false, x);
+        assertNull(w.grad(), "the block's parameter is not asked for: nothing accumulates into it");
+        for (int i = 0; i < 2; i++) {
+            double t = Math.tanh(xs[i] * ws[i]);
+            assertEquals((1 - t * t) * ws[i], g[0].toArray()[i], 1e-6);
+        }
+        Tensor[] gw = Autograd.grad(F.recompute("block", h -> h.mul(w).tanh(), x, List.of(w)), Tensor.ones(2), false, w);
+        assertNull(w.grad());
+        assertTrue(gw[0] != null, "a parameter of the block that is asked for gets its gradient");
     }
 
     @Test void plainBackwardStillRecordsNothing() {

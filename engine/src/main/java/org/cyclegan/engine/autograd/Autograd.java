@@ -7,10 +7,8 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.cyclegan.engine.MemoryScope;
-import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 
 /**
@@ -26,22 +24,26 @@ import org.cyclegan.engine.Tensor;
  * {@code Tensor.grad()}, as PyTorch's {@code .grad} does.
  *
  * <p>Higher-order gradients: {@link #backward} runs the backward functions with grad mode off, so the gradients they
- * return carry no graph. {@link #grad} with {@code createGraph} runs them with grad mode on instead: every op a rule
- * calls records itself, so the gradient is a tensor computed by the graph like any other, and a loss of it (a gradient
- * penalty) can be back-propagated again. That is correct where a rule is composed of differentiable ops; rule by rule
- * (each op says the same beside its backward):
+ * return carry no graph and each rule costs what its kernels cost. {@link #grad} with {@code createGraph} runs them with
+ * grad mode on instead: every op a rule calls records itself, so the gradient is a tensor computed by the graph like any
+ * other, and a loss of it (WGAN-GP's gradient penalty) can be back-propagated again, down to the parameters. Every rule
+ * is differentiable that way (each op says how beside its backward; {@code GradCheck.checkSecondOrder} checks them):
  * <ul>
  *   <li>composed of differentiable ops: add, sub, mul, div and their scalar forms; neg, exp, log, log1p, sqrt, tanh,
  *       sigmoid, and abs, relu and leaky relu (which multiply by sign(x) or [x &gt; 0]: piecewise constant, so the
- *       graph they leave out has derivative 0); sum, mean, broadcastTo, sumTo; reshape, concat, slice; matmul; the
- *       input, weight and bias gradients of conv2d and conv_transpose2d (the weight gradient is an op of its own,
- *       {@code Convolution.weightGradient}, whose backward is the two convolutions); the norms' affine
- *       part and batch norm in evaluation; dropout; the mse, l1 and bce-with-logits losses;</li>
- *   <li>an opaque kernel: the normalization of instance norm and of batch norm in training
- *       ({@code Backend.normalizeBackward}); reflection and zero padding ({@code Backend.pad2dBackward});</li>
- *   <li>recompute, whose backward is a nested pass: inside a {@link #grad} pass a nested grad through f recomputed
- *       from x, differentiable where f's ops are.</li>
+ *       graph they leave out has derivative 0, the true one); sum, mean, norm, broadcastTo, sumTo; reshape, concat,
+ *       slice; matmul; the input and bias gradients of conv2d and conv_transpose2d (each is the other op, and a sum);
+ *       the norms' affine part and batch norm in evaluation; dropout; the mse, l1, bce-with-logits losses and the
+ *       gradient penalty;</li>
+ *   <li>a kernel inside an op of its own, whose backward is again made of ops: the weight gradient of conv2d and
+ *       conv_transpose2d ({@code Convolution.weightGradient}: bilinear, its backward is the two convolutions); the
+ *       gradient of reflection and zero padding ({@code Pad2d.padGradient}: linear, its backward is the pad);</li>
+ *   <li>a kernel in a plain backward and its formula in ops when the backward records itself: the normalization of
+ *       instance norm and of batch norm in training ({@code Backend.normalizeBackward});</li>
+ *   <li>recompute, whose backward is a nested pass: inside a {@link #grad} pass a nested {@link #gradUpTo} through f
+ *       recomputed from x, differentiable where f's ops are (and then keeping f's activations).</li>
  * </ul>
+ * A plain backward runs no composed form: no extra kernels and no extra saved tensors on the default path.
  */
 public final class Autograd {
     private Autograd() {}
@@ -93,7 +95,7 @@ public final class Autograd {
      * gradient of the input it recomputed from.
      */
     public static Tensor[] backward(Tensor root, Tensor seed, boolean retainGraph, Tensor... wanted) {
-        return new Pass(root, seed, retainGraph, false, null, wanted, Set.of()).run();
+        return new BackwardPass(root, seed, retainGraph, false, null, wanted, Set.of()).run();
     }
 
     /**
@@ -109,9 +111,11 @@ public final class Autograd {
      * gradients that lead there ({@link #wantsGradient}): the gradient penalty's pass to the image never computes the
      * discriminator's weight gradients. An input may lie behind another: the gradient passes on through it.
      *
-     * <p>A retained forward graph is freed node by node by the backward that later goes through it; the nodes that
-     * backward does not reach keep their saved tensors until {@link #releaseGraph} lets go of them (or, failing that,
-     * until the outermost scope closes and the garbage collector takes them).
+     * <p>Memory as for {@link #backward(Tensor, Tensor, boolean)}; in addition, a node recorded by a rule holds what it
+     * saved past the rule's own scope, until the backward through the returned gradients frees it. The retained forward
+     * graph is freed node by node by that backward too; the nodes it does not reach keep their saved tensors until
+     * {@link #releaseGraph} lets go of them (or, failing that, until the outermost scope closes and the garbage collector
+     * takes them).
      */
     public static Tensor[] grad(Tensor output, Tensor seed, boolean createGraph, Tensor... inputs) {
         return gradPass(output, seed, createGraph, inputs, Set.of());
@@ -130,14 +134,14 @@ public final class Autograd {
 
     /** True while a backward function runs inside a {@link #grad} pass, which accumulates into no leaf. */
     public static boolean inGradPass() {
-        return NEEDED.get() != null;
+        return BackwardPass.NEEDED.get() != null;
     }
 
     private static Tensor[] gradPass(Tensor output, Tensor seed, boolean createGraph, Tensor[] inputs, Set<Tensor> stops) {
         for (Tensor in : inputs) {
             if (in == null) throw new IllegalArgumentException("grad: an input is null");
         }
-        return new Pass(output, seed, createGraph, createGraph, neededFor(output, inputs, stops), inputs, stops).run();
+        return new BackwardPass(output, seed, createGraph, createGraph, BackwardPass.neededFor(output, inputs, stops), inputs, stops).run();
     }
 
     /**
@@ -147,7 +151,7 @@ public final class Autograd {
      */
     public static boolean wantsGradient(Tensor input) {
         if (input == null || !input.requiresGrad()) return false;
-        Set<Tensor> needed = NEEDED.get();
+        Set<Tensor> needed = BackwardPass.NEEDED.get();
         return needed == null || needed.contains(input);
     }
 
@@ -167,139 +171,6 @@ public final class Autograd {
 
     private static final Tensor[] NO_TENSORS = new Tensor[0];
 
-    /** The nodes {@link #grad} walks: during its pass, the tensors from which one of its inputs can be reached. */
-    private static final ThreadLocal<Set<Tensor>> NEEDED = new ThreadLocal<>();
-
-    /** The tensors of the graph behind {@code root} from which one of {@code inputs} can be reached, inputs included. */
-    private static Set<Tensor> neededFor(Tensor root, Tensor[] inputs, Set<Tensor> stops) {
-        Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
-        wanted.addAll(Arrays.asList(inputs));
-        Set<Tensor> needed = Collections.newSetFromMap(new IdentityHashMap<>());
-        if (!root.requiresGrad()) return needed;
-        for (Tensor t : topologicalOrder(root, stops)) {   // inputs first, so each tensor's inputs are decided before it
-            boolean leads = wanted.contains(t);
-            Node node = stops.contains(t) ? null : t.gradFn();
-            if (!leads && node != null) {
-                for (Tensor in : node.inputs()) leads |= in != null && needed.contains(in);
-            }
-            if (leads) needed.add(t);
-        }
-        return needed;
-    }
-
-    /** One backward pass: the gradients of {@code root}, seeded, sent back through the graph in reverse topological order. */
-    private static final class Pass {
-        private final Tensor root, seed;
-        private final boolean retainGraph, createGraph;
-        /** Null for plain backward (every tensor that requires grad); for {@link #grad}, the tensors that lead to its inputs. */
-        private final Set<Tensor> needed;
-        private final Tensor[] wanted;
-        /** Tensors the walk does not go behind. */
-        private final Set<Tensor> stops;
-
-        Pass(Tensor root, Tensor seed, boolean retainGraph, boolean createGraph, Set<Tensor> needed, Tensor[] wanted, Set<Tensor> stops) {
-            this.root = root;
-            this.seed = seed;
-            this.retainGraph = retainGraph;
-            this.createGraph = createGraph;
-            this.needed = needed;
-            this.wanted = wanted;
-            this.stops = stops;
-        }
-
-        Tensor[] run() {
-            if (!root.requiresGrad()) {
-                throw new IllegalStateException("backward: the tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)");
-            }
-            if (!Arrays.equals(root.shape(), seed.shape())) {
-                throw new IllegalArgumentException("backward: seed gradient shape " + Shape.str(seed.shape()) + " differs from tensor shape " + Shape.str(root.shape()));
-            }
-            List<Tensor> order = topologicalOrder(root, stops);
-            Map<Tensor, Tensor> grads = new IdentityHashMap<>();   // each entry holds its gradient's memory
-            grads.put(root, MemoryScope.retain(seed));
-            Tensor[] returned = new Tensor[wanted.length];
-            Set<Tensor> outerNeeded = NEEDED.get();
-            NEEDED.set(needed);
-            // Recording the backward is what createGraph means: each rule's ops then build the graph of the gradient.
-            try (GradMode.Scope mode = createGraph ? GradMode.enableGrad() : GradMode.noGrad()) {
-                for (int i = order.size() - 1; i >= 0; i--) {
-                    Tensor t = order.get(i);
-                    Tensor g = grads.remove(t);
-                    if (g == null) continue;
-                    if (handOver(t, g, returned)) continue;
-                    Node node = t.gradFn();
-                    if (node == null) {
-                        t.accumulateGrad(g);
-                        MemoryScope.release(g);
-                        continue;
-                    }
-                    sendBack(node, g, grads);
-                }
-            } finally {
-                NEEDED.set(outerNeeded);
-            }
-            return returned;
-        }
-
-        /**
-         * Gives {@code g} to the caller where {@code t} is one of the wanted tensors; true when it stops there (plain
-         * backward's wanted tensors, and grad's inputs that lead to no other input).
-         */
-        private boolean handOver(Tensor t, Tensor g, Tensor[] returned) {
-            boolean found = false;
-            for (int w = 0; w < wanted.length; w++) {
-                if (wanted[w] != t) continue;
-                returned[w] = found ? MemoryScope.retain(g) : g;   // the map's hold passes to the caller
-                found = true;
-            }
-            if (!found) return false;
-            if (needed == null || stops.contains(t) || !leadsFurther(t)) return true;
-            MemoryScope.retain(g);   // the caller has one hold; the pass keeps one to send g on
-            return false;
-        }
-
-        private boolean leadsFurther(Tensor t) {
-            Node node = t.gradFn();
-            if (node == null) return false;
-            for (Tensor in : node.inputs()) if (in != null && needed.contains(in)) return true;
-            return false;
-        }
-
-        /** Applies the chain rule through {@code node} and adds the results to its inputs' pending gradients. */
-        private void sendBack(Node node, Tensor g, Map<Tensor, Tensor> grads) {
-            Tensor[] inputs = node.inputs();
-            Tensor[] inputGrads;
-            try (MemoryScope temporaries = MemoryScope.open()) {
-                inputGrads = node.apply(g);
-                for (int k = 0; k < inputs.length; k++) {
-                    if (needsGradient(inputs[k], inputGrads[k])) MemoryScope.retain(inputGrads[k]);   // outlives the temporaries
-                    else inputGrads[k] = null;
-                }
-            }
-            if (!retainGraph) node.free();
-            MemoryScope.release(g);   // passed on
-            for (int k = 0; k < inputs.length; k++) {
-                Tensor in = inputs[k], gi = inputGrads[k];
-                if (gi == null) continue;
-                if (!Arrays.equals(in.shape(), gi.shape())) {
-                    throw new IllegalStateException("backward of " + node.op() + " returned gradient of shape " + Shape.str(gi.shape())
-                            + " for input " + k + " of shape " + Shape.str(in.shape()));
-                }
-                Tensor previous = grads.get(in);
-                if (previous == null) {
-                    grads.put(in, gi);
-                } else {   // a tensor used more than once: its gradient is the sum over its uses
-                    grads.put(in, heldSum(previous, gi));
-                    MemoryScope.release(gi);
-                }
-            }
-        }
-
-        private boolean needsGradient(Tensor input, Tensor grad) {
-            return input != null && input.requiresGrad() && grad != null && (needed == null || needed.contains(input));
-        }
-    }
-
     /**
      * {@code previous + g}, held in place of {@code previous}, whose hold is given back: how a gradient that arrives in
      * parts (a pending one here, a leaf's {@code grad}) grows without keeping its earlier parts.
@@ -317,7 +188,7 @@ public final class Autograd {
     }
 
     /** As {@link #topologicalOrder(Tensor)}, not going behind the tensors of {@code stops}. */
-    private static List<Tensor> topologicalOrder(Tensor root, Set<Tensor> stops) {
+    static List<Tensor> topologicalOrder(Tensor root, Set<Tensor> stops) {
         // Iterative depth-first search: a ResNet generator's graph is deep enough to overflow a recursive one.
         List<Tensor> order = new ArrayList<>();
         Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -14,8 +14,9 @@ import org.cyclegan.engine.backend.BinaryOp;
  * <p>Broadcasting copies an input along some dimensions, so its gradient is the output gradient summed back over those
  * dimensions: that is all {@code sumTo} does in the backward functions below.
  *
- * <p>Every backward rule here is composed of differentiable ops (sumTo, neg, mul, div), so it could be differentiated
- * again.
+ * <p>Every backward rule here is composed of differentiable ops (sumTo, neg, mul, div), so {@code Autograd.grad} with
+ * createGraph records it and it is differentiated again (checked by the second-order gradient check). Each rule computes
+ * only the input gradients the running pass wants ({@code Autograd.wantsGradient}).
  */
 public final class Arithmetic {
     private Arithmetic() {}

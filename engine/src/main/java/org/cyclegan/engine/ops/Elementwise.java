@@ -11,7 +11,8 @@ import org.cyclegan.engine.backend.UnaryOp;
  * In each backward, {@code g} is the gradient arriving from the output and the result is g · f'(x).
  * Where f' is cheapest in terms of the output y, the backward uses y.
  *
- * <p>Every backward rule here is composed of differentiable ops, so it could be differentiated again. abs, relu and
+ * <p>Every backward rule here is composed of differentiable ops, so {@code Autograd.grad} with createGraph records it
+ * and it is differentiated again (checked by the second-order gradient check). abs, relu and
  * leaky relu multiply by {@link #sign} or {@link #step}, which record no graph: they are piecewise constant, so the
  * derivative they leave out is 0 (almost everywhere), the true one.
  */

@@ -9,9 +9,9 @@ import org.cyclegan.engine.autograd.Autograd;
 import org.cyclegan.engine.autograd.GradMode;
 
 /**
- * The losses CycleGAN uses, each the mean over all elements (PyTorch's reduction='mean'). Every backward rule here is
- * composed of differentiable ops: mse and l1 are compositions, and bce-with-logits's hand-written rule is sigmoid, sub,
- * mul and div.
+ * The losses CycleGAN uses, each the mean over all elements (PyTorch's reduction='mean'), and WGAN-GP's gradient
+ * penalty, a mean over samples. Every backward rule here is composed of differentiable ops: mse, l1 and the penalty are
+ * compositions, and bce-with-logits's hand-written rule is sigmoid, sub, mul and div.
  */
 public final class Losses {
     private Losses() {}
