@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class GradCheckTest {
     static final double EPS = 1e-2, ATOL = 1e-3, RTOL = 1e-2;
-    final Random rng = new Random(42);
+    final CheckInputs in = new CheckInputs(42);
+    final Random rng = in.rng;
 
     /** Checks {@code f} at {@code inputs}; every input requires grad unless marked otherwise by the caller. */
     static void check(String op, Function<List<Tensor>, Tensor> f, Tensor... inputs) {
@@ -32,20 +33,9 @@ class GradCheckTest {
         assertTrue(r.passed(), op + ": gradient mismatch, worst at " + r.worst() + " (error/allowed = " + r.maxRatio() + ")");
     }
 
-    Tensor randn(int... shape) {
-        return Tensor.randn(rng, shape).requiresGrad(true);
-    }
-
-    /** Values in ±[0.05, 1.5]: away from the kink at 0. */
-    Tensor awayFromZero(int... shape) {
-        float[] v = Tensor.uniform(rng, 0.05f, 1.5f, shape).toArray();
-        for (int i = 0; i < v.length; i++) if (rng.nextBoolean()) v[i] = -v[i];
-        return Tensor.of(v, shape).requiresGrad(true);
-    }
-
-    Tensor positive(int... shape) {
-        return Tensor.uniform(rng, 0.5f, 2f, shape).requiresGrad(true);
-    }
+    Tensor randn(int... shape) { return in.randn(shape); }
+    Tensor awayFromZero(int... shape) { return in.awayFromZero(shape); }
+    Tensor positive(int... shape) { return in.positive(shape); }
 
     // ---- arithmetic ----------------------------------------------------------------------------------------
 
