@@ -43,10 +43,10 @@ import org.junit.jupiter.api.TestFactory;
  * test. The generator refuses a case where PyTorch's own float32 results are more than 3e-5 from a float64 run, so
  * 1e-4 is float32 rounding on both sides with a margin (the largest error measured is about 4e-6); a rule that
  * records no graph leaves whole terms out (with the normalizations' rule left as its kernel, the penalty's gradient
- * with respect to x̂ is not computed at all). The parameters whose gradient
- * is zero in exact arithmetic ({@code zero_penalty_grad_keys}, {@code zero_loss_D_grad_keys}: the last bias, biases an
- * instance norm cancels, shifts that only move a leaky relu's kink) hold rounding noise on both sides: both must be
- * negligible against the largest gradient instead.
+ * with respect to x̂ is not computed at all). The parameters whose gradient is zero in exact arithmetic
+ * ({@code zero_penalty_grad_keys}, {@code zero_loss_D_grad_keys}: the last bias, biases an instance norm cancels,
+ * shifts that only move a leaky relu's kink) hold rounding noise on both sides: both must be negligible against the
+ * largest gradient instead.
  */
 class GradientPenaltyParityTest {
     static final double TOL = 1e-4;
