@@ -25,21 +25,22 @@ import org.cyclegan.engine.Tensor;
  * backward function and passes the results on to its inputs. Leaves that require grad accumulate into
  * {@code Tensor.grad()}, as PyTorch's {@code .grad} does.
  *
- * <p>Backward functions run with grad mode off, so the gradients they return carry no graph: there are no
- * higher-order gradients. Run with grad mode on, a backward rule would record one only where it is composed of
- * differentiable ops; where it calls a backend kernel directly, the kernel is opaque to autodiff. Rule by rule (each op
- * says the same beside its backward):
+ * <p>Higher-order gradients: {@link #backward} runs the backward functions with grad mode off, so the gradients they
+ * return carry no graph. {@link #grad} with {@code createGraph} runs them with grad mode on instead: every op a rule
+ * calls records itself, so the gradient is a tensor computed by the graph like any other, and a loss of it (a gradient
+ * penalty) can be back-propagated again. That is correct where a rule is composed of differentiable ops; rule by rule
+ * (each op says the same beside its backward):
  * <ul>
  *   <li>composed of differentiable ops: add, sub, mul, div and their scalar forms; neg, exp, log, log1p, sqrt, tanh,
  *       sigmoid, and abs, relu and leaky relu (which multiply by sign(x) or [x &gt; 0]: piecewise constant, so the
  *       graph they leave out has derivative 0); sum, mean, broadcastTo, sumTo; reshape, concat, slice; matmul; the
- *       input and bias gradients of conv2d and conv_transpose2d (each is the other op, and a sum); the norms' affine
+ *       input, weight and bias gradients of conv2d and conv_transpose2d (the weight gradient is an op of its own,
+ *       {@code Convolution.weightGradient}, whose backward is the two convolutions); the norms' affine
  *       part and batch norm in evaluation; dropout; the mse, l1 and bce-with-logits losses;</li>
- *   <li>an opaque kernel: the weight gradient of conv2d and conv_transpose2d ({@code Backend.conv2dBackwardWeight});
- *       the normalization of instance norm and of batch norm in training ({@code Backend.normalizeBackward});
- *       reflection and zero padding ({@code Backend.pad2dBackward});</li>
- *   <li>recompute, whose backward is a nested {@link #backward} pass: its rules run with grad mode off whatever f is
- *       made of.</li>
+ *   <li>an opaque kernel: the normalization of instance norm and of batch norm in training
+ *       ({@code Backend.normalizeBackward}); reflection and zero padding ({@code Backend.pad2dBackward});</li>
+ *   <li>recompute, whose backward is a nested pass: inside a {@link #grad} pass a nested grad through f recomputed
+ *       from x, differentiable where f's ops are.</li>
  * </ul>
  */
 public final class Autograd {
@@ -74,8 +75,8 @@ public final class Autograd {
 
     /**
      * Back-propagates {@code seed} (the gradient of some scalar with respect to {@code root}) through the graph.
-     * Backward functions run with grad mode off, so they build no graph of their own (which of them could build one
-     * is listed in the class comment).
+     * Backward functions run with grad mode off, so they build no graph of their own ({@link #grad} with createGraph
+     * is the pass that does).
      *
      * <p>Memory (see {@link MemoryScope}): each backward function runs in a scope of its own, so its temporaries are freed
      * as soon as it returns; each gradient is held until it has been passed on; and each node lets go of its saved
@@ -92,61 +93,211 @@ public final class Autograd {
      * gradient of the input it recomputed from.
      */
     public static Tensor[] backward(Tensor root, Tensor seed, boolean retainGraph, Tensor... wanted) {
-        if (!root.requiresGrad()) {
-            throw new IllegalStateException("backward: the tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)");
+        return new Pass(root, seed, retainGraph, false, null, wanted, Set.of()).run();
+    }
+
+    /**
+     * {@code torch.autograd.grad(outputs=output, inputs=inputs, grad_outputs=seed, create_graph=createGraph,
+     * retain_graph=createGraph)}: the gradients of {@code output} (seeded by {@code seed}, same shape) with respect to
+     * each of {@code inputs}, without accumulating into any leaf's grad. With {@code createGraph} the backward pass
+     * itself is recorded (the returned gradients require grad when they depend on something that does, and a later
+     * backward through them reaches the leaves, e.g. a discriminator's parameters), and the forward graph is retained.
+     * The caller owns one hold on each returned gradient ({@link MemoryScope#release} when done), as with
+     * {@link #backward(Tensor, Tensor, boolean, Tensor...)}. A null entry: no gradient reached that input.
+     *
+     * <p>Only the part of the graph that leads to {@code inputs} is walked, and backward rules compute only the input
+     * gradients that lead there ({@link #wantsGradient}): the gradient penalty's pass to the image never computes the
+     * discriminator's weight gradients. An input may lie behind another: the gradient passes on through it.
+     *
+     * <p>A retained forward graph is freed node by node by the backward that later goes through it; the nodes that
+     * backward does not reach keep their saved tensors until {@link #releaseGraph} lets go of them (or, failing that,
+     * until the outermost scope closes and the garbage collector takes them).
+     */
+    public static Tensor[] grad(Tensor output, Tensor seed, boolean createGraph, Tensor... inputs) {
+        return gradPass(output, seed, createGraph, inputs, Set.of());
+    }
+
+    /**
+     * As {@link #grad}, but the walk stops at {@code inputs}: what lies behind them is not visited, and an input's
+     * gradient does not include paths through another input. For a block differentiated on its own inside a larger
+     * pass ({@code Recompute}), whose input's own graph is the larger pass's business.
+     */
+    public static Tensor[] gradUpTo(Tensor output, Tensor seed, boolean createGraph, Tensor... inputs) {
+        Set<Tensor> stops = Collections.newSetFromMap(new IdentityHashMap<>());
+        stops.addAll(Arrays.asList(inputs));
+        return gradPass(output, seed, createGraph, inputs, stops);
+    }
+
+    /** True while a backward function runs inside a {@link #grad} pass, which accumulates into no leaf. */
+    public static boolean inGradPass() {
+        return NEEDED.get() != null;
+    }
+
+    private static Tensor[] gradPass(Tensor output, Tensor seed, boolean createGraph, Tensor[] inputs, Set<Tensor> stops) {
+        for (Tensor in : inputs) {
+            if (in == null) throw new IllegalArgumentException("grad: an input is null");
         }
-        if (!Arrays.equals(root.shape(), seed.shape())) {
-            throw new IllegalArgumentException("backward: seed gradient shape " + Shape.str(seed.shape()) + " differs from tensor shape " + Shape.str(root.shape()));
+        return new Pass(output, seed, createGraph, createGraph, neededFor(output, inputs, stops), inputs, stops).run();
+    }
+
+    /**
+     * For a backward function: whether the pass running it wants the gradient of {@code input}. Plain backward wants
+     * every input that requires grad; {@link #grad} only those that lead to its inputs. A rule checks this before
+     * computing an input gradient whose cost or saved tensors matter (a weight gradient, a product).
+     */
+    public static boolean wantsGradient(Tensor input) {
+        if (input == null || !input.requiresGrad()) return false;
+        Set<Tensor> needed = NEEDED.get();
+        return needed == null || needed.contains(input);
+    }
+
+    /**
+     * Lets go of the saved tensors of every node in the graph behind {@code root} that no backward has freed yet: for a
+     * graph retained by {@link #grad} with {@code createGraph}, once the backward through the recorded gradients has run,
+     * so that the forward nodes it did not reach (those after the last op the gradient depends on through its saved
+     * values) do not hold their activations until the scope closes. The graph cannot be back-propagated afterwards.
+     */
+    public static void releaseGraph(Tensor root) {
+        if (!root.requiresGrad()) return;
+        for (Tensor t : topologicalOrder(root)) {
+            Node node = t.gradFn();
+            if (node != null && !node.isFreed()) node.free();
         }
-        List<Tensor> order = topologicalOrder(root);
-        Map<Tensor, Tensor> grads = new IdentityHashMap<>();   // each entry holds its gradient's memory
-        grads.put(root, MemoryScope.retain(seed));
-        Tensor[] returned = new Tensor[wanted.length];
-        try (GradMode.Scope ignored = GradMode.noGrad()) {
-            for (int i = order.size() - 1; i >= 0; i--) {
-                Tensor t = order.get(i);
-                Tensor g = grads.remove(t);
-                if (g == null) continue;
-                int w = indexOf(wanted, t);
-                if (w >= 0) {
-                    returned[w] = g;   // the map's hold passes to the caller
-                    continue;
-                }
-                Node node = t.gradFn();
-                if (node == null) {
-                    t.accumulateGrad(g);
-                    MemoryScope.release(g);
-                    continue;
-                }
-                Tensor[] inputs = node.inputs();
-                Tensor[] inputGrads;
-                try (MemoryScope temporaries = MemoryScope.open()) {
-                    inputGrads = node.apply(g);
-                    for (int k = 0; k < inputs.length; k++) {
-                        if (needsGradient(inputs[k], inputGrads[k])) MemoryScope.retain(inputGrads[k]);   // outlives the temporaries
-                        else inputGrads[k] = null;
+    }
+
+    private static final Tensor[] NO_TENSORS = new Tensor[0];
+
+    /** The nodes {@link #grad} walks: during its pass, the tensors from which one of its inputs can be reached. */
+    private static final ThreadLocal<Set<Tensor>> NEEDED = new ThreadLocal<>();
+
+    /** The tensors of the graph behind {@code root} from which one of {@code inputs} can be reached, inputs included. */
+    private static Set<Tensor> neededFor(Tensor root, Tensor[] inputs, Set<Tensor> stops) {
+        Set<Tensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
+        wanted.addAll(Arrays.asList(inputs));
+        Set<Tensor> needed = Collections.newSetFromMap(new IdentityHashMap<>());
+        if (!root.requiresGrad()) return needed;
+        for (Tensor t : topologicalOrder(root, stops)) {   // inputs first, so each tensor's inputs are decided before it
+            boolean leads = wanted.contains(t);
+            Node node = stops.contains(t) ? null : t.gradFn();
+            if (!leads && node != null) {
+                for (Tensor in : node.inputs()) leads |= in != null && needed.contains(in);
+            }
+            if (leads) needed.add(t);
+        }
+        return needed;
+    }
+
+    /** One backward pass: the gradients of {@code root}, seeded, sent back through the graph in reverse topological order. */
+    private static final class Pass {
+        private final Tensor root, seed;
+        private final boolean retainGraph, createGraph;
+        /** Null for plain backward (every tensor that requires grad); for {@link #grad}, the tensors that lead to its inputs. */
+        private final Set<Tensor> needed;
+        private final Tensor[] wanted;
+        /** Tensors the walk does not go behind. */
+        private final Set<Tensor> stops;
+
+        Pass(Tensor root, Tensor seed, boolean retainGraph, boolean createGraph, Set<Tensor> needed, Tensor[] wanted, Set<Tensor> stops) {
+            this.root = root;
+            this.seed = seed;
+            this.retainGraph = retainGraph;
+            this.createGraph = createGraph;
+            this.needed = needed;
+            this.wanted = wanted;
+            this.stops = stops;
+        }
+
+        Tensor[] run() {
+            if (!root.requiresGrad()) {
+                throw new IllegalStateException("backward: the tensor does not require grad (no input had requiresGrad, or it was computed under noGrad)");
+            }
+            if (!Arrays.equals(root.shape(), seed.shape())) {
+                throw new IllegalArgumentException("backward: seed gradient shape " + Shape.str(seed.shape()) + " differs from tensor shape " + Shape.str(root.shape()));
+            }
+            List<Tensor> order = topologicalOrder(root, stops);
+            Map<Tensor, Tensor> grads = new IdentityHashMap<>();   // each entry holds its gradient's memory
+            grads.put(root, MemoryScope.retain(seed));
+            Tensor[] returned = new Tensor[wanted.length];
+            Set<Tensor> outerNeeded = NEEDED.get();
+            NEEDED.set(needed);
+            // Recording the backward is what createGraph means: each rule's ops then build the graph of the gradient.
+            try (GradMode.Scope mode = createGraph ? GradMode.enableGrad() : GradMode.noGrad()) {
+                for (int i = order.size() - 1; i >= 0; i--) {
+                    Tensor t = order.get(i);
+                    Tensor g = grads.remove(t);
+                    if (g == null) continue;
+                    if (handOver(t, g, returned)) continue;
+                    Node node = t.gradFn();
+                    if (node == null) {
+                        t.accumulateGrad(g);
+                        MemoryScope.release(g);
+                        continue;
                     }
+                    sendBack(node, g, grads);
                 }
-                if (!retainGraph) node.free();
-                MemoryScope.release(g);   // passed on
+            } finally {
+                NEEDED.set(outerNeeded);
+            }
+            return returned;
+        }
+
+        /**
+         * Gives {@code g} to the caller where {@code t} is one of the wanted tensors; true when it stops there (plain
+         * backward's wanted tensors, and grad's inputs that lead to no other input).
+         */
+        private boolean handOver(Tensor t, Tensor g, Tensor[] returned) {
+            boolean found = false;
+            for (int w = 0; w < wanted.length; w++) {
+                if (wanted[w] != t) continue;
+                returned[w] = found ? MemoryScope.retain(g) : g;   // the map's hold passes to the caller
+                found = true;
+            }
+            if (!found) return false;
+            if (needed == null || stops.contains(t) || !leadsFurther(t)) return true;
+            MemoryScope.retain(g);   // the caller has one hold; the pass keeps one to send g on
+            return false;
+        }
+
+        private boolean leadsFurther(Tensor t) {
+            Node node = t.gradFn();
+            if (node == null) return false;
+            for (Tensor in : node.inputs()) if (in != null && needed.contains(in)) return true;
+            return false;
+        }
+
+        /** Applies the chain rule through {@code node} and adds the results to its inputs' pending gradients. */
+        private void sendBack(Node node, Tensor g, Map<Tensor, Tensor> grads) {
+            Tensor[] inputs = node.inputs();
+            Tensor[] inputGrads;
+            try (MemoryScope temporaries = MemoryScope.open()) {
+                inputGrads = node.apply(g);
                 for (int k = 0; k < inputs.length; k++) {
-                    Tensor in = inputs[k], gi = inputGrads[k];
-                    if (gi == null) continue;
-                    if (!Arrays.equals(in.shape(), gi.shape())) {
-                        throw new IllegalStateException("backward of " + node.op() + " returned gradient of shape " + Shape.str(gi.shape())
-                                + " for input " + k + " of shape " + Shape.str(in.shape()));
-                    }
-                    Tensor previous = grads.get(in);
-                    if (previous == null) {
-                        grads.put(in, gi);
-                    } else {   // a tensor used more than once: its gradient is the sum over its uses
-                        grads.put(in, heldSum(previous, gi));
-                        MemoryScope.release(gi);
-                    }
+                    if (needsGradient(inputs[k], inputGrads[k])) MemoryScope.retain(inputGrads[k]);   // outlives the temporaries
+                    else inputGrads[k] = null;
+                }
+            }
+            if (!retainGraph) node.free();
+            MemoryScope.release(g);   // passed on
+            for (int k = 0; k < inputs.length; k++) {
+                Tensor in = inputs[k], gi = inputGrads[k];
+                if (gi == null) continue;
+                if (!Arrays.equals(in.shape(), gi.shape())) {
+                    throw new IllegalStateException("backward of " + node.op() + " returned gradient of shape " + Shape.str(gi.shape())
+                            + " for input " + k + " of shape " + Shape.str(in.shape()));
+                }
+                Tensor previous = grads.get(in);
+                if (previous == null) {
+                    grads.put(in, gi);
+                } else {   // a tensor used more than once: its gradient is the sum over its uses
+                    grads.put(in, heldSum(previous, gi));
+                    MemoryScope.release(gi);
                 }
             }
         }
-        return returned;
+
+        private boolean needsGradient(Tensor input, Tensor grad) {
+            return input != null && input.requiresGrad() && grad != null && (needed == null || needed.contains(input));
+        }
     }
 
     /**
@@ -160,17 +311,13 @@ public final class Autograd {
         return sum;
     }
 
-    private static int indexOf(Tensor[] ts, Tensor t) {
-        for (int i = 0; i < ts.length; i++) if (ts[i] == t) return i;
-        return -1;
-    }
-
-    private static boolean needsGradient(Tensor input, Tensor grad) {
-        return input != null && input.requiresGrad() && grad != null;
-    }
-
     /** Every tensor reachable from {@code root} through gradFn links, inputs before the tensors computed from them. */
     static List<Tensor> topologicalOrder(Tensor root) {
+        return topologicalOrder(root, Set.of());
+    }
+
+    /** As {@link #topologicalOrder(Tensor)}, not going behind the tensors of {@code stops}. */
+    private static List<Tensor> topologicalOrder(Tensor root, Set<Tensor> stops) {
         // Iterative depth-first search: a ResNet generator's graph is deep enough to overflow a recursive one.
         List<Tensor> order = new ArrayList<>();
         Set<Tensor> visited = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -181,7 +328,7 @@ public final class Autograd {
             Object[] frame = stack.peek();
             Tensor t = (Tensor) frame[0];
             int next = (Integer) frame[1];
-            Tensor[] inputs = t.gradFn() == null ? new Tensor[0] : t.gradFn().inputs();
+            Tensor[] inputs = t.gradFn() == null || stops.contains(t) ? NO_TENSORS : t.gradFn().inputs();
             if (next < inputs.length) {
                 frame[1] = next + 1;
                 Tensor in = inputs[next];

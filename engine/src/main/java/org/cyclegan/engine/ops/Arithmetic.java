@@ -2,6 +2,7 @@ package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
 import static org.cyclegan.engine.autograd.Autograd.saves;
+import static org.cyclegan.engine.autograd.Autograd.wantsGradient;
 
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
@@ -22,13 +23,17 @@ public final class Arithmetic {
     /** y = a + b.   ∂y/∂a = 1, ∂y/∂b = 1. */
     public static Tensor add(Tensor a, Tensor b) {
         Tensor y = binary("add", BinaryOp.ADD, a, b);
-        return record("add", y, saves(), g -> new Tensor[] {g.sumTo(a.shape()), g.sumTo(b.shape())}, a, b);
+        return record("add", y, saves(), g -> new Tensor[] {
+                wantsGradient(a) ? g.sumTo(a.shape()) : null,
+                wantsGradient(b) ? g.sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = a − b.   ∂y/∂a = 1, ∂y/∂b = −1. */
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor y = binary("sub", BinaryOp.SUB, a, b);
-        return record("sub", y, saves(), g -> new Tensor[] {g.sumTo(a.shape()), g.neg().sumTo(b.shape())}, a, b);
+        return record("sub", y, saves(), g -> new Tensor[] {
+                wantsGradient(a) ? g.sumTo(a.shape()) : null,
+                wantsGradient(b) ? g.neg().sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = a · b.   ∂y/∂a = b, ∂y/∂b = a. */
@@ -36,17 +41,17 @@ public final class Arithmetic {
         Tensor y = binary("mul", BinaryOp.MUL, a, b);
         boolean needA = a.requiresGrad(), needB = b.requiresGrad();
         return record("mul", y, saves(needB ? a : null, needA ? b : null), g -> new Tensor[] {
-                needA ? g.mul(b).sumTo(a.shape()) : null,
-                needB ? g.mul(a).sumTo(b.shape()) : null}, a, b);
+                wantsGradient(a) ? g.mul(b).sumTo(a.shape()) : null,
+                wantsGradient(b) ? g.mul(a).sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = a / b.   ∂y/∂a = 1/b, ∂y/∂b = −a/b² = −y/b. */
     public static Tensor div(Tensor a, Tensor b) {
         Tensor y = binary("div", BinaryOp.DIV, a, b);
-        boolean needA = a.requiresGrad(), needB = b.requiresGrad();
+        boolean needB = b.requiresGrad();
         return record("div", y, saves(b, needB ? y : null), g -> new Tensor[] {
-                needA ? g.div(b).sumTo(a.shape()) : null,
-                needB ? g.mul(y).div(b).neg().sumTo(b.shape()) : null}, a, b);
+                wantsGradient(a) ? g.div(b).sumTo(a.shape()) : null,
+                wantsGradient(b) ? g.mul(y).div(b).neg().sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = x + s.   ∂y/∂x = 1. */

@@ -2,6 +2,7 @@ package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
 import static org.cyclegan.engine.autograd.Autograd.saves;
+import static org.cyclegan.engine.autograd.Autograd.wantsGradient;
 
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Shape;
@@ -28,8 +29,9 @@ import org.cyclegan.engine.backend.ConvSpec;
  * </ul>
  * No new arithmetic is needed: the same three kernels serve both ops.
  *
- * <p>Differentiable again: the input gradients (each op's is the other op) and the bias gradients (a sum) are. The
- * weight gradients are not: {@code Backend.conv2dBackwardWeight} is an opaque kernel that records no graph.
+ * <p>Every backward rule here is differentiable again: the input gradients (each op's is the other op), the bias
+ * gradients (a sum), and the weight gradients, which are an op of their own, {@link #weightGradient}, whose backward
+ * is the two convolutions again. In a plain backward (grad mode off) each rule is one kernel call, as before.
  */
 public final class Convolution {
     private Convolution() {}
@@ -50,16 +52,11 @@ public final class Convolution {
         int[] wShape = w.shape();
         // The data gradient reads only w and the weight gradient only x: save each only when the other is needed
         // (a frozen discriminator's convolutions then hold no activations).
-        boolean needX = x.requiresGrad(), needW = w.requiresGrad(), needBias = bias != null && bias.requiresGrad();
-        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> {
-            // Rows the forward's rounding-down never reached come back as output padding of the transpose.
-            int outPadH = (xShape[2] + 2 * spec.padH() - kH) % spec.strideH();
-            int outPadW = (xShape[3] + 2 * spec.padW() - kW) % spec.strideW();
-            Tensor dx = needX ? convTranspose2d(g, w, null, spec, outPadH, outPadW) : null;   // differentiable
-            Tensor dw = needW ? g.backend().conv2dBackwardWeight(x, g, wShape, spec) : null;   // opaque kernel
-            Tensor db = needBias ? g.sum(false, 0, 2, 3) : null;   // differentiable
-            return new Tensor[] {dx, dw, db};
-        }, x, w, bias);
+        boolean needX = x.requiresGrad(), needW = w.requiresGrad();
+        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> new Tensor[] {
+                wantsGradient(x) ? dataGradient(g, w, xShape, spec) : null,
+                wantsGradient(w) ? weightGradient(x, g, wShape, spec) : null,
+                wantsGradient(bias) ? g.sum(false, 0, 2, 3) : null}, x, w, bias);
     }
 
     public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int outputPadding) {
@@ -86,13 +83,39 @@ public final class Convolution {
             MemoryScope.done(unbiased);
         }
         int[] wShape = w.shape();
-        boolean needX = x.requiresGrad(), needW = w.requiresGrad(), needBias = bias != null && bias.requiresGrad();
-        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> {
-            Tensor dx = needX ? conv2d(g, w, null, spec) : null;   // differentiable
-            Tensor dw = needW ? g.backend().conv2dBackwardWeight(g, x, wShape, spec) : null;   // opaque kernel
-            Tensor db = needBias ? g.sum(false, 0, 2, 3) : null;   // differentiable
-            return new Tensor[] {dx, dw, db};
-        }, x, w, bias);
+        boolean needX = x.requiresGrad(), needW = w.requiresGrad();
+        return record(op, y, saves(needW ? x : null, needX ? w : null), g -> new Tensor[] {
+                wantsGradient(x) ? conv2d(g, w, null, spec) : null,
+                wantsGradient(w) ? weightGradient(g, x, wShape, spec) : null,   // the roles of input and output swapped
+                wantsGradient(bias) ? g.sum(false, 0, 2, 3) : null}, x, w, bias);
+    }
+
+    /**
+     * The gradient of conv2d with respect to its input x of shape {@code xShape}: the transposed convolution of dy.
+     * Rows of x the forward's rounding-down never reached come back as the transpose's output padding.
+     */
+    private static Tensor dataGradient(Tensor dy, Tensor w, int[] xShape, ConvSpec spec) {
+        int outPadH = (xShape[2] + 2 * spec.padH() - w.dim(2)) % spec.strideH();
+        int outPadW = (xShape[3] + 2 * spec.padW() - w.dim(3)) % spec.strideW();
+        return convTranspose2d(dy, w, null, spec, outPadH, outPadW);
+    }
+
+    /**
+     * The gradient of conv2d(x, w) with respect to w of shape {@code wShape}, given dy, the gradient with respect to
+     * its output: dW[o, c, p, q] = Σ dy[n, o, i, j] · x[n, c, s·i + p − pad, s·j + q − pad], one backend kernel.
+     *
+     * <p>An op of its own, so it can be differentiated again. It is bilinear in x and dy: for any G of w's shape,
+     * ⟨dW, G⟩ = ⟨dy, conv2d(x, G)⟩ = ⟨x, conv2dBackwardData(dy, G)⟩. So the gradient of ⟨dW, G⟩ with respect to dy is
+     * conv2d(x, G), and with respect to x the transposed convolution of dy with G: both are convolution ops, whose own
+     * rules are differentiable again.
+     */
+    public static Tensor weightGradient(Tensor x, Tensor dy, int[] wShape, ConvSpec spec) {
+        Tensor dw = x.backend().conv2dBackwardWeight(x, dy, wShape, spec);
+        int[] xShape = x.shape();
+        boolean needX = x.requiresGrad(), needDy = dy.requiresGrad();
+        return record("conv2d_weight_grad", dw, saves(needDy ? x : null, needX ? dy : null), g -> new Tensor[] {
+                wantsGradient(x) ? dataGradient(dy, g, xShape, spec) : null,
+                wantsGradient(dy) ? conv2d(x, g, null, spec) : null}, x, dy);
     }
 
     /** x and w 4-D on one backend, x's channels on w's axis {@code inputAxis}, the bias [the other axis of w] or null. */

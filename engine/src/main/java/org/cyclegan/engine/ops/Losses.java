@@ -4,6 +4,7 @@ import static org.cyclegan.engine.autograd.Autograd.record;
 import static org.cyclegan.engine.autograd.Autograd.saves;
 
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.autograd.Autograd;
 import org.cyclegan.engine.autograd.GradMode;
 
 /**
@@ -42,7 +43,7 @@ public final class Losses {
         }
         float n = logits.numel();
         return record("bce_with_logits", loss, saves(logits, target), g -> new Tensor[] {
-                logits.requiresGrad() ? logits.sigmoid().sub(target).mul(g).div(n) : null,
-                target.requiresGrad() ? logits.neg().mul(g).div(n) : null}, logits, target);
+                Autograd.wantsGradient(logits) ? logits.sigmoid().sub(target).mul(g).div(n) : null,
+                Autograd.wantsGradient(target) ? logits.neg().mul(g).div(n) : null}, logits, target);
     }
 }

@@ -2,6 +2,7 @@ package org.cyclegan.engine.ops;
 
 import static org.cyclegan.engine.autograd.Autograd.record;
 import static org.cyclegan.engine.autograd.Autograd.saves;
+import static org.cyclegan.engine.autograd.Autograd.wantsGradient;
 
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
@@ -35,13 +36,18 @@ public final class MatMul {
             throw Checks.error("matmul", "inner dimensions differ: " + Shape.str(a.shape()) + (ta ? "ᵀ" : "") + " · " + Shape.str(b.shape()) + (tb ? "ᵀ" : ""));
         }
         Tensor c = a.backend().matmul(a, b, ta, tb);
-        return record("matmul", c, saves(a, b), g -> {
-            Tensor da, db;
-            if (!ta && !tb) { da = matmul(g, b, false, true); db = matmul(a, g, true, false); }
-            else if (!ta) { da = matmul(g, b, false, false); db = matmul(g, a, true, false); }
-            else if (!tb) { da = matmul(b, g, false, true); db = matmul(a, g, false, false); }
-            else { da = matmul(b, g, true, true); db = matmul(g, a, true, true); }
-            return new Tensor[] {da, db};
-        }, a, b);
+        return record("matmul", c, saves(a, b), g -> new Tensor[] {
+                wantsGradient(a) ? gradientOfLeft(g, b, ta, tb) : null,
+                wantsGradient(b) ? gradientOfRight(g, a, ta, tb) : null}, a, b);
+    }
+
+    private static Tensor gradientOfLeft(Tensor g, Tensor b, boolean ta, boolean tb) {
+        if (!ta) return matmul(g, b, false, !tb);   // G Bᵀ, or G B
+        return tb ? matmul(b, g, true, true) : matmul(b, g, false, true);   // Bᵀ Gᵀ, or B Gᵀ
+    }
+
+    private static Tensor gradientOfRight(Tensor g, Tensor a, boolean ta, boolean tb) {
+        if (!tb) return matmul(a, g, !ta, false);   // Aᵀ G, or A G
+        return ta ? matmul(g, a, true, true) : matmul(g, a, true, false);   // Gᵀ Aᵀ, or Gᵀ A
     }
 }

@@ -3,6 +3,7 @@ package org.cyclegan.engine.ops;
 import static org.cyclegan.engine.autograd.Autograd.record;
 import static org.cyclegan.engine.autograd.Autograd.saves;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.cyclegan.engine.MemoryScope;
@@ -22,8 +23,10 @@ import org.cyclegan.engine.autograd.GradMode;
  * </pre>
  * f must compute the same function both times: no dropout masks drawn, no running statistics updated.
  *
- * <p>The backward is a nested backward pass ({@code Autograd.backward}), whose rules run with grad mode off: the
- * gradient it returns carries no graph, so it cannot be differentiated again, whatever f is made of.
+ * <p>The backward is a nested backward pass ({@code Autograd.backward}), whose rules run with grad mode off. Inside an
+ * {@code Autograd.grad} pass it is instead a nested {@code Autograd.gradUpTo} through f recomputed from x, which
+ * accumulates into no parameter; when that pass records itself (createGraph) the gradient is differentiable again
+ * exactly where f's ops are, and the recomputed activations are kept for the backward through it.
  */
 public final class Recompute {
     private Recompute() {}
@@ -40,6 +43,7 @@ public final class Recompute {
         for (int i = 0; i < parameters.size(); i++) inputs[i + 1] = parameters.get(i);
         boolean needX = x.requiresGrad();
         return record("recompute(" + name + ")", y, saves(x), g -> {
+            if (Autograd.inGradPass()) return gradientsThrough(f, x, inputs, g);
             Tensor xr = x.detach().requiresGrad(true);
             Tensor yr;
             try (GradMode.Scope grad = GradMode.enableGrad()) {
@@ -52,5 +56,31 @@ public final class Recompute {
             else MemoryScope.release(dx);
             return grads;
         }, inputs);
+    }
+
+    /**
+     * The backward inside an {@code Autograd.grad} pass, which accumulates into no leaf: f is recomputed from x and its
+     * parameters themselves with the graph on, and the gradients of the inputs the pass wants are taken through that
+     * graph and returned. In a pass that records itself (grad mode on: createGraph) they are recorded too, so they can
+     * be differentiated again, and the recomputed graph is kept for that later backward: there recompute saves no memory.
+     */
+    private static Tensor[] gradientsThrough(UnaryOperator<Tensor> f, Tensor x, Tensor[] inputs, Tensor g) {
+        boolean createGraph = GradMode.isEnabled();
+        Tensor yr;
+        try (GradMode.Scope grad = GradMode.enableGrad()) {
+            yr = f.apply(x);
+        }
+        List<Tensor> wanted = new ArrayList<>();
+        for (Tensor in : inputs) if (Autograd.wantsGradient(in)) wanted.add(in);
+        Tensor[] grads = new Tensor[inputs.length];
+        if (wanted.isEmpty() || !yr.requiresGrad()) return grads;
+        Tensor[] got = Autograd.gradUpTo(yr, g, createGraph, wanted.toArray(new Tensor[0]));
+        for (int i = 0, w = 0; i < inputs.length; i++) {
+            if (w < wanted.size() && wanted.get(w) == inputs[i]) {
+                Tensor gi = got[w++];
+                if (gi != null) grads[i] = MemoryScope.asMade(gi);
+            }
+        }
+        return grads;
     }
 }
