@@ -69,7 +69,7 @@ class GradientPenaltyTest {
             assertEquals(want[0], p.value().item(), 1e-4 * Math.abs(want[0]));
             p.value().backward();
             assertEquals(want[1], d.w.grad().item(), 1e-4 * Math.abs(want[1]), "the penalty's gradient in D's weight");
-            p.clearInterpolatesGradient();
+            p.release();
             assertNull(p.interpolates().grad());
             d.zeroGrad();
         }
@@ -87,7 +87,7 @@ class GradientPenaltyTest {
                 assertEquals(want[0], p.value().item(), 1e-4 * Math.abs(want[0]), type);
                 p.value().backward();
                 assertEquals(want[1], d.w.grad().item(), 1e-4 * Math.abs(want[1]), type);
-                p.clearInterpolatesGradient();
+                p.release();
                 d.zeroGrad();
             }
             assertFalse(real.requiresGrad() || fake.requiresGrad(), type + ": the batches are not made leaves that want a gradient");

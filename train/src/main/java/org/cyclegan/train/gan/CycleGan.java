@@ -183,7 +183,7 @@ public final class CycleGan {
         }
         Tensor total = loss.add(penalty.value());
         total.backward();
-        penalty.clearInterpolatesGradient();
+        penalty.release();
         return new DiscriminatorLoss(total, penalty.value());
     }
 }

@@ -32,10 +32,18 @@ public final class GradientPenalty {
     /** Added to every gradient element before the norm, as the reference does (it keeps an all-zero gradient's norm away from 0). */
     static final float EPS = 1e-16f;
 
-    /** The penalty's value (with its graph) and the x̂ it was taken at, a leaf whose gradient the D loss's backward leaves behind. */
-    public record Penalty(Tensor value, Tensor interpolates) {
-        /** Drops the gradient the backward accumulated into x̂, which nothing reads. */
-        public void clearInterpolatesGradient() {
+    /**
+     * The penalty's value (with its graph), the x̂ it was taken at and D's output there, whose forward graph
+     * {@code Autograd.grad} retained for the backward through the gradient.
+     */
+    public record Penalty(Tensor value, Tensor interpolates, Tensor score) {
+        /**
+         * After the backward through {@link #value}: frees the nodes of D(x̂)'s graph that backward did not reach (D's
+         * output layer, which the gradient does not depend on through saved values) and the gradient it accumulated
+         * into x̂, which nothing reads, so that nothing of the penalty outlives the D step.
+         */
+        public void release() {
+            Autograd.releaseGraph(score);
             interpolates.zeroGrad();
         }
     }
@@ -88,7 +96,7 @@ public final class GradientPenalty {
         MemoryScope.release(gradient);
         Tensor deviation = shifted.mul(shifted).sum(false, perSample).sqrt().sub(TARGET_NORM);
         MemoryScope.done(shifted);
-        return new Penalty(deviation.mul(deviation).mean().mul(lambda), x);
+        return new Penalty(deviation.mul(deviation).mean().mul(lambda), x, score);
     }
 
     /** x̂ as {@link Interpolation} says, a new leaf (a view for real and fake, so the batches themselves stay untouched). */
