@@ -249,6 +249,8 @@ public final class Tensor implements AutoCloseable {
     public Tensor sum(boolean keepDims, int... axes) { return Reductions.sum(this, axes, keepDims); }
     public Tensor mean() { return Reductions.mean(this); }
     public Tensor mean(boolean keepDims, int... axes) { return Reductions.mean(this, axes, keepDims); }
+    /** The Euclidean (L2) norm over the given axes: √(Σ x²). */
+    public Tensor norm(boolean keepDims, int... axes) { return Reductions.norm(this, axes, keepDims); }
     /** Sums broadcast dimensions away so the result has {@code target} shape (the adjoint of broadcasting). */
     public Tensor sumTo(int... target) { return Reductions.sumTo(this, target); }
     public Tensor broadcastTo(int... target) { return Reductions.broadcastTo(this, target); }

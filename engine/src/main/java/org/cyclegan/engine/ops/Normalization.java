@@ -17,10 +17,12 @@ import org.cyclegan.engine.backend.NormResult;
  * (the two subtracted terms are the paths through μ and through σ²). The optional affine part
  * y = γ·x̂ + β is composed from ordinary broadcast ops, so its gradients come for free.
  *
- * <p>The normalization's backward (instance norm, and batch norm in training) is one opaque kernel,
- * {@code Backend.normalizeBackward}, which records no graph: it cannot be differentiated again. The affine part and
- * batch norm in evaluation (x − running mean) / running std, with the statistics detached, are composed of
- * differentiable ops.
+ * <p>The normalization's backward (instance norm, and batch norm in training) is one kernel,
+ * {@code Backend.normalizeBackward}, in a plain backward. In a backward that records itself (grad mode on:
+ * {@code Autograd.grad} with createGraph) the same formula is written in differentiable ops instead, with x̂ and
+ * 1/√(σ²+ε) as tensors of the graph that depend on x, so it can be differentiated again (see {@link #invStdOf}).
+ * The affine part and batch norm in evaluation (x − running mean) / running std, with the statistics detached, are
+ * composed of differentiable ops.
  */
 public final class Normalization {
     private Normalization() {}
@@ -71,8 +73,35 @@ public final class Normalization {
     private static Tensor normalized(String op, Tensor x, NormResult r, boolean perInstance) {
         Tensor xhat = r.xhat();
         Tensor invStd = r.invStd();
-        // An opaque kernel: the gradient it returns carries no graph.
-        return record(op, xhat, saves(xhat, invStd), g -> new Tensor[] {g.backend().normalizeBackward(g, xhat, invStd, perInstance)}, x);
+        return record(op, xhat, saves(xhat, invStd), g -> new Tensor[] {GradMode.isEnabled()
+                ? recordedGradient(op, g, x, xhat, invStd, perInstance)
+                : g.backend().normalizeBackward(g, xhat, invStd, perInstance)}, x);
+    }
+
+    /**
+     * ∂L/∂x = s · (g − mean(g) − x̂ · mean(g · x̂)), s = 1/√(σ²+ε), in differentiable ops: x̂ is the normalization's
+     * own output (its graph leads back to x through this rule) and s comes from {@link #invStdOf}.
+     */
+    private static Tensor recordedGradient(String op, Tensor g, Tensor x, Tensor xhat, Tensor invStd, boolean perInstance) {
+        int[] groupAxes = perInstance ? new int[] {2, 3} : new int[] {0, 2, 3};
+        Tensor s = invStdOf(op, x, xhat, invStd, perInstance);
+        Tensor centred = g.sub(g.mean(true, groupAxes)).sub(xhat.mul(g.mul(xhat).mean(true, groupAxes)));
+        return centred.mul(s);
+    }
+
+    /**
+     * s = 1/√(σ²+ε), one per group, shaped to broadcast over x ([N, C, 1, 1] or [1, C, 1, 1]), as a tensor of the graph
+     * that depends on x: the values are the forward kernel's, and the rule is ∂s/∂x_i = −s³ (x_i − μ)/M = −s² x̂_i / M
+     * for the M entries x_i of its group (∂σ²/∂x_i = 2(x_i − μ)/M; the path through μ vanishes because Σ(x_i − μ) = 0).
+     * That rule is written with s and x̂ themselves, so it is differentiable again. x is only the graph's link: its
+     * values are never read.
+     */
+    private static Tensor invStdOf(String op, Tensor x, Tensor xhat, Tensor invStd, boolean perInstance) {
+        int[] statShape = {perInstance ? x.dim(0) : 1, x.dim(1), 1, 1};
+        float perGroup = perInstance ? x.dim(2) * x.dim(3) : (float) x.dim(0) * x.dim(2) * x.dim(3);
+        Tensor s = Tensor.wrap(invStd.backend(), invStd.storage(), statShape);
+        return record(op + "_inv_std", s, saves(s, xhat), gs -> new Tensor[] {
+                xhat.mul(s.mul(s).mul(gs)).mul(-1f / perGroup)}, x);
     }
 
     private static Tensor affine(String op, Tensor xhat, Tensor weight, Tensor bias) {

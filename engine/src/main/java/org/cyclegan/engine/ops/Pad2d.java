@@ -12,7 +12,8 @@ import org.cyclegan.engine.backend.Padding;
  *
  * <p>Padding copies input entries to new places (or writes zeros), so the gradient of an input entry is the sum of g
  * over every output place it was copied to: interior places once, mirrored border entries twice or more. That sum is
- * one opaque kernel, {@code Backend.pad2dBackward}, which records no graph: the rule cannot be differentiated again.
+ * one kernel, {@code Backend.pad2dBackward}, called by {@link #padGradient}, an op of its own so that the rule can be
+ * differentiated again: the sum is linear in g, and its adjoint is the padding itself.
  */
 public final class Pad2d {
     private Pad2d() {}
@@ -36,7 +37,17 @@ public final class Pad2d {
         }
         Tensor y = x.backend().pad2d(x, padding, mode);
         int[] xShape = x.shape();
-        // An opaque kernel: the gradient it returns carries no graph.
-        return record(op, y, saves(), g -> new Tensor[] {g.backend().pad2dBackward(g, xShape, padding, mode)}, x);
+        return record(op, y, saves(), g -> new Tensor[] {padGradient(g, xShape, padding, mode)}, x);
+    }
+
+    /**
+     * The gradient of {@link #pad} with respect to its input of shape {@code xShape}, given dy of the padded shape:
+     * each input entry gets the sum of dy over the places it was copied to. It is linear in dy, so its gradient is its
+     * adjoint: for any G of the input's shape, ⟨padGradient(dy), G⟩ = ⟨dy, pad(G)⟩, and the backward pads G.
+     */
+    public static Tensor padGradient(Tensor dy, int[] xShape, Padding padding, Padding.Mode mode) {
+        Tensor dx = dy.backend().pad2dBackward(dy, xShape, padding, mode);
+        return record(mode == Padding.Mode.REFLECT ? "reflection_pad2d_grad" : "zero_pad2d_grad", dx, saves(),
+                g -> new Tensor[] {pad(g, padding, mode)}, dy);
     }
 }

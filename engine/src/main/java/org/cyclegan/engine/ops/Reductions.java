@@ -48,6 +48,15 @@ public final class Reductions {
         return sum(x, ax, keepDims).mul(1f / count);
     }
 
+    /**
+     * The Euclidean norm over {@code axes}, composed: √(Σ x²). Its gradient x/‖x‖ comes from the parts, so it is
+     * differentiable again; at ‖x‖ = 0 it is not finite (PyTorch's norm returns 0 there), which is why a gradient
+     * penalty takes the norm of g + 1e-16.
+     */
+    public static Tensor norm(Tensor x, int[] axes, boolean keepDims) {
+        return sum(x.mul(x), axes, keepDims).sqrt();
+    }
+
     /** Copies x along its size-1 dimensions (and new leading ones) to {@code target}.   Gradient: sumTo(x's shape). */
     public static Tensor broadcastTo(Tensor x, int[] target) {
         if (!Shape.broadcastsTo(x.shape(), target)) {
