@@ -94,7 +94,7 @@ public final class GradientPenalty {
         for (int i = 0; i < perSample.length; i++) perSample[i] = i + 1;
         Tensor shifted = gradient.add(EPS);
         MemoryScope.release(gradient);
-        Tensor deviation = shifted.mul(shifted).sum(false, perSample).sqrt().sub(TARGET_NORM);
+        Tensor deviation = shifted.norm(false, perSample).sub(TARGET_NORM);
         MemoryScope.done(shifted);
         return new Penalty(deviation.mul(deviation).mean().mul(lambda), x, score);
     }
