@@ -76,4 +76,9 @@ public final class F {
     public static Tensor bceWithLogits(Tensor logits, Tensor target) {
         return Losses.bceWithLogits(logits, target);
     }
+
+    /** The WGAN-GP penalty of a recorded gradient, without λ: mean over samples of (‖g_n + 1e-16‖₂ − constant)². */
+    public static Tensor gradientPenalty(Tensor gradient, float constant) {
+        return Losses.gradientPenalty(gradient, constant);
+    }
 }

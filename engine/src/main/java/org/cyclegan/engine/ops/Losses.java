@@ -3,6 +3,7 @@ package org.cyclegan.engine.ops;
 import static org.cyclegan.engine.autograd.Autograd.record;
 import static org.cyclegan.engine.autograd.Autograd.saves;
 
+import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.Autograd;
 import org.cyclegan.engine.autograd.GradMode;
@@ -26,6 +27,19 @@ public final class Losses {
     public static Tensor l1(Tensor pred, Tensor target) {
         Checks.sameShape("l1_loss", "prediction and target", pred, target);
         return pred.sub(target).abs().mean();
+    }
+
+    /**
+     * The WGAN-GP gradient penalty without its weight λ, as the reference's {@code cal_gradient_penalty}: for a gradient
+     * g [N, ...] of a discriminator's output with respect to its input, the mean over the N samples of
+     * (‖g_n + 1e-16‖₂ − constant)², each norm over all of a sample's elements. Composed of differentiable ops; for its
+     * own gradient to reach the discriminator's parameters, g must have been recorded ({@code Autograd.grad} with
+     * createGraph). The 1e-16 (the reference's) keeps the norm's gradient finite where g is 0.
+     */
+    public static Tensor gradientPenalty(Tensor gradient, float constant) {
+        if (gradient.rank() < 2) throw Checks.error("gradient_penalty", "needs a batch axis and at least one more, got shape " + Shape.str(gradient.shape()));
+        Tensor distance = gradient.reshape(gradient.dim(0), -1).add(1e-16f).norm(false, 1).sub(constant);
+        return distance.mul(distance).mean();
     }
 
     /**
