@@ -44,6 +44,19 @@ class BenchCommandTest {
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("conv2d.forward"));
     }
 
+    @Test void wgangpIsBenchedWithItsGradientPenalties() {
+        assertEquals(0, run("bench", "--size", "32", "--ngf", "4", "--ndf", "4", "--netG", "resnet_6blocks", "--gan_mode", "wgangp",
+                "--iters", "1", "--warmup", "0", "--device", "cpu", "--threads", "2", "--json"), err.toString());
+        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
+        assertTrue(lines[0].contains("wgangp"), lines[0]);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> losses = (Map<String, Object>) ((Map<String, Object>) Json.parse(lines[lines.length - 1])).get("losses");
+        java.util.List<String> names = new java.util.ArrayList<>(CycleGan.LOSS_NAMES);
+        names.addAll(CycleGan.PENALTY_LOSS_NAMES);
+        assertEquals(names, java.util.List.copyOf(losses.keySet()));
+        assertTrue(((Number) losses.get("gp_A")).doubleValue() > 0, "the penalty is on by default");
+    }
+
     @Test void badOptionsAreRefusedWithTheOptionNamed() {
         assertEquals(2, run("bench", "--size", "abc"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--size"), err.toString());

@@ -196,12 +196,98 @@ class TrainCommandTest {
             List<String> log = Files.readAllLines(copy.resolve("tiny/loss_log.csv"));
             assertEquals(fullLog.size(), log.size(), "rows of the replaced epochs are dropped, not duplicated: " + log);
             for (int i = 1; i < log.size(); i++) {
-                // epoch, steps, lr and the eight mean losses are equal; the timing columns are not
-                List<String> want = List.of(fullLog.get(i).split(",")).subList(0, 11), got = List.of(log.get(i).split(",")).subList(0, 11);
+                // epoch, steps, lr and the mean losses are equal; the last two columns, the timings, are not
+                List<String> want = withoutTimings(fullLog.get(i)), got = withoutTimings(log.get(i));
                 assertEquals(want, got, "continued from " + from);
             }
             assertEquals(fullStepLog, Files.readAllLines(copy.resolve("tiny/loss_steps.csv")), "step log continued from " + from);
         }
+    }
+
+    private static List<String> withoutTimings(String row) {
+        List<String> fields = List.of(row.split(","));
+        return fields.subList(0, fields.size() - 2);
+    }
+
+    @Test void continuingAWgangpRunIsExactPenaltyInterpolationIncluded() throws Exception {
+        // The mixed penalty draws one α per sample and D step from its own generator, saved in the training state.
+        assertContinuationsAreExact("wgangp", List.of("iter_3", "iter_6", "1"), "--gan_mode", "wgangp");
+    }
+
+    @Test void aTinyWgangpRunTrainsWithFiniteLossesAndLogsThePenalties() throws Exception {
+        assertEquals(0, tinyRun(dir, "--gan_mode", "wgangp", "--n_epochs_decay", "0", "--print_freq", "2"), err.toString(StandardCharsets.UTF_8));
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertTrue(stdout.contains("wgangp (gradient penalty 10.0 at mixed points)"), stdout);
+        Path exp = dir.resolve("tiny");
+        String lossColumns = "D_A,G_A,cycle_A,idt_A,D_B,G_B,cycle_B,idt_B,gp_A,gp_B";
+        List<String> epochs = Files.readAllLines(exp.resolve("loss_log.csv"));
+        assertEquals("epoch,steps,lr," + lossColumns + ",data_seconds,compute_seconds", epochs.get(0));
+        List<String> steps = Files.readAllLines(exp.resolve("loss_steps.csv"));
+        assertEquals("epoch,step,global_step," + lossColumns, steps.get(0));
+        assertEquals(3, steps.size(), "rows at steps 2 and 4: " + steps);
+        List<String> rows = List.of(epochs.get(1), steps.get(1), steps.get(2));
+        for (int r = 0; r < rows.size(); r++) {
+            String[] fields = rows.get(r).split(",");
+            for (String v : fields) assertTrue(Double.isFinite(Double.parseDouble(v)), rows.get(r));
+            int gpA = fields.length - (r == 0 ? 4 : 2);   // the epoch log ends with the two timings
+            assertTrue(Double.parseDouble(fields[gpA]) > 0 && Double.parseDouble(fields[gpA + 1]) > 0, "the penalties are on: " + rows.get(r));
+        }
+        assertTrue(!err.toString(StandardCharsets.UTF_8).contains("wins too easily"), "a critic's negative loss is no warning: " + err);
+        Safetensors.Contents state = Safetensors.read(exp.resolve("latest_train_state.safetensors"), Backends.getDefault());
+        assertTrue(state.metadata().containsKey("random.gradient_penalty"), "the α generator is saved");
+        assertEquals("10.0", state.metadata().get("option.lambda_gp"));
+        assertEquals("mixed", state.metadata().get("option.gp_type"));
+    }
+
+    @Test void lambdaGpZeroIsTheReferencesBareWgan() throws Exception {
+        assertEquals(0, tinyRun(dir, "--gan_mode", "wgangp", "--lambda_gp", "0", "--n_epochs_decay", "0"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("wgangp (no gradient penalty, as the reference)"), out.toString(StandardCharsets.UTF_8));
+        String[] row = Files.readAllLines(dir.resolve("tiny/loss_log.csv")).get(1).split(",");
+        assertEquals(List.of("0.0", "0.0"), List.of(row).subList(row.length - 4, row.length - 2), "gp_A and gp_B: no penalty");
+    }
+
+    @Test void wgangpOptionsAreCheckedAndTheModeCannotBeSwitchedOnResume() throws Exception {
+        assertEquals(2, run("train", "--gan_mode", "hinge", "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--gan_mode must be one of [lsgan, vanilla, wgangp]"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--gan_mode", "wgangp", "--gp_type", "between", "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--gp_type must be one of [mixed, real, fake]"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--gan_mode", "wgangp", "--lambda_gp", "-1", "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lambda_gp must be >= 0"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--gan_mode", "wgangp", "--lambda_gp", "strong", "--checkpoints_dir", dir.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lambda_gp needs a number"), err.toString(StandardCharsets.UTF_8));
+
+        // The penalty's options without wgangp: trained as asked, with a warning that they do nothing.
+        err.reset();
+        Path lsgan = dir.resolve("lsgan");
+        assertEquals(0, tinyRun(lsgan, "--lambda_gp", "5", "--n_epochs_decay", "0"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--lambda_gp and --gp_type apply to --gan_mode wgangp only"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.readAllLines(lsgan.resolve("tiny/loss_log.csv")).get(0).endsWith(",idt_B,data_seconds,compute_seconds"), "lsgan's columns as before");
+
+        // A run cannot switch into or out of wgangp (its logs' columns and its saved random state differ); lsgan and
+        // vanilla can, with a warning, as before.
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--checkpoints_dir", lsgan.toString(), "--name", "tiny", "--n_epochs", "2",
+                "--gan_mode", "wgangp"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--gan_mode wgangp cannot continue a run trained with --gan_mode lsgan"),
+                err.toString(StandardCharsets.UTF_8));
+        Path wgan = dir.resolve("wgan");
+        assertEquals(0, tinyRun(wgan, "--gan_mode", "wgangp", "--n_epochs_decay", "0"), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("train", "--continue_train", "--checkpoints_dir", wgan.toString(), "--name", "tiny", "--n_epochs", "2",
+                "--gan_mode", "vanilla"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--gan_mode vanilla cannot continue a run trained with --gan_mode wgangp"),
+                err.toString(StandardCharsets.UTF_8));
+
+        // The penalty's weight and type may change on resume, with the warning every training option gives.
+        err.reset();
+        assertEquals(0, run("train", "--continue_train", "--checkpoints_dir", wgan.toString(), "--name", "tiny", "--n_epochs", "2",
+                "--lambda_gp", "1", "--gp_type", "real"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("warning: --lambda_gp changed from 10.0 to 1"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("warning: --gp_type changed from mixed to real"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(!err.toString(StandardCharsets.UTF_8).contains("apply to --gan_mode wgangp only"), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test void continuingRefusesAnotherArchitectureAMissingSaveAndACorruptState() throws Exception {

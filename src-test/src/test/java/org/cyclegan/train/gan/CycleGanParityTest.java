@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +35,21 @@ import org.junit.jupiter.api.TestFactory;
  * 1.13 by {@code src-test/fixtures/generate_cyclegan_step_fixtures.py}: the four networks start from the fixture's
  * state dicts, take three steps ({@link CycleGan#optimize}) on the fixture's images, and must give the reference's
  * eight losses at every step and its parameters after the last step. Each case runs on the reference backend and on
- * the cpu backend.
+ * the cpu backend. Cases: lsgan, vanilla, and wgangp with the gradient penalty at mixed points (the reference's step
+ * with the penalty added to the D loss, its α taken from the fixture) and with λ_gp 0 (the reference's step exactly);
+ * wgangp also compares the two penalties gp_A and gp_B.
  *
  * <p><b>Losses</b>: relative error ≤ {@value #LOSS_TOL}. Float32 PyTorch is itself within 1e-6 of a float64 run of the
  * same steps (the generator prints this and stores it as {@code float64_loss_rel_err}); ours are within 6e-6 of
  * PyTorch's on either backend (step 1 depends on the forward only; steps 2 and 3 also on the updates). 1e-4 leaves a
  * margin of more than ten and is still far below what a wrong term does (a swapped identity weight: 0.5 to 1; the
- * discriminator fed a fake recomputed after the generator update: 4e-3 to 4e-2).
+ * discriminator fed a fake recomputed after the generator update: 4e-3 to 4e-2). In wgangp mode a critic's loss is a
+ * difference of D's mean outputs and can cancel to almost nothing (-0.0013 against outputs of about 0.2), where a
+ * relative error measures rounding alone; there the error is taken relative to the size of what the loss is made of,
+ * which the fixture stores as {@code loss_scales} (mean |D(fake)| for G_A and G_B; half the mean |D| on real and fake
+ * plus the penalty for D_A and D_B). Against that, float32 PyTorch is within 3e-5 of float64 (the penalty on) and
+ * 5e-6 (λ_gp 0), and ours within 2.4e-5 of PyTorch's (gp_B at step 1, on the reference backend: a norm of second-order
+ * gradients summed over the image); their parameter updates within 1.9e-3·lr.
  *
  * <p><b>Parameters</b>: compared as updates, Δ = p_final − p_initial (|p| is up to about 0.3, |Δ| a few lr), in units
  * of lr. Adam's first steps move each element by lr·m̂/(√v̂ + eps), which for t ≤ 3 lies within ±3.19·lr whatever
@@ -55,7 +65,8 @@ import org.junit.jupiter.api.TestFactory;
  * worst-conditioned element's error scaled by about three, and a hundredth of what a sign flip (2·lr) or any wrong
  * gradient costs (the two wrong steps above: 6·lr).
  *
- * <p>The exception is the biases of convolutions followed by instance norm ({@code zero_grad_keys}): the norm removes
+ * <p>The exception is the biases of convolutions followed by instance norm ({@code zero_grad_keys}; in wgangp mode
+ * also the critic's last bias, which neither the critic's loss nor the penalty depends on): the norm removes
  * any constant a bias adds, so their gradient is zero in exact arithmetic and float32 rounding noise in practice, and
  * Adam turns noise of any size into a step of up to ±lr (g/(|g| + eps) with eps 1e-8). Their values cannot affect
  * anything, so both sides are only checked to have moved no further than Adam allows (3.2·lr over three steps).
@@ -76,7 +87,8 @@ class CycleGanParityTest {
 
     @TestFactory Stream<DynamicTest> threeStepsMatchThePyTorchReference() {
         List<DynamicTest> tests = new ArrayList<>();
-        for (String fixture : List.of("cyclegan_step_resnet6_lsgan", "cyclegan_step_resnet6_vanilla")) {
+        for (String fixture : List.of("cyclegan_step_resnet6_lsgan", "cyclegan_step_resnet6_vanilla", "cyclegan_step_resnet6_wgangp",
+                "cyclegan_step_resnet6_wgangp_nogp")) {
             tests.add(DynamicTest.dynamicTest(fixture + " on reference", () -> run(fixture, "reference", ReferenceBackend::new)));
             tests.add(DynamicTest.dynamicTest(fixture + " on cpu", () -> run(fixture, "cpu", () -> new CpuBackend(2))));
         }
@@ -100,7 +112,28 @@ class CycleGanParityTest {
         cfg.lambdaIdentity = floatParam(c, "lambda_identity");
         cfg.lr = floatParam(c, "lr");
         cfg.beta1 = floatParam(c, "beta1");
+        if (c.containsKey("lambda_gp")) cfg.lambdaGp = floatParam(c, "lambda_gp");
+        if (c.containsKey("gp_type")) cfg.gpType = (String) c.get("gp_type");
         return cfg;
+    }
+
+    /**
+     * wgangp with the penalty on: its step draws α with torch.rand, which Java cannot reproduce, so the fixture's α
+     * (D_A's, then D_B's, step by step) are handed to the step in the order it asks for them.
+     */
+    private static Deque<float[]> feedPenaltyAlphas(CycleGan model, Fixtures f, String name, int steps) {
+        Deque<float[]> alphas = new ArrayDeque<>();
+        if (!f.has(name, "step1.alpha_D_A")) return alphas;
+        for (int s = 1; s <= steps; s++) {
+            alphas.add(f.get(name, "step" + s + ".alpha_D_A").toArray());
+            alphas.add(f.get(name, "step" + s + ".alpha_D_B").toArray());
+        }
+        model.gradientPenalty.drawAlphasFrom(batch -> {
+            float[] a = alphas.remove();
+            assertEquals(batch, a.length, "one α per sample");
+            return a;
+        });
+        return alphas;
     }
 
     private static void run(String fixture, String backendName, Supplier<Backend> backendFactory) {
@@ -140,21 +173,27 @@ class CycleGanParityTest {
             int steps = intParam(c, "steps");
             @SuppressWarnings("unchecked")
             List<String> lossNames = (List<String>) c.get("loss_names");
-            assertEquals(CycleGan.LOSS_NAMES, lossNames);
+            assertEquals(model.lossNames(), lossNames);
             float[] expected = f.get(name, "losses").toArray();
+            float[] scales = f.has(name, "loss_scales") ? f.get(name, "loss_scales").toArray() : null;
+            Deque<float[]> alphas = feedPenaltyAlphas(model, f, name, steps);
             double worstLoss = 0;
             String worstLossWhat = "";
             List<String> failures = new ArrayList<>();
             for (int s = 1; s <= steps; s++) {
                 Map<String, Float> losses = model.optimize(f.get(name, "step" + s + ".real_A"), f.get(name, "step" + s + ".real_B"));
                 for (int i = 0; i < lossNames.size(); i++) {
-                    double torch = expected[(s - 1) * lossNames.size() + i];
+                    int at = (s - 1) * lossNames.size() + i;
+                    double torch = expected[at];
                     double ours = losses.get(lossNames.get(i));
-                    double rel = Math.abs(ours - torch) / Math.abs(torch);
+                    double diff = Math.abs(ours - torch);   // exactly equal passes also where the loss is 0 (no penalty)
+                    double rel = diff == 0 ? 0 : diff / (scales == null ? Math.abs(torch) : scales[at]);
                     if (!(rel <= LOSS_TOL)) failures.add(String.format("step %d loss %s: ours %.9g, torch %.9g, relative error %.2e", s, lossNames.get(i), ours, torch, rel));
                     if (rel >= worstLoss) { worstLoss = rel; worstLossWhat = "step " + s + " " + lossNames.get(i); }
                 }
             }
+
+            assertTrue(alphas.isEmpty(), alphas.size() + " of the reference's interpolation weights were not drawn");
 
             // Parameters after the last step, as updates in units of lr.
             double lr = floatParam(c, "lr");

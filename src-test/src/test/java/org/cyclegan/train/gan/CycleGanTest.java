@@ -30,12 +30,24 @@ public class CycleGanTest {
         return c;
     }
 
+    /** {@link #tiny()} with --gan_mode wgangp (the gradient penalty at mixed points, λ 10). */
+    public static CycleGanConfig tinyWgangp() {
+        CycleGanConfig c = tiny();
+        c.ganMode = "wgangp";
+        return c;
+    }
+
     /** Runs {@code steps} training steps on 32×32 random images with everything created on {@code backend}. */
     static List<Map<String, Float>> train(Backend backend, int steps, CycleGan[] out) {
+        return train(backend, steps, out, tiny());
+    }
+
+    /** As {@link #train(Backend, int, CycleGan[])}, for the networks and losses of {@code config}. */
+    static List<Map<String, Float>> train(Backend backend, int steps, CycleGan[] out, CycleGanConfig config) {
         Backend previous = Backends.getDefault();
         Backends.setDefault(backend);
         try {
-            CycleGan model = new CycleGan(tiny(), new Random(5));
+            CycleGan model = new CycleGan(config, new Random(5));
             if (out != null) out[0] = model;
             Random data = new Random(6);
             List<Map<String, Float>> losses = new java.util.ArrayList<>();
@@ -133,12 +145,60 @@ public class CycleGanTest {
     }
 
     @Test void cpuBackendGivesTheReferenceBackendsLosses() {
-        List<Map<String, Float>> ref = train(new ReferenceBackend(), 2, null);
-        List<Map<String, Float>> cpu = train(new CpuBackend(2), 2, null);
+        assertSameLossesOnBothBackends(tiny());
+    }
+
+    private static void assertSameLossesOnBothBackends(CycleGanConfig config) {
+        List<Map<String, Float>> ref = train(new ReferenceBackend(), 2, null, config);
+        List<Map<String, Float>> cpu = train(new CpuBackend(2), 2, null, config);
         for (int s = 0; s < ref.size(); s++) {
-            for (String k : CycleGan.LOSS_NAMES) {
+            assertEquals(ref.get(s).keySet(), cpu.get(s).keySet());
+            for (String k : ref.get(s).keySet()) {
                 float r = ref.get(s).get(k), c = cpu.get(s).get(k);
                 assertEquals(r, c, 1e-4 * Math.max(1, Math.abs(r)), "step " + (s + 1) + " " + k);
+            }
+        }
+    }
+
+    @Test void wgangpStepsOnTheCpuBackendGiveTheReferenceBackendsLossesPenaltiesIncluded() {
+        assertSameLossesOnBothBackends(tinyWgangp());
+    }
+
+    @Test void wgangpStepsReportThePenaltiesAfterTheReferencesLossesAndMoveEveryNetwork() {
+        CycleGan[] holder = new CycleGan[1];
+        List<Map<String, Float>> losses = train(new CpuBackend(2), 2, holder, tinyWgangp());
+        List<String> names = new java.util.ArrayList<>(CycleGan.LOSS_NAMES);
+        names.addAll(List.of("gp_A", "gp_B"));
+        assertEquals(names, holder[0].lossNames());
+        for (Map<String, Float> step : losses) {
+            assertEquals(names, List.copyOf(step.keySet()));
+            step.forEach((k, v) -> assertTrue(Float.isFinite(v), k + " = " + v));
+            assertTrue(step.get("gp_A") > 0 && step.get("gp_B") > 0, "the penalty is on: " + step);
+        }
+        assertEquals(CycleGan.LOSS_NAMES, new CycleGan(tiny(), new Random(5)).lossNames(), "the other modes report what they did");
+    }
+
+    /** After a step nothing of it stays in memory: what its scope held is freed, the parameters keep no gradient. */
+    @Test void noTensorOfAStepOutlivesItLsganOrWgangp() {
+        for (CycleGanConfig config : List.of(tiny(), tinyWgangp())) {
+            Backend previous = Backends.getDefault();
+            try (CpuBackend cpu = new CpuBackend(2)) {
+                Backends.setDefault(cpu);
+                CycleGan model = new CycleGan(config, new Random(5));
+                Random data = new Random(6);
+                try (org.cyclegan.engine.MemoryScope scope = org.cyclegan.engine.MemoryScope.open()) {
+                    for (int i = 0; i < 2; i++) {
+                        Tensor a = Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32), b = Tensor.uniform(data, -1f, 1f, 1, 3, 32, 32);
+                        long before = scope.liveBytes();
+                        model.optimize(a, b);
+                        assertEquals(before, scope.liveBytes(), config.ganMode + " step " + (i + 1) + ": bytes the step left held");
+                    }
+                }
+                for (Module net : model.networks().values()) {
+                    for (Tensor p : net.parameters()) assertEquals(null, p.grad(), config.ganMode + ": a parameter kept its gradient");
+                }
+            } finally {
+                Backends.setDefault(previous);
             }
         }
     }

@@ -84,6 +84,32 @@ class MemoryEstimateTest {
         assertClose(config("unet_128", 8, "basic", 8, 0.5f), 1, 128);
     }
 
+    /** wgangp's D step also holds D(x̂)'s graph and the recorded graph of its input gradient until the penalty's backward. */
+    @Test void aWgangpStepIsCountedWithItsGradientPenalty() {
+        CycleGanConfig lsgan = config("resnet_6blocks", 8, "basic", 8, 0.5f), wgangp = lsgan.copy(), bare = lsgan.copy();
+        wgangp.ganMode = "wgangp";
+        bare.ganMode = "wgangp";
+        bare.lambdaGp = 0;
+        assertClose(wgangp, 1, 32);
+        assertClose(wgangp, 2, 32);
+        CycleGanConfig real = wgangp.copy();
+        real.gpType = "real";
+        assertClose(real, 1, 32);
+        long withPenalty = MemoryEstimate.of(wgangp, 1, 32, 32, Footprint.DATA).stepBytes();
+        long plain = MemoryEstimate.of(lsgan, 1, 32, 32, Footprint.DATA).stepBytes(), none = MemoryEstimate.of(bare, 1, 32, 32, Footprint.DATA).stepBytes();
+        System.out.println("32 px step, resnet_6blocks/basic width 8: lsgan " + plain + " bytes, wgangp " + withPenalty + ", wgangp with lambda_gp 0 " + none);
+        // Without the penalty a WGAN step holds what an lsgan step holds, less the loss targets (a few D output maps).
+        assertTrue(none <= plain && none > 0.999 * plain, none + " vs " + plain);
+        // At this size the step's peak is the generators' backward, before the D step; the penalty's work is there all the same.
+        assertTrue(made(wgangp) > made(bare) + 4L * 3 * 32 * 32 * 4, "the simulated step runs the penalty: " + made(wgangp) + " vs " + made(bare));
+    }
+
+    private static long made(CycleGanConfig c) {
+        long bytes = 0;
+        for (int e : MemoryEstimate.Simulation.run(c, 1, 32, 32).stepEvents()) if (e > 0) bytes += 4L * e;
+        return bytes;
+    }
+
     @Test void theStartUpLineWarnsOnlyWhenTheHeapIsTooSmall() throws Exception {
         MemoryEstimate e = MemoryEstimate.of(config("resnet_6blocks", 8, "basic", 8, 0.5f), 1, 32, 32, Footprint.heap());
         String line = e.describe(6L << 30);

@@ -6,12 +6,17 @@ import org.cyclegan.model.DiscriminatorKind;
 import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
+import org.cyclegan.train.gan.GanLoss;
+import org.cyclegan.train.gan.GradientPenalty;
 
 /** The network options every model-building command shares, declared and read in one place. */
 public final class ModelOptions {
     private ModelOptions() {}
 
-    /** Declares --netG (with the given default and help), --netD, --n_layers_D, --ngf, --ndf, --norm and --gan_mode. */
+    /**
+     * Declares --netG (with the given default and help), --netD, --n_layers_D, --ngf, --ndf, --norm, --gan_mode with
+     * wgangp's --lambda_gp and --gp_type, and --recompute.
+     */
     static CommandLine declare(CommandLine cl, String netGDefault, String netGHelp) {
         return cl.option("netG", netGDefault, netGHelp)
                 .option("netD", "basic", "discriminator: " + String.join(" | ", DiscriminatorKind.NAMES))
@@ -19,9 +24,17 @@ public final class ModelOptions {
                 .option("ngf", "64", "generator filters in the first conv layer")
                 .option("ndf", "64", "discriminator filters in the first conv layer")
                 .option("norm", "instance", "instance | batch | none")
-                .option("gan_mode", "lsgan", "lsgan | vanilla")
+                .option("gan_mode", "lsgan", "lsgan | vanilla | wgangp (" + WGANGP_HELP + ")")
+                .option("lambda_gp", "10.0", "wgangp: weight of the gradient penalty; 0 computes none (the reference's wgangp exactly: a WGAN without any Lipschitz constraint)")
+                .option("gp_type", "mixed", "wgangp: where the penalty takes D's gradient: mixed (per-sample random points between real and fake) | real | fake")
                 .flag("recompute", RECOMPUTE_HELP);
     }
+
+    /** What wgangp is here, and where it departs from the reference. */
+    static final String WGANGP_HELP = "WGAN loss, -mean(D(real)) + mean(D(fake)), plus WGAN-GP's gradient penalty in every D step."
+            + " The reference's wgangp never applies the penalty it defines (its CycleGAN never calls cal_gradient_penalty): a WGAN"
+            + " with neither penalty nor weight clipping has no Lipschitz constraint, so here the penalty is on by default, the one"
+            + " deliberate departure from the reference's defaults; --lambda_gp 0 gives the reference's behaviour";
 
     /** The --recompute trade, as measured (README, Memory). */
     static final String RECOMPUTE_HELP = "resnet generators: keep only each residual block's input and recompute the block during backward:"
@@ -41,7 +54,10 @@ public final class ModelOptions {
         config.ngf = cl.integerOr("ngf", widthWhenUnset, 1);
         config.ndf = cl.integerOr("ndf", widthWhenUnset, 1);
         config.norm = cl.choice("norm", List.of("instance", "batch", "none"));
-        config.ganMode = cl.choice("gan_mode", List.of("lsgan", "vanilla"));
+        config.ganMode = cl.choice("gan_mode", GanLoss.NAMES);
+        config.lambdaGp = cl.real("lambda_gp");
+        if (config.lambdaGp < 0) throw new UsageException(cl.command() + ": --lambda_gp must be >= 0, got " + cl.string("lambda_gp"));
+        config.gpType = cl.choice("gp_type", GradientPenalty.TYPES);
         config.recompute = cl.flag("recompute");
         return config;
     }

@@ -79,6 +79,8 @@ public final class TrainCommand {
 
     /** Options that decide the networks' shapes or the pools' size: a resumed run cannot change them. */
     private static final List<String> FIXED_ON_RESUME = List.of("netG", "netD", "n_layers_D", "ngf", "ndf", "norm", "pool_size");
+    /** The --gan_mode that cannot be switched to or from on resume (see continuedState). */
+    private static final String WGANGP = "wgangp";
     /** Options that only say where the run lives or how it reports: never taken from a saved state. */
     private static final List<String> NOT_SAVED = List.of("continue_train", "overwrite", "epoch", "name", "checkpoints_dir", "device", "threads");
     /** Options that change only how often the run reports or saves, or how it uses memory: changing them on resume needs no warning. */
@@ -99,10 +101,14 @@ public final class TrainCommand {
         CheckpointFiles files = new CheckpointFiles(Path.of(cl.string("checkpoints_dir")).resolve(experimentName(cl)));
         String loadEpoch = cl.string("epoch");
         refuseToMixRuns(cl, resume, files.dir());
+        boolean penaltyGiven = cl.given("lambda_gp") || cl.given("gp_type");   // before a saved run's options are adopted
         TrainingState state = resume ? continuedState(cl, files, loadEpoch, backend, err) : null;
 
         boolean embedded = cl.string("dataroot").isEmpty();
         CycleGanConfig config = config(cl, embedded);
+        if (penaltyGiven && !config.isWasserstein()) {
+            err.println("warning: --lambda_gp and --gp_type apply to --gan_mode wgangp only; with --gan_mode " + config.ganMode + " they have no effect");
+        }
         int nEpochs = cl.integerOr("n_epochs", embedded ? 3 : 100, 0);
         int nEpochsDecay = cl.integerOr("n_epochs_decay", embedded ? 3 : 100, 0);
         int epochCount = cl.integer("epoch_count", 1);
@@ -148,6 +154,11 @@ public final class TrainCommand {
         Map<String, String> saved = new LinkedHashMap<>(state.options);
         NOT_SAVED.forEach(saved::remove);
         for (String changed : cl.adoptSaved(saved)) {
+            if (changed.equals("gan_mode") && (cl.string(changed).equals(WGANGP) || saved.get(changed).equals(WGANGP))) {
+                throw new UsageException("train: --gan_mode " + cl.string(changed) + " cannot continue a run trained with --gan_mode " + saved.get(changed)
+                        + " (" + stateFile + "): wgangp's critics give signed scores, its loss logs have the gradient penalties' columns"
+                        + " and its training state the penalty's random state; train a new run with --name OTHER");
+            }
             if (FIXED_ON_RESUME.contains(changed)) {
                 throw new UsageException("train: --" + changed + " " + cl.string(changed) + " does not match the run being continued ("
                         + saved.get(changed) + " in " + stateFile + ")");
@@ -309,7 +320,14 @@ public final class TrainCommand {
                 setup.embedded() ? "embedded " + EmbeddedDataset.NAME + " (Google → Twitter emoji)" : cl.string("dataroot"),
                 data.sourceA().size(), data.sourceB().size(), data.sourceA().description(), data.batchCount(), start.epoch(), setup.settings().lastEpoch());
         out.printf("model: %s G (%,d parameters) + %s D (%,d), %s, on %s; saving to %s%n", config.netG, model.gA.parameterCount(),
-                config.netD, model.dA.parameterCount(), config.ganMode, backend.description(), setup.files().dir());
+                config.netD, model.dA.parameterCount(), ganDescription(config), backend.description(), setup.files().dir());
+    }
+
+    /** The GAN loss, with wgangp's penalty: "lsgan", "wgangp (gradient penalty 10.0 at mixed points)", "wgangp (no gradient penalty)". */
+    private static String ganDescription(CycleGanConfig config) {
+        if (!config.isWasserstein()) return config.ganMode;
+        return config.ganMode + (config.lambdaGp == 0 ? " (no gradient penalty, as the reference)"
+                : " (gradient penalty " + config.lambdaGp + " at " + config.gpType + " points)");
     }
 
     /** --name, or emoji_g2t on the embedded set, or the dataroot's folder name (train and test agree on it). */

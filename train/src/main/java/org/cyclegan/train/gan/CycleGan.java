@@ -20,11 +20,14 @@ import org.cyclegan.model.networks.ResnetGenerator;
  *
  * <p>One training step ({@link #optimize}) is: forward both cycles; update the generators with the discriminators
  * frozen (adversarial + cycle + identity losses); then update the discriminators on real images and pooled fakes.
- * The networks are created on the default backend.
+ * With {@code --gan_mode wgangp} each discriminator's loss also carries the {@link GradientPenalty}. The networks are
+ * created on the default backend.
  */
 public final class CycleGan {
     /** The reference's loss names, in its order. */
     public static final List<String> LOSS_NAMES = List.of("D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B");
+    /** The gradient penalties of D_A and D_B (already part of D_A and D_B), reported after those in wgangp mode. */
+    public static final List<String> PENALTY_LOSS_NAMES = List.of("gp_A", "gp_B");
 
     public final CycleGanConfig config;
     public final Module gA, gB, dA, dB;
@@ -32,6 +35,8 @@ public final class CycleGan {
     public final ImagePool fakeAPool, fakeBPool;
     /** Drew the initial weights and draws the dropout masks (networks built with dropout); saved with the training state. */
     public final ResumableRandom random;
+    /** The WGAN-GP penalty in the discriminators' loss (wgangp mode), else null. */
+    public final GradientPenalty gradientPenalty;
     private final GanLoss ganLoss;
 
     /** Networks, optimizers and pools for {@code config}, with all randomness derived from one draw of {@code seeds}. */
@@ -54,6 +59,17 @@ public final class CycleGan {
         fakeAPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
         fakeBPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
         ganLoss = new GanLoss(GanLoss.parse(config.ganMode));
+        // Drawn last, and only in wgangp mode, so that the other modes' weights, pools and dropout stay as they were.
+        gradientPenalty = config.isWasserstein()
+                ? new GradientPenalty(config.lambdaGp, GradientPenalty.parse(config.gpType), new ResumableRandom(rng.nextLong())) : null;
+    }
+
+    /** The names of the losses {@link #optimize} returns, in order: the reference's, then the penalties in wgangp mode. */
+    public List<String> lossNames() {
+        if (gradientPenalty == null) return LOSS_NAMES;
+        List<String> names = new ArrayList<>(LOSS_NAMES);
+        names.addAll(PENALTY_LOSS_NAMES);
+        return List.copyOf(names);
     }
 
     /** The four networks by the reference's names, G_A, G_B, D_A, D_B, in that order. */
@@ -108,19 +124,23 @@ public final class CycleGan {
         dA.setRequiresGrad(true);
         dB.setRequiresGrad(true);
         optimizerD.zeroGrad();
-        Tensor lossDA = backwardD(dA, realB, fakeBPool.query(fakeB.detach()));
-        Tensor lossDB = backwardD(dB, realA, fakeAPool.query(fakeA.detach()));
+        DiscriminatorLoss lossDA = backwardD(dA, realB, fakeBPool.query(fakeB.detach()));
+        DiscriminatorLoss lossDB = backwardD(dB, realA, fakeAPool.query(fakeA.detach()));
         optimizerD.step();
 
         Map<String, Float> losses = new LinkedHashMap<>();
-        losses.put("D_A", lossDA.item());
+        losses.put("D_A", lossDA.total().item());
         losses.put("G_A", lossGA.item());
         losses.put("cycle_A", lossCycleA.item());
         losses.put("idt_A", lossIdtA == null ? 0f : lossIdtA.item());
-        losses.put("D_B", lossDB.item());
+        losses.put("D_B", lossDB.total().item());
         losses.put("G_B", lossGB.item());
         losses.put("cycle_B", lossCycleB.item());
         losses.put("idt_B", lossIdtB == null ? 0f : lossIdtB.item());
+        if (gradientPenalty != null) {
+            losses.put("gp_A", lossDA.penalty() == null ? 0f : lossDA.penalty().item());
+            losses.put("gp_B", lossDB.penalty() == null ? 0f : lossDB.penalty().item());
+        }
         return losses;
     }
 
@@ -145,12 +165,25 @@ public final class CycleGan {
         return new GeneratorLosses(lossGA, lossGB, lossCycleA, lossCycleB, lossIdtA, lossIdtB, total);
     }
 
-    /** The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated. */
-    private Tensor backwardD(Module d, Tensor real, Tensor fake) {
+    /** A discriminator's loss and, in wgangp mode with λ_gp > 0, the gradient penalty it includes (else null). */
+    private record DiscriminatorLoss(Tensor total, Tensor penalty) {}
+
+    /**
+     * The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated; in wgangp mode plus
+     * the gradient penalty on the same real and fake batches, whose backward is the second-order one.
+     */
+    private DiscriminatorLoss backwardD(Module d, Tensor real, Tensor fake) {
         Tensor lossReal = ganLoss.apply(d.forward(real), true);
         Tensor lossFake = ganLoss.apply(d.forward(fake.detach()), false);
         Tensor loss = lossReal.add(lossFake).mul(0.5f);
-        loss.backward();
-        return loss;
+        GradientPenalty.Penalty penalty = gradientPenalty == null ? null : gradientPenalty.of(d, real, fake);
+        if (penalty == null) {
+            loss.backward();
+            return new DiscriminatorLoss(loss, null);
+        }
+        Tensor total = loss.add(penalty.value());
+        total.backward();
+        penalty.release();
+        return new DiscriminatorLoss(total, penalty.value());
     }
 }

@@ -20,6 +20,10 @@ public final class CycleGanConfig {
     public float initGain = 0.02f;
     public boolean noDropout = true;
     public String ganMode = "lsgan";
+    /** Weight of the WGAN-GP gradient penalty (wgangp only); 0 computes none, the reference's bare WGAN. */
+    public float lambdaGp = 10f;
+    /** Where the penalty is taken: mixed, real or fake ({@link GradientPenalty.Interpolation}). */
+    public String gpType = "mixed";
     public int poolSize = 50;
     public float lambdaA = 10f;
     public float lambdaB = 10f;
@@ -43,6 +47,8 @@ public final class CycleGanConfig {
         c.initGain = initGain;
         c.noDropout = noDropout;
         c.ganMode = ganMode;
+        c.lambdaGp = lambdaGp;
+        c.gpType = gpType;
         c.poolSize = poolSize;
         c.lambdaA = lambdaA;
         c.lambdaB = lambdaB;
@@ -51,6 +57,11 @@ public final class CycleGanConfig {
         c.beta1 = beta1;
         c.recompute = recompute;
         return c;
+    }
+
+    /** Whether the discriminators are Wasserstein critics ({@code --gan_mode wgangp}): signed scores, not probabilities. */
+    public boolean isWasserstein() {
+        return GanLoss.parse(ganMode) == GanLoss.Mode.WGANGP;
     }
 
     /** The image sizes these generators and discriminators take. */
@@ -67,6 +78,8 @@ public final class CycleGanConfig {
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("--beta1 must be in [0, 1), got " + beta1);
         GanLoss.parse(ganMode);
+        if (!(lambdaGp >= 0)) throw new IllegalArgumentException("--lambda_gp must be >= 0, got " + lambdaGp);
+        GradientPenalty.parse(gpType);
         if (recompute && !netG.isResnet()) throw new IllegalArgumentException("--recompute applies to the resnet generators, not --netG " + netG);
         if (recompute && !noDropout) throw new IllegalArgumentException("--recompute needs --no_dropout: a recomputed block would draw new dropout masks");
         if (recompute && norm.equals("batch")) throw new IllegalArgumentException("--recompute does not work with --norm batch: recomputing would update the running statistics twice");

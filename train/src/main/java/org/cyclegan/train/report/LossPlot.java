@@ -23,7 +23,7 @@ import org.cyclegan.train.gan.CycleGan;
 /**
  * {@code loss_plot.png}: the losses of a run drawn with plain java.awt (works with {@code -Djava.awt.headless=true}).
  * Two panels, because the scales differ: the generators' losses (G_A, G_B, cycle, identity) on top, the
- * discriminators' (every column starting with {@code D_}) below. Each loss keeps one colour in both the curve and the
+ * discriminators' (every column starting with {@code D_}, and wgangp's gradient penalties gp_A, gp_B) below. Each loss keeps one colour in both the curve and the
  * legend. Per-epoch means from {@code loss_log.csv} are dots at the middle of their epoch, joined by lines; the
  * optional {@code loss_steps.csv} adds a thinner, lighter curve of the means over each --print_freq window (drawn at
  * the window's middle), so a run of one or two epochs still shows its course. Dashed vertical lines mark the epoch
@@ -36,7 +36,9 @@ public final class LossPlot {
     private static final int MAX_BOUNDARIES = 40;
     /** Columns that are not losses. */
     private static final Set<String> NOT_LOSSES = Set.of("epoch", "steps", "step", "global_step", "lr", "data_seconds", "compute_seconds");
-    /** One colour per loss (the Tableau 10 palette), in the order of {@link CycleGan#LOSS_NAMES}; unknown names take the rest. */
+    /** Every loss a model can report: the reference's eight, then wgangp's gradient penalties. */
+    private static final List<String> KNOWN_LOSSES = concat(CycleGan.LOSS_NAMES, CycleGan.PENALTY_LOSS_NAMES);
+    /** One colour per loss (the Tableau 10 palette), in the order of {@link #KNOWN_LOSSES}; unknown names take the rest. */
     private static final Color[] PALETTE = {
         new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44), new Color(214, 39, 40),
         new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194), new Color(23, 190, 207),
@@ -47,9 +49,20 @@ public final class LossPlot {
 
     /** The colour of a loss series, the same in every plot. */
     static Color colour(String loss, List<String> allLosses) {
-        int i = CycleGan.LOSS_NAMES.indexOf(loss);
-        if (i < 0) i = CycleGan.LOSS_NAMES.size() + Math.max(0, allLosses.indexOf(loss));
+        int i = KNOWN_LOSSES.indexOf(loss);
+        if (i < 0) i = KNOWN_LOSSES.size() + Math.max(0, allLosses.indexOf(loss));
         return PALETTE[i % PALETTE.length];
+    }
+
+    /** A discriminator's loss, or a part of one (wgangp's gradient penalties): drawn in the lower panel. */
+    static boolean isDiscriminatorLoss(String loss) {
+        return loss.startsWith("D_") || CycleGan.PENALTY_LOSS_NAMES.contains(loss);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
     }
 
     /** The plotting area (inside the axes) of panel 0 (generators) or 1 (discriminators). */
@@ -81,8 +94,8 @@ public final class LossPlot {
             g.fillRect(0, 0, WIDTH, HEIGHT);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             double[] xRange = xRange(all);
-            List<Series> generators = all.stream().filter(s -> !s.loss.startsWith("D_")).toList();
-            List<Series> discriminators = all.stream().filter(s -> s.loss.startsWith("D_")).toList();
+            List<Series> generators = all.stream().filter(s -> !isDiscriminatorLoss(s.loss)).toList();
+            List<Series> discriminators = all.stream().filter(s -> isDiscriminatorLoss(s.loss)).toList();
             boolean hasSteps = all.stream().anyMatch(s -> s.stepX.length > 0);
             panel(g, plotArea(0), "generator losses", generators, losses, xRange, hasSteps);
             panel(g, plotArea(1), "discriminator losses", discriminators, losses, xRange, hasSteps);

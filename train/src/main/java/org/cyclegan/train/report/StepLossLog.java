@@ -13,7 +13,7 @@ import org.cyclegan.train.gan.CycleGan;
 /**
  * {@code loss_steps.csv}: the losses at step resolution, one row each time train prints a progress line (every
  * --print_freq steps and at the end of an epoch), so the loss plot shows a curve even for a run of one or two long
- * epochs. Columns: {@code epoch,step,global_step,<loss names>}, where global_step counts the steps of the whole run
+ * epochs. Columns: {@code epoch,step,global_step,<loss names>} (the model's), where global_step counts the steps of the whole run
  * and each loss is its mean over the steps since the previous row of the same epoch: a running mean, so one noisy step
  * does not make the curve.
  *
@@ -22,6 +22,7 @@ import org.cyclegan.train.gan.CycleGan;
  */
 public final class StepLossLog {
     private final Path file;
+    private final List<String> names;
     private int lastEpoch = -1, lastStep;
     private Map<String, Double> lastSums = new HashMap<>();
 
@@ -31,8 +32,14 @@ public final class StepLossLog {
      * the header when the file does not exist yet.
      */
     public StepLossLog(Path file, long keepThrough) throws IOException {
+        this(file, keepThrough, CycleGan.LOSS_NAMES);
+    }
+
+    /** As {@link #StepLossLog(Path, long)}, with the columns {@code lossNames} (a model's {@link CycleGan#lossNames}). */
+    public StepLossLog(Path file, long keepThrough, List<String> lossNames) throws IOException {
         this.file = file;
-        LossCsv.keepRows(file, "epoch,step,global_step," + String.join(",", CycleGan.LOSS_NAMES), 2, step -> step <= keepThrough);
+        this.names = List.copyOf(lossNames);
+        LossCsv.keepRows(file, "epoch,step,global_step," + String.join(",", names), 2, step -> step <= keepThrough);
     }
 
     /**
@@ -67,7 +74,6 @@ public final class StepLossLog {
         int window = step - lastStep;
         if (window <= 0) return;
         StringBuilder row = new StringBuilder().append(epoch).append(',').append(step).append(',').append(globalStep);
-        List<String> names = CycleGan.LOSS_NAMES;
         for (String name : names) {
             double sum = epochSums.getOrDefault(name, Double.NaN);
             row.append(',').append((float) ((sum - lastSums.getOrDefault(name, 0.0)) / window));

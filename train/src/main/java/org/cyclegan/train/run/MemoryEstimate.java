@@ -36,7 +36,7 @@ import org.cyclegan.train.gan.CycleGanConfig;
  * </ul>
  * With {@link Footprint#DATA} the step part is the peak live tensor bytes of a real step (MemoryEstimateTest checks
  * within 2%, for resnet and U-Net generators, basic, n_layers and pixel discriminators, batch 1 and 2, with and
- * without identity loss). Not counted: the JVM's own classes and objects, the garbage collector's headroom, the data
+ * without identity loss, and wgangp's step, whose D step also holds the gradient penalty's graphs). Not counted: the JVM's own classes and objects, the garbage collector's headroom, the data
  * loader's few prepared batches and the kernels' per-thread scratch arrays.
  */
 public record MemoryEstimate(int batch, int height, int width, long parameterBytes, long stepBytes, long poolBytes) {

@@ -112,9 +112,9 @@ public final class TrainingRun {
     /** Opens the logs where {@code start} left them (dropping the rows of the part of an earlier run this one replaces). */
     private void begin(TrainingState.Progress start) throws IOException {
         Files.createDirectories(files.samples());
-        LossCsv.keepRows(files.lossLog(), "epoch,steps,lr," + String.join(",", CycleGan.LOSS_NAMES) + ",data_seconds,compute_seconds", 0,
+        LossCsv.keepRows(files.lossLog(), "epoch,steps,lr," + String.join(",", model.lossNames()) + ",data_seconds,compute_seconds", 0,
                 epoch -> epoch < start.epoch());
-        stepLog = new StepLossLog(files.stepLog(), start.globalStep());
+        stepLog = new StepLossLog(files.stepLog(), start.globalStep(), model.lossNames());
         if (start.batch() > 0) stepLog.continueFrom(start.epoch(), start.stepLogStep(), start.stepLogSums());
         stepsPerEpoch = data.batchCount();
         totalSteps = (long) (settings.lastEpoch() - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch);
@@ -252,7 +252,8 @@ public final class TrainingRun {
      */
     private Outcome endEpoch(Epoch e, double dataSeconds, List<Batch> samples, StopOnSignal stop) throws IOException {
         Map<String, Double> means = e.means();
-        for (String d : List.of("D_A", "D_B")) {
+        // A Wasserstein critic's loss is a signed score, below 0 as soon as it tells real from fake at all: no sign of trouble.
+        for (String d : model.config.isWasserstein() ? List.<String>of() : List.of("D_A", "D_B")) {
             if (means.getOrDefault(d, 1.0) < 0.01) {
                 err.printf("warning: %s averaged %.4f this epoch: the discriminator wins too easily and its generator may get no useful gradient%n", d, means.get(d));
             }
@@ -262,7 +263,7 @@ public final class TrainingRun {
         // this epoch again, and the row it leaves is dropped then (see begin) instead of lost.
         writeSamples(samples, files.sample(e.number));
         StringBuilder row = new StringBuilder().append(e.number).append(',').append(e.steps).append(',').append(e.lr);
-        for (String k : CycleGan.LOSS_NAMES) row.append(',').append(means.get(k));
+        for (String k : model.lossNames()) row.append(',').append(means.get(k));
         row.append(',').append(dataSeconds).append(',').append(e.computeSeconds).append('\n');
         Files.writeString(files.lossLog(), row, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         TrainingState.Progress next = TrainingState.Progress.epochStart(e.number + 1, globalStep, dataRandom.encode(), stepsPerEpoch);

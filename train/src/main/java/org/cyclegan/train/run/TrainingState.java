@@ -21,7 +21,7 @@ import org.cyclegan.train.gan.LrSchedule;
  *
  * <p>The reference saves only the networks, so its {@code --continue_train} restarts the learning-rate schedule, the
  * Adam moments and the image pools. This file also holds: both optimizers' moments and step counts, both image pools,
- * the state of every random generator (weights/dropout, data plan, pools), the position (epoch, next batch, global
+ * the state of every random generator (weights/dropout, data plan, pools, wgangp's interpolation), the position (epoch, next batch, global
  * step), the plateau schedule's memory, the partial loss sums of an epoch saved in its middle, and the options of the
  * run. One file rather than five means a crash between two writes cannot leave a state that mixes two moments.
  *
@@ -32,6 +32,8 @@ import org.cyclegan.train.gan.LrSchedule;
  */
 public final class TrainingState {
     static final String FORMAT = "cyclegan-engine-train-state-1";
+    /** The gradient penalty's α generator, present in wgangp runs only. */
+    private static final String PENALTY_RANDOM = "random.gradient_penalty";
 
     /**
      * Where a run stands: {@code epoch} is the epoch in progress (or the next one, with {@code batch} 0), {@code batch}
@@ -96,6 +98,7 @@ public final class TrainingState {
             meta.put("random." + name, pool.random().encode());
         });
         meta.put("random.model", model.random.encode());
+        if (model.gradientPenalty != null) meta.put(PENALTY_RANDOM, model.gradientPenalty.random().encode());
         meta.put("random.data", p.dataRandom());
         meta.put("epoch", Integer.toString(p.epoch()));
         meta.put("batch", Integer.toString(p.batch()));
@@ -150,6 +153,7 @@ public final class TrainingState {
                 e.getValue().random().decode(string("random." + e.getKey()));
             }
             model.random.decode(string("random.model"));
+            if (model.gradientPenalty != null) model.gradientPenalty.random().decode(string(PENALTY_RANDOM));
             String[] plateau = string("plateau").split(",");
             if (plateau.length != 3) throw new IllegalArgumentException("plateau state '" + string("plateau") + "' is not best,bad_epochs,multiplier");
             schedule.restore(new LrSchedule.PlateauState(Double.parseDouble(plateau[0]), Integer.parseInt(plateau[1]), Double.parseDouble(plateau[2])));
