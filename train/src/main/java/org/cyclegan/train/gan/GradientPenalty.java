@@ -3,6 +3,7 @@ package org.cyclegan.train.gan;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
+import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.Autograd;
@@ -29,8 +30,6 @@ public final class GradientPenalty {
     public static final List<String> TYPES = List.of("mixed", "real", "fake");
     /** The gradient norm the penalty pulls towards (the reference's {@code constant}). */
     static final float TARGET_NORM = 1f;
-    /** Added to every gradient element before the norm, as the reference does (it keeps an all-zero gradient's norm away from 0). */
-    static final float EPS = 1e-16f;
 
     /**
      * The penalty's value (with its graph), the x̂ it was taken at and D's output there, whose forward graph
@@ -90,13 +89,9 @@ public final class GradientPenalty {
         Tensor score = d.forward(x);
         Tensor gradient = Autograd.grad(score, score.backend().full(score.shape(), 1f), true, x)[0];
         if (gradient == null) throw new IllegalStateException("gradient penalty: the discriminator's output does not depend on its input");
-        int[] perSample = new int[gradient.rank() - 1];
-        for (int i = 0; i < perSample.length; i++) perSample[i] = i + 1;
-        Tensor shifted = gradient.add(EPS);
+        Tensor value = F.gradientPenalty(gradient, TARGET_NORM).mul(lambda);
         MemoryScope.release(gradient);
-        Tensor deviation = shifted.norm(false, perSample).sub(TARGET_NORM);
-        MemoryScope.done(shifted);
-        return new Penalty(deviation.mul(deviation).mean().mul(lambda), x, score);
+        return new Penalty(value, x, score);
     }
 
     /** x̂ as {@link Interpolation} says, a new leaf (a view for real and fake, so the batches themselves stay untouched). */
