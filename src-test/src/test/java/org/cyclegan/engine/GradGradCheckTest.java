@@ -1,5 +1,6 @@
 package org.cyclegan.engine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.cyclegan.engine.autograd.Autograd;
 import org.cyclegan.engine.autograd.GradCheck;
+import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.backend.Padding;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,12 @@ class GradGradCheckTest {
 
     static void check(String op, Function<List<Tensor>, Tensor> f, Tensor... inputs) {
         GradCheck.Report r = GradCheck.checkSecondOrder(f, List.of(inputs), EPS, ATOL, RTOL);
-        assertTrue(r.checked() > 0, op + ": nothing was checked");
+        int inputElements = 0, seedElements;
+        for (Tensor x : inputs) if (x.requiresGrad()) inputElements += x.numel();
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            seedElements = f.apply(List.of(inputs)).numel();
+        }
+        assertEquals(inputElements + seedElements, r.checked(), op + ": every element of every input and of the seed is checked");
         assertTrue(r.passed(), op + ": second-order gradient mismatch, worst at " + r.worst() + " (error/allowed = " + r.maxRatio() + ")");
     }
 

@@ -115,7 +115,9 @@ public final class Autograd {
      * saved past the rule's own scope, until the backward through the returned gradients frees it. The retained forward
      * graph is freed node by node by that backward too; the nodes it does not reach keep their saved tensors until
      * {@link #releaseGraph} lets go of them (or, failing that, until the outermost scope closes and the garbage collector
-     * takes them).
+     * takes them). One exception: a {@code Recompute} block met by a createGraph pass builds its recomputed graph beside
+     * the one behind {@code output}, so {@code releaseGraph(output)} does not reach its unreached nodes; they wait for
+     * the scope (no network on a discriminator's path recomputes).
      */
     public static Tensor[] grad(Tensor output, Tensor seed, boolean createGraph, Tensor... inputs) {
         return gradPass(output, seed, createGraph, inputs, Set.of());

@@ -21,8 +21,8 @@ import org.cyclegan.engine.Tensor;
  * <p>Second order ({@link #checkSecondOrder}): with a random seed v for y, the first-order gradients
  * g_k = grad(y, v) with respect to each input are reduced to L₂ = Σ_k ⟨g_k, r_k⟩ with fixed random r_k. Its analytic
  * gradient, with respect to each input and to v, comes from {@code Autograd.grad} with createGraph and a backward
- * through the recorded gradients; its numeric one from central differences of L₂, each L₂ computed with a plain
- * first-order backward. So every second derivative the rules record is checked against their own first derivatives.
+ * through the recorded gradients; its numeric one from central differences of L₂, each L₂ computed with
+ * {@code Autograd.grad} without createGraph (a first-order pass that records nothing). So every second derivative the rules record is checked against their own first derivatives.
  */
 public final class GradCheck {
     private GradCheck() {}

@@ -42,8 +42,8 @@ public final class Arithmetic {
         Tensor y = binary("mul", BinaryOp.MUL, a, b);
         boolean needA = a.requiresGrad(), needB = b.requiresGrad();
         return record("mul", y, saves(needB ? a : null, needA ? b : null), g -> new Tensor[] {
-                wantsGradient(a) ? g.mul(b).sumTo(a.shape()) : null,
-                wantsGradient(b) ? g.mul(a).sumTo(b.shape()) : null}, a, b);
+                needA && wantsGradient(a) ? g.mul(b).sumTo(a.shape()) : null,
+                needB && wantsGradient(b) ? g.mul(a).sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = a / b.   ∂y/∂a = 1/b, ∂y/∂b = −a/b² = −y/b. */
@@ -52,7 +52,7 @@ public final class Arithmetic {
         boolean needB = b.requiresGrad();
         return record("div", y, saves(b, needB ? y : null), g -> new Tensor[] {
                 wantsGradient(a) ? g.div(b).sumTo(a.shape()) : null,
-                wantsGradient(b) ? g.mul(y).div(b).neg().sumTo(b.shape()) : null}, a, b);
+                needB && wantsGradient(b) ? g.mul(y).div(b).neg().sumTo(b.shape()) : null}, a, b);
     }
 
     /** y = x + s.   ∂y/∂x = 1. */

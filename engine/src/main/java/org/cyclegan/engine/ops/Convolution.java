@@ -54,8 +54,8 @@ public final class Convolution {
         // (a frozen discriminator's convolutions then hold no activations).
         boolean needX = x.requiresGrad(), needW = w.requiresGrad();
         return record(op, y, saves(needW ? x : null, needX ? w : null), g -> new Tensor[] {
-                wantsGradient(x) ? dataGradient(g, w, xShape, spec) : null,
-                wantsGradient(w) ? weightGradient(x, g, wShape, spec) : null,
+                needX && wantsGradient(x) ? dataGradient(g, w, xShape, spec) : null,
+                needW && wantsGradient(w) ? weightGradient(x, g, wShape, spec) : null,
                 wantsGradient(bias) ? g.sum(false, 0, 2, 3) : null}, x, w, bias);
     }
 
@@ -85,8 +85,8 @@ public final class Convolution {
         int[] wShape = w.shape();
         boolean needX = x.requiresGrad(), needW = w.requiresGrad();
         return record(op, y, saves(needW ? x : null, needX ? w : null), g -> new Tensor[] {
-                wantsGradient(x) ? conv2d(g, w, null, spec) : null,
-                wantsGradient(w) ? weightGradient(g, x, wShape, spec) : null,   // the roles of input and output swapped
+                needX && wantsGradient(x) ? conv2d(g, w, null, spec) : null,
+                needW && wantsGradient(w) ? weightGradient(g, x, wShape, spec) : null,   // the roles of input and output swapped
                 wantsGradient(bias) ? g.sum(false, 0, 2, 3) : null}, x, w, bias);
     }
 
@@ -114,8 +114,8 @@ public final class Convolution {
         int[] xShape = x.shape();
         boolean needX = x.requiresGrad(), needDy = dy.requiresGrad();
         return record("conv2d_weight_grad", dw, saves(needDy ? x : null, needX ? dy : null), g -> new Tensor[] {
-                wantsGradient(x) ? dataGradient(dy, g, xShape, spec) : null,
-                wantsGradient(dy) ? conv2d(x, g, null, spec) : null}, x, dy);
+                needX && wantsGradient(x) ? dataGradient(dy, g, xShape, spec) : null,
+                needDy && wantsGradient(dy) ? conv2d(x, g, null, spec) : null}, x, dy);
     }
 
     /** x and w 4-D on one backend, x's channels on w's axis {@code inputAxis}, the bias [the other axis of w] or null. */

@@ -47,9 +47,9 @@ import org.junit.jupiter.api.TestFactory;
  * difference of D's mean outputs and can cancel to almost nothing (-0.0013 against outputs of about 0.2), where a
  * relative error measures rounding alone; there the error is taken relative to the size of what the loss is made of,
  * which the fixture stores as {@code loss_scales} (mean |D(fake)| for G_A and G_B; half the mean |D| on real and fake
- * plus the penalty for D_A and D_B). Against that, float32 PyTorch is within 3e-5 of float64 (the penalty on) and
- * 5e-6 (λ_gp 0), and ours within 2.4e-5 of PyTorch's (gp_B at step 1, on the reference backend: a norm of second-order
- * gradients summed over the image); their parameter updates within 1.9e-3·lr.
+ * plus the penalty, halved with them, for D_A and D_B). Against that, float32 PyTorch is within 5e-6 of float64 (the
+ * penalty on, and λ_gp 0), and ours within 1.3e-5 of PyTorch's (gp_B at step 3, on the cpu backend: a norm of
+ * second-order gradients summed over the image); their parameter updates within 1.7e-3·lr.
  *
  * <p><b>Parameters</b>: compared as updates, Δ = p_final − p_initial (|p| is up to about 0.3, |Δ| a few lr), in units
  * of lr. Adam's first steps move each element by lr·m̂/(√v̂ + eps), which for t ≤ 3 lies within ±3.19·lr whatever

@@ -164,7 +164,7 @@ public class CycleGanTest {
         assertSameLossesOnBothBackends(tinyWgangp());
     }
 
-    @Test void wgangpStepsReportThePenaltiesAfterTheReferencesLossesAndMoveEveryNetwork() {
+    @Test void wgangpStepsReportThePenaltiesAfterTheReferencesLosses() {
         CycleGan[] holder = new CycleGan[1];
         List<Map<String, Float>> losses = train(new CpuBackend(2), 2, holder, tinyWgangp());
         List<String> names = new java.util.ArrayList<>(CycleGan.LOSS_NAMES);

@@ -31,7 +31,7 @@ public final class ModelOptions {
     }
 
     /** What wgangp is here, and where it departs from the reference. */
-    static final String WGANGP_HELP = "WGAN loss, -mean(D(real)) + mean(D(fake)), plus WGAN-GP's gradient penalty in every D step."
+    static final String WGANGP_HELP = "WGAN loss, -mean(D(real)) + mean(D(fake)), plus WGAN-GP's gradient penalty in every D step, halved with them: 0.5·(loss_real + loss_fake + penalty)."
             + " The reference's wgangp never applies the penalty it defines (its CycleGAN never calls cal_gradient_penalty): a WGAN"
             + " with neither penalty nor weight clipping has no Lipschitz constraint, so here the penalty is on by default, the one"
             + " deliberate departure from the reference's defaults; --lambda_gp 0 gives the reference's behaviour";

@@ -26,7 +26,7 @@ import org.cyclegan.model.networks.ResnetGenerator;
 public final class CycleGan {
     /** The reference's loss names, in its order. */
     public static final List<String> LOSS_NAMES = List.of("D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B");
-    /** The gradient penalties of D_A and D_B (already part of D_A and D_B), reported after those in wgangp mode. */
+    /** The gradient penalties of D_A and D_B (D_A = (real + fake + gp_A) / 2, and so for B), reported after those in wgangp mode. */
     public static final List<String> PENALTY_LOSS_NAMES = List.of("gp_A", "gp_B");
 
     public final CycleGanConfig config;
@@ -169,19 +169,21 @@ public final class CycleGan {
     private record DiscriminatorLoss(Tensor total, Tensor penalty) {}
 
     /**
-     * The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated; in wgangp mode plus
-     * the gradient penalty on the same real and fake batches, whose backward is the second-order one.
+     * The reference's backward_D_basic: (loss on real + loss on detached fake) / 2, back-propagated; in wgangp mode the
+     * gradient penalty on the same real and fake batches joins the two inside the halving, (real + fake + penalty) / 2,
+     * so that λ_gp weighs it against the critic's difference as WGAN-GP's λ does. Its backward is the second-order one.
      */
     private DiscriminatorLoss backwardD(Module d, Tensor real, Tensor fake) {
         Tensor lossReal = ganLoss.apply(d.forward(real), true);
         Tensor lossFake = ganLoss.apply(d.forward(fake.detach()), false);
-        Tensor loss = lossReal.add(lossFake).mul(0.5f);
+        Tensor critic = lossReal.add(lossFake);
         GradientPenalty.Penalty penalty = gradientPenalty == null ? null : gradientPenalty.of(d, real, fake);
         if (penalty == null) {
+            Tensor loss = critic.mul(0.5f);
             loss.backward();
             return new DiscriminatorLoss(loss, null);
         }
-        Tensor total = loss.add(penalty.value());
+        Tensor total = critic.add(penalty.value()).mul(0.5f);
         total.backward();
         penalty.release();
         return new DiscriminatorLoss(total, penalty.value());

@@ -38,12 +38,11 @@ public final class GradientPenalty {
     public record Penalty(Tensor value, Tensor interpolates, Tensor score) {
         /**
          * After the backward through {@link #value}: frees the nodes of D(x̂)'s graph that backward did not reach (D's
-         * output layer, which the gradient does not depend on through saved values) and the gradient it accumulated
-         * into x̂, which nothing reads, so that nothing of the penalty outlives the D step.
+         * output layer, which the gradient does not depend on through saved values), so that nothing of the penalty
+         * outlives the D step.
          */
         public void release() {
             Autograd.releaseGraph(score);
-            interpolates.zeroGrad();
         }
     }
 
@@ -89,6 +88,7 @@ public final class GradientPenalty {
         Tensor score = d.forward(x);
         Tensor gradient = Autograd.grad(score, score.backend().full(score.shape(), 1f), true, x)[0];
         if (gradient == null) throw new IllegalStateException("gradient penalty: the discriminator's output does not depend on its input");
+        x.requiresGrad(false);   // the second backward needs D's parameters' gradients only, not x̂'s
         Tensor value = F.gradientPenalty(gradient, TARGET_NORM).mul(lambda);
         MemoryScope.release(gradient);
         return new Penalty(value, x, score);
