@@ -64,4 +64,19 @@ class GradCheckTest {
         GradCheck.Report r = GradCheck.check(wrong, List.of(in.randn(3, 3)), GradCheck.EPS, GradCheck.ATOL, GradCheck.RTOL);
         assertFalse(r.passed(), "a wrong derivative must be caught");
     }
+
+    @Test void aNaNGradientFailsTheCheck() {
+        // x² whose backward returns NaN: a comparison with NaN is false, so it must not count as within tolerance.
+        Function<List<Tensor>, Tensor> nan = x -> Autograd.record("nan_square",
+                x.get(0).detach().mul(x.get(0).detach()), Autograd.saves(x.get(0)), g -> new Tensor[] {g.mul(Float.NaN)}, x.get(0));
+        GradCheck.Report r = GradCheck.check(nan, List.of(in.randn(3, 3)));
+        assertFalse(r.passed(), "a NaN gradient must be caught: " + r);
+        assertEquals(9, r.checked());
+    }
+
+    @Test void theWorstElementIsNamedEvenWhenEveryElementAgreesExactly() {
+        GradCheck.Report r = GradCheck.check(x -> x.get(0).neg(), List.of(in.randn(2, 2)));
+        assertTrue(r.passed());
+        assertTrue(r.worst().input() == 0 && r.worst().shape().equals("[2, 2]"), r.worst().toString());
+    }
 }

@@ -170,9 +170,10 @@ public final class GradCheck {
                 double numeric = (plus - minus) / step;
                 double err = Math.abs(numeric - analytic[k][j]);
                 double ratio = err / (atol + rtol * Math.abs(numeric));
+                if (Double.isNaN(ratio)) ratio = Double.POSITIVE_INFINITY;   // a NaN on either side is a failure, not a pass
                 checked++;
                 maxAbs = Math.max(maxAbs, err);
-                if (ratio > maxRatio) {
+                if (ratio > maxRatio || worst == Worst.NONE) {
                     maxRatio = ratio;
                     worst = new Worst(k, Shape.str(inputs.get(k).shape()), j, analytic[k][j], numeric);
                 }
