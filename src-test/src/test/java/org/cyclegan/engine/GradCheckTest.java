@@ -31,10 +31,13 @@ class GradCheckTest {
         }));
     }
 
-    @Test void everyFirstOrderCaseIsOfOrderOneAndNamedOnce() {
-        List<OpCatalog.Case> cases = OpCatalog.firstOrder();
-        assertEquals(cases.size(), cases.stream().map(OpCatalog.Case::name).distinct().count(), "case names are unique");
-        assertTrue(cases.stream().allMatch(c -> c.order() == 1));
+    @Test void everyCaseIsOfItsListsOrderAndNamedOnceInIt() {
+        for (int order = 1; order <= 2; order++) {
+            List<OpCatalog.Case> cases = order == 1 ? OpCatalog.firstOrder() : OpCatalog.secondOrder();
+            assertEquals(cases.size(), cases.stream().map(OpCatalog.Case::name).distinct().count(), "case names are unique");
+            int o = order;
+            assertTrue(cases.stream().allMatch(c -> c.order() == o));
+        }
     }
 
     @Test void dropoutKeepsScaledValuesAndIsTheIdentityInEvaluation() {

@@ -40,12 +40,6 @@ class GradGradCheckTest {
         }));
     }
 
-    @Test void everySecondOrderCaseIsOfOrderTwoAndNamedOnce() {
-        List<OpCatalog.Case> cases = OpCatalog.secondOrder();
-        assertEquals(cases.size(), cases.stream().map(OpCatalog.Case::name).distinct().count(), "case names are unique");
-        assertTrue(cases.stream().allMatch(c -> c.order() == 2));
-    }
-
     // ---- the check itself --------------------------------------------------------------------------------------------
 
     @Test void theCheckCatchesARuleWhoseBackwardIsRightButNotDifferentiable() {
