@@ -15,8 +15,10 @@ import org.cyclegan.engine.Tensor;
  * <p>First order ({@link #check}): the function's output y is reduced to a scalar L = Σ y·r with a fixed random r, so
  * every output element contributes with its own weight. For each input element x_j that requires grad, the numeric
  * derivative (L(x_j + ε) − L(x_j − ε)) / 2ε, accumulated in double, must match the analytic ∂L/∂x_j from backward()
- * within {@code atol + rtol·|numeric|}. The forward is float32, so ε and the tolerances must allow for its rounding;
- * callers state them.
+ * within {@code atol + rtol·|numeric|}. The forward is float32, so ε and the tolerances must allow for its rounding
+ * ({@link #EPS}, {@link #ATOL}, {@link #RTOL}: what {@link OpCatalog}'s cases are checked with). This is not PyTorch's
+ * double-precision gradcheck: the engine computes in float32 only, so the differences are of float32 losses, taken and
+ * divided in double.
  *
  * <p>Second order ({@link #checkSecondOrder}): with a random seed v for y, the first-order gradients
  * g_k = grad(y, v) with respect to each input are reduced to L₂ = Σ_k ⟨g_k, r_k⟩ with fixed random r_k. Its analytic
@@ -25,14 +27,52 @@ import org.cyclegan.engine.Tensor;
  * {@code Autograd.grad} without createGraph (a first-order pass that records nothing). So every second derivative the rules record is checked against their own first derivatives.
  */
 public final class GradCheck {
+    /**
+     * The step of the central differences. With ε = 1e-2 the float32 rounding of L = Σ y·r contributes about 1e-5 and
+     * the O(ε²) truncation about 1e-4 relative, so a wrong derivative (off by a factor, a sign, a missing term) fails
+     * by orders of magnitude. Inputs of ops with kinks (relu, abs, …) must stay at least 0.05 away from the kink, so no
+     * finite difference straddles it ({@link GradCheckInputs#awayFromZero}).
+     *
+     * <p>At second order the differences are of float32 first-order gradients, whose rounding (about 1e-6 of their
+     * size) divided by 2ε stays near 1e-4; the O(ε²) truncation error grows with the third derivative, which is why the
+     * normalizations (whose derivatives grow as 1/σ) are checked on inputs with a spread of about 1.
+     */
+    public static final double EPS = 1e-2;
+    /** An element passes when |analytic − numeric| ≤ {@code ATOL + RTOL·|numeric|}; see {@link #EPS} for why. */
+    public static final double ATOL = 1e-3;
+    /** See {@link #ATOL}. */
+    public static final double RTOL = 1e-2;
+
     private GradCheck() {}
 
     /** The worst disagreement found. */
-    public record Report(double maxAbsError, double maxRatio, String worst, int checked) {
+    public record Report(double maxAbsError, double maxRatio, Worst worst, int checked) {
         /** True when every element was within tolerance (ratio = error / allowed ≤ 1). */
         public boolean passed() {
             return maxRatio <= 1.0;
         }
+    }
+
+    /**
+     * The element with the largest error/allowed ratio: element {@code element} (flat, row-major) of input
+     * {@code input} (its position in the inputs; at second order the seed comes after the last), of shape {@code shape}.
+     */
+    public record Worst(int input, String shape, int element, double analytic, double numeric) {
+        static final Worst NONE = new Worst(-1, "", -1, 0, 0);
+
+        @Override public String toString() {
+            return input < 0 ? "none" : "input " + input + " " + shape + " element " + element + ": analytic " + (float) analytic + ", numeric " + numeric;
+        }
+    }
+
+    /** {@link #check} with {@link #EPS}, {@link #ATOL} and {@link #RTOL}. */
+    public static Report check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+        return check(f, inputs, EPS, ATOL, RTOL);
+    }
+
+    /** {@link #checkSecondOrder} with {@link #EPS}, {@link #ATOL} and {@link #RTOL}. */
+    public static Report checkSecondOrder(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
+        return checkSecondOrder(f, inputs, EPS, ATOL, RTOL);
     }
 
     /**
@@ -117,7 +157,7 @@ public final class GradCheck {
     private static Report compare(List<Tensor> inputs, float[][] analytic, ToDoubleFunction<List<Tensor>> loss,
                                   double eps, double atol, double rtol) {
         double maxAbs = 0, maxRatio = 0;
-        String worst = "none";
+        Worst worst = Worst.NONE;
         int checked = 0;
         for (int k = 0; k < inputs.size(); k++) {
             if (!inputs.get(k).requiresGrad()) continue;
@@ -130,12 +170,12 @@ public final class GradCheck {
                 double numeric = (plus - minus) / step;
                 double err = Math.abs(numeric - analytic[k][j]);
                 double ratio = err / (atol + rtol * Math.abs(numeric));
+                if (Double.isNaN(ratio)) ratio = Double.POSITIVE_INFINITY;   // a NaN on either side is a failure, not a pass
                 checked++;
                 maxAbs = Math.max(maxAbs, err);
-                if (ratio > maxRatio) {
+                if (ratio > maxRatio || worst == Worst.NONE) {
                     maxRatio = ratio;
-                    worst = "input " + k + " " + Shape.str(inputs.get(k).shape()) + " element " + j
-                            + ": analytic " + analytic[k][j] + ", numeric " + numeric;
+                    worst = new Worst(k, Shape.str(inputs.get(k).shape()), j, analytic[k][j], numeric);
                 }
             }
         }

@@ -15,6 +15,7 @@ import org.cyclegan.train.commands.BenchCommand;
 import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.commands.ConvertCommand;
 import org.cyclegan.train.commands.EvalCommand;
+import org.cyclegan.train.commands.GradCheckCommand;
 import org.cyclegan.train.commands.TestCommand;
 import org.cyclegan.train.commands.TrainCommand;
 import org.cyclegan.train.commands.TranslateCommand;
@@ -36,6 +37,7 @@ public final class Main {
             "  eval       score predicted images against targets of the same name (L1, PSNR, SSIM; identity baseline)",
             "  convert    write a generator's weights (e.g. the reference's PyTorch .pth) as .safetensors with its architecture",
             "  bench      time full CycleGAN training iterations on random data",
+            "  gradcheck  check every op's backward against finite differences (--op one, --second-order, --list)",
             "  devices    list the backends, the OpenCL platforms and devices, and what --device auto picks",
             "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
@@ -68,6 +70,7 @@ public final class Main {
             case "test" -> TestCommand.options();
             case "eval" -> EvalCommand.options();
             case "convert" -> ConvertCommand.options();
+            case "gradcheck" -> GradCheckCommand.options();
             case "devices" -> new CommandLine("devices", "Lists the backends, the OpenCL platforms and devices (opencl:N selects one), and what --device auto picks.");
             default -> null;
         };
@@ -81,6 +84,7 @@ public final class Main {
             }
             if (command.equals("eval")) return EvalCommand.run(cl, out, err);   // image metrics only: no tensors, no backend
             if (command.equals("devices")) return devices(out);
+            if (command.equals("gradcheck")) return GradCheckCommand.run(cl, out);   // always on the reference backend
             backend = selectBackend(cl, err);
         } catch (UsageException e) {
             return usageError(err, e.getMessage());
