@@ -46,6 +46,11 @@ public final class GraphCommand {
     }
 
     public static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
+        return run(cl, out, err, findDot(System.getenv("PATH")));
+    }
+
+    /** As {@link #run(CommandLine, Backend, PrintStream, PrintStream)} with Graphviz's dot at {@code graphviz} (null: missing). */
+    static int run(CommandLine cl, PrintStream out, PrintStream err, Path graphviz) throws IOException {
         String output = cl.string("output");
         if (output == null || output.isEmpty()) throw new UsageException("graph: --output is required (g.dot, g.svg or g.png)");
         Path target = Path.of(output);
@@ -67,7 +72,6 @@ public final class GraphCommand {
             AtomicFile.writeString(dotFile, dot);
             out.println("graph of the " + what + " (" + config.netG + ", ngf " + config.ngf + ", " + size + " px) -> " + dotFile);
         }
-        Path graphviz = findDot(System.getenv("PATH"));
         if (graphviz == null) {
             String how = "dot -T" + extension(picture) + " " + dotFile + " -o " + picture;
             if (extension.equals("dot")) {
