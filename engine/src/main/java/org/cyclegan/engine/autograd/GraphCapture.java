@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Which module was running when each op recorded: the one thing about a graph that the graph itself does not keep,
  * noted while a forward runs for {@link GraphDot}. Containers say when a child runs ({@link #enter}/{@link #exit}
- * around the child's forward; {@code Sequential} does, and every layer of the networks is some Sequential's child);
+ * around the child's forward; {@code Sequential} does, and every layer of this project's networks runs as some
+ * Sequential's child);
  * {@link Autograd#record} reports each node it attaches. The owner of a node is the innermost child running then.
  *
  * <p>Owners are plain objects (modules in practice) so that the autograd package needs nothing from {@code nn}.

@@ -45,6 +45,7 @@ public final class GraphCommand {
         return ModelOptions.declare(cl, "resnet_6blocks", "generator: " + String.join(" | ", GeneratorKind.NAMES)).deviceOptions();
     }
 
+    /** Runs the command; the tensors are made on the default backend, which {@code Main} has set to {@code backend}. */
     public static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
         return run(cl, out, err, findDot(System.getenv("PATH")));
     }
@@ -118,7 +119,7 @@ public final class GraphCommand {
 
     /** Runs Graphviz on {@code dotFile}; the picture is written atomically, and dot's complaint is the error's message. */
     static void render(Path graphviz, Path dotFile, Path picture) throws IOException {
-        Process p = new ProcessBuilder(graphviz.toString(), "-T" + extension(picture), dotFile.toString()).redirectErrorStream(false).start();
+        Process p = new ProcessBuilder(graphviz.toString(), "-T" + extension(picture), dotFile.toString()).start();
         p.getOutputStream().close();
         byte[] image;
         String complaint;
