@@ -63,7 +63,9 @@ public final class Autograd {
         if (!GradMode.isEnabled()) return out;
         for (Tensor in : inputs) {
             if (in != null && in.requiresGrad()) {
-                out.attachGradFn(new Node(op, inputs.clone(), saved.clone(), backward));
+                Node node = new Node(op, inputs.clone(), saved.clone(), backward);
+                out.attachGradFn(node);
+                GraphCapture.recorded(node);
                 return out;
             }
         }

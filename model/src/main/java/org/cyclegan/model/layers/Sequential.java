@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.autograd.GraphCapture;
 import org.cyclegan.engine.nn.Module;
 
 /**
@@ -41,7 +42,13 @@ public final class Sequential extends Module {
         }
         Tensor h = x;
         for (int i = from; i < to; i++) {
-            Tensor next = layers.get(i).forward(h);
+            Tensor next;
+            GraphCapture.enter(layers.get(i));   // for a graph export: which layer recorded the ops (else a no-op)
+            try {
+                next = layers.get(i).forward(h);
+            } finally {
+                GraphCapture.exit();
+            }
             if (i > from) MemoryScope.passedOn(h, x, next);
             h = next;
         }

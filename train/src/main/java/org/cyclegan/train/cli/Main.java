@@ -16,6 +16,7 @@ import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.commands.ConvertCommand;
 import org.cyclegan.train.commands.EvalCommand;
 import org.cyclegan.train.commands.GradCheckCommand;
+import org.cyclegan.train.commands.GraphCommand;
 import org.cyclegan.train.commands.TestCommand;
 import org.cyclegan.train.commands.TrainCommand;
 import org.cyclegan.train.commands.TranslateCommand;
@@ -36,6 +37,7 @@ public final class Main {
             "  translate  run a saved generator (ours, or the reference's PyTorch .pth) on an image or a folder of images",
             "  eval       score predicted images against targets of the same name (L1, PSNR, SSIM; identity baseline)",
             "  convert    write a generator's weights (e.g. the reference's PyTorch .pth) as .safetensors with its architecture",
+            "  graph      draw the autodiff graph of a generator, a discriminator or a training step as Graphviz DOT (and SVG/PNG)",
             "  bench      time full CycleGAN training iterations on random data",
             "  gradcheck  check every op's backward against finite differences (--op one, --second-order, --list)",
             "  devices    list the backends, the OpenCL platforms and devices, and what --device auto picks",
@@ -71,6 +73,7 @@ public final class Main {
             case "eval" -> EvalCommand.options();
             case "convert" -> ConvertCommand.options();
             case "gradcheck" -> GradCheckCommand.options();
+            case "graph" -> GraphCommand.options();
             case "devices" -> new CommandLine("devices", "Lists the backends, the OpenCL platforms and devices (opencl:N selects one), and what --device auto picks.");
             default -> null;
         };
@@ -99,6 +102,7 @@ public final class Main {
                 case "train" -> TrainCommand.run(cl, backend, out, err);
                 case "translate" -> TranslateCommand.run(cl, backend, out, err);
                 case "convert" -> ConvertCommand.run(cl, backend, out);
+                case "graph" -> GraphCommand.run(cl, backend, out, err);
                 case "test" -> TestCommand.run(cl, backend, out, err);
                 default -> info(out, backend);
             };
