@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.cyclegan.engine.io.Json;
-import org.cyclegan.train.cli.Main;
+import org.cyclegan.testing.Console;
 import org.cyclegan.train.eval.ImageMetrics;
 import org.cyclegan.train.eval.ImageMetricsTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,20 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** eval: scores over images matched by name, the identity baseline, the JSON line, and every refusal by name. */
 class EvalCommandTest {
     @TempDir Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    private final Console console = new Console();
     private Path pred, target, source;
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     @BeforeEach void folders() throws IOException {
         pred = Files.createDirectories(dir.resolve("pred"));
@@ -63,11 +48,11 @@ class EvalCommandTest {
         png(target.resolve("c.png"), ImageMetricsTest.constant(16, 16, 1, 2, 3));
         png(source.resolve("c.png"), ImageMetricsTest.constant(16, 16, 1, 2, 3));
 
-        assertEquals(0, run("eval", "--pred", pred.toString(), "--target", target.toString(), "--source", source.toString(), "--json"), err());
-        assertTrue(err().contains("1 of 3 images in --target") && err().contains("c.png"), err());
-        assertTrue(out().contains("eval: 2 images matched"), out());
-        assertTrue(out().contains("prediction (--pred)") && out().contains("identity (--source)"), out());
-        String[] lines = out().trim().split("\n");
+        assertEquals(0, console.run("eval", "--pred", pred.toString(), "--target", target.toString(), "--source", source.toString(), "--json"), console.err());
+        assertTrue(console.err().contains("1 of 3 images in --target") && console.err().contains("c.png"), console.err());
+        assertTrue(console.out().contains("eval: 2 images matched"), console.out());
+        assertTrue(console.out().contains("prediction (--pred)") && console.out().contains("identity (--source)"), console.out());
+        String[] lines = console.out().trim().split("\n");
         @SuppressWarnings("unchecked")
         Map<String, Object> json = (Map<String, Object>) Json.parse(lines[lines.length - 1]);
         assertEquals(2L, json.get("images"));
@@ -86,53 +71,53 @@ class EvalCommandTest {
     @Test void matchesByNameWithoutExtension() throws Exception {
         png(pred.resolve("x.png"), ImageMetricsTest.constant(12, 12, 9, 9, 9));
         ImageIO.write(ImageMetricsTest.constant(12, 12, 9, 9, 9), "bmp", target.resolve("x.bmp").toFile());
-        assertEquals(0, run("eval", "--pred", pred.toString(), "--target", target.toString()), err());
-        assertTrue(out().contains("eval: 1 images matched"), out());
+        assertEquals(0, console.run("eval", "--pred", pred.toString(), "--target", target.toString()), console.err());
+        assertTrue(console.out().contains("eval: 1 images matched"), console.out());
     }
 
     @Test void missingOptionsAndFoldersAreUsageErrors() throws Exception {
-        assertEquals(2, run("eval", "--pred", pred.toString()));
-        assertTrue(err().contains("--target is required"), err());
-        assertEquals(2, run("eval", "--pred", dir.resolve("nowhere").toString(), "--target", target.toString()));
-        assertTrue(err().contains("--pred " + dir.resolve("nowhere") + " does not exist"), err());
+        assertEquals(2, console.run("eval", "--pred", pred.toString()));
+        assertTrue(console.err().contains("--target is required"), console.err());
+        assertEquals(2, console.run("eval", "--pred", dir.resolve("nowhere").toString(), "--target", target.toString()));
+        assertTrue(console.err().contains("--pred " + dir.resolve("nowhere") + " does not exist"), console.err());
         png(target.resolve("t.png"), ImageMetricsTest.constant(12, 12, 0, 0, 0));
-        assertEquals(2, run("eval", "--pred", pred.toString(), "--target", target.toString()));
-        assertTrue(err().contains("--pred " + pred + " holds no images"), err());
-        assertEquals(2, run("eval", "--pred", target.resolve("t.png").toString(), "--target", target.toString()));
-        assertTrue(err().contains("is not a folder"), err());
+        assertEquals(2, console.run("eval", "--pred", pred.toString(), "--target", target.toString()));
+        assertTrue(console.err().contains("--pred " + pred + " holds no images"), console.err());
+        assertEquals(2, console.run("eval", "--pred", target.resolve("t.png").toString(), "--target", target.toString()));
+        assertTrue(console.err().contains("is not a folder"), console.err());
     }
 
     @Test void noCommonNameIsAUsageError() throws Exception {
         png(pred.resolve("one.png"), ImageMetricsTest.constant(12, 12, 0, 0, 0));
         png(target.resolve("two.png"), ImageMetricsTest.constant(12, 12, 0, 0, 0));
-        assertEquals(2, run("eval", "--pred", pred.toString(), "--target", target.toString()));
-        assertTrue(err().contains("no file name is common"), err());
+        assertEquals(2, console.run("eval", "--pred", pred.toString(), "--target", target.toString()));
+        assertTrue(console.err().contains("no file name is common"), console.err());
     }
 
     @Test void aSizeMismatchIsRefusedNamingBothFiles() throws Exception {
         png(pred.resolve("m.png"), ImageMetricsTest.constant(16, 16, 0, 0, 0));
         png(target.resolve("m.png"), ImageMetricsTest.constant(16, 12, 0, 0, 0));
-        assertEquals(1, run("eval", "--pred", pred.toString(), "--target", target.toString()));
-        assertTrue(err().contains(pred.resolve("m.png") + " is 16x16") && err().contains(target.resolve("m.png") + " is 16x12"), err());
+        assertEquals(1, console.run("eval", "--pred", pred.toString(), "--target", target.toString()));
+        assertTrue(console.err().contains(pred.resolve("m.png") + " is 16x16") && console.err().contains(target.resolve("m.png") + " is 16x12"), console.err());
     }
 
     @Test void anUnreadableImageIsRefusedByName() throws Exception {
         Files.write(pred.resolve("bad.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
         png(target.resolve("bad.png"), ImageMetricsTest.constant(12, 12, 0, 0, 0));
-        assertEquals(1, run("eval", "--pred", pred.toString(), "--target", target.toString()));
-        assertTrue(err().contains("cannot read image " + pred.resolve("bad.png")), err());
+        assertEquals(1, console.run("eval", "--pred", pred.toString(), "--target", target.toString()));
+        assertTrue(console.err().contains("cannot read image " + pred.resolve("bad.png")), console.err());
     }
 
     @Test void twoImagesWithOneBaseNameAndImagesTooSmallForSsimAreRefused() throws Exception {
         png(pred.resolve("d.png"), ImageMetricsTest.constant(12, 12, 0, 0, 0));
         ImageIO.write(ImageMetricsTest.constant(12, 12, 0, 0, 0), "bmp", pred.resolve("d.bmp").toFile());
         png(target.resolve("d.png"), ImageMetricsTest.constant(12, 12, 0, 0, 0));
-        assertEquals(1, run("eval", "--pred", pred.toString(), "--target", target.toString()));
-        assertTrue(err().contains("two images named d (d.bmp and d.png)"), err());
+        assertEquals(1, console.run("eval", "--pred", pred.toString(), "--target", target.toString()));
+        assertTrue(console.err().contains("two images named d (d.bmp and d.png)"), console.err());
         Files.delete(pred.resolve("d.bmp"));
         png(pred.resolve("d.png"), ImageMetricsTest.constant(8, 8, 0, 0, 0));
         png(target.resolve("d.png"), ImageMetricsTest.constant(8, 8, 0, 0, 0));
-        assertEquals(1, run("eval", "--pred", pred.toString(), "--target", target.toString()));
-        assertTrue(err().contains("is 8x8; SSIM needs images of at least 11x11"), err());
+        assertEquals(1, console.run("eval", "--pred", pred.toString(), "--target", target.toString()));
+        assertTrue(console.err().contains("is 8x8; SSIM needs images of at least 11x11"), console.err());
     }
 }

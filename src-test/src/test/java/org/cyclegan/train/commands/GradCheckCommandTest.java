@@ -3,27 +3,17 @@ package org.cyclegan.train.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.Autograd;
 import org.cyclegan.engine.autograd.OpCatalog;
-import org.cyclegan.train.cli.Main;
+import org.cyclegan.testing.Console;
 import org.junit.jupiter.api.Test;
 
 /** gradcheck: every catalogue case passes through the command line, a wrong rule fails by name, and the refusals. */
 class GradCheckCommandTest {
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
+    private final Console console = new Console();
 
     /** A deliberately wrong rule: forward x², backward claiming 3x·g. */
     private static OpCatalog.Case wrongSquare(int order) {
@@ -39,57 +29,57 @@ class GradCheckCommandTest {
     }
 
     @Test void everyFirstOrderCasePasses() {
-        assertEquals(0, run("gradcheck"), out());
+        assertEquals(0, console.run("gradcheck"), console.out());
         List<OpCatalog.Case> cases = OpCatalog.firstOrder();
-        assertOneOkLinePerCase(out(), cases);
-        assertTrue(out().contains("gradcheck: all " + cases.size() + " first-order cases of " + OpCatalog.ops(cases).size() + " ops passed"), out());
+        assertOneOkLinePerCase(console.out(), cases);
+        assertTrue(console.out().contains("gradcheck: all " + cases.size() + " first-order cases of " + OpCatalog.ops(cases).size() + " ops passed"), console.out());
     }
 
     @Test void everySecondOrderCasePasses() {
-        assertEquals(0, run("gradcheck", "--second-order"), out());
-        assertOneOkLinePerCase(out(), OpCatalog.secondOrder());
-        assertTrue(out().contains("gradcheck: all " + OpCatalog.secondOrder().size() + " second-order cases"), out());
+        assertEquals(0, console.run("gradcheck", "--second-order"), console.out());
+        assertOneOkLinePerCase(console.out(), OpCatalog.secondOrder());
+        assertTrue(console.out().contains("gradcheck: all " + OpCatalog.secondOrder().size() + " second-order cases"), console.out());
     }
 
     @Test void oneOpChecksOnlyItsCasesAndNamesTheWorstElement() {
-        assertEquals(0, run("gradcheck", "--op", "conv_transpose2d"), out());
-        List<String> rows = out().lines().filter(l -> l.startsWith("conv_transpose2d")).toList();
-        assertEquals(3, rows.size(), out());
-        assertTrue(rows.stream().allMatch(l -> l.matches(".* ok +input \\d \\[[0-9, ]+\\] \\d+: \\S+, \\S+")), out());
-        assertEquals(5, out().lines().count(), "a header, three cases, the summary:\n" + out());
+        assertEquals(0, console.run("gradcheck", "--op", "conv_transpose2d"), console.out());
+        List<String> rows = console.out().lines().filter(l -> l.startsWith("conv_transpose2d")).toList();
+        assertEquals(3, rows.size(), console.out());
+        assertTrue(rows.stream().allMatch(l -> l.matches(".* ok +input \\d \\[[0-9, ]+\\] \\d+: \\S+, \\S+")), console.out());
+        assertEquals(5, console.out().lines().count(), "a header, three cases, the summary:\n" + console.out());
     }
 
     @Test void aWrongRuleFailsWithItsName() {
         CommandLine cl = GradCheckCommand.options().parse(List.of());
-        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        assertEquals(1, GradCheckCommand.run(cl, o, List.of(wrongSquare(1))), out());
-        assertTrue(out().lines().anyMatch(l -> l.startsWith("wrong_square ") && l.contains(" FAIL ")), out());
-        assertTrue(out().contains("gradcheck: 1 of " + (OpCatalog.firstOrder().size() + 1) + " first-order cases of "), out());
-        assertTrue(out().strip().endsWith("FAILED: wrong_square"), out());
+        PrintStream o = console.outStream;
+        assertEquals(1, GradCheckCommand.run(cl, o, List.of(wrongSquare(1))), console.out());
+        assertTrue(console.out().lines().anyMatch(l -> l.startsWith("wrong_square ") && l.contains(" FAIL ")), console.out());
+        assertTrue(console.out().contains("gradcheck: 1 of " + (OpCatalog.firstOrder().size() + 1) + " first-order cases of "), console.out());
+        assertTrue(console.out().strip().endsWith("FAILED: wrong_square"), console.out());
     }
 
     @Test void aWrongRuleOfTheOtherOrderIsLeftOut() {
         CommandLine cl = GradCheckCommand.options().parse(List.of("--op", "mul"));
-        assertEquals(0, GradCheckCommand.run(cl, new PrintStream(out, true, StandardCharsets.UTF_8), List.of(wrongSquare(2))), out());
-        assertTrue(!out().contains("wrong_square"), out());
+        assertEquals(0, GradCheckCommand.run(cl, console.outStream, List.of(wrongSquare(2))), console.out());
+        assertTrue(!console.out().contains("wrong_square"), console.out());
     }
 
     @Test void listNamesEveryOpAndItsCases() {
-        assertEquals(0, run("gradcheck", "--list"), out());
-        for (String op : OpCatalog.ops(OpCatalog.firstOrder())) assertTrue(out().lines().anyMatch(l -> l.equals(op) || l.startsWith(op + ": ")), op);
-        assertTrue(out().contains("conv2d: stride1_pad1_bias, "), out());
-        assertTrue(!out().contains("elements"), "nothing is checked:\n" + out());
+        assertEquals(0, console.run("gradcheck", "--list"), console.out());
+        for (String op : OpCatalog.ops(OpCatalog.firstOrder())) assertTrue(console.out().lines().anyMatch(l -> l.equals(op) || l.startsWith(op + ": ")), op);
+        assertTrue(console.out().contains("conv2d: stride1_pad1_bias, "), console.out());
+        assertTrue(!console.out().contains("elements"), "nothing is checked:\n" + console.out());
     }
 
     @Test void anUnknownOpIsAUsageErrorListingTheOps() {
-        assertEquals(2, run("gradcheck", "--op", "conv3d"));
-        String e = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, console.run("gradcheck", "--op", "conv3d"));
+        String e = console.err();
         assertTrue(e.contains("no first-order case for op 'conv3d'") && e.contains("conv2d, conv_transpose2d"), e);
-        assertEquals(2, run("gradcheck", "--second-order", "--op", "dropout"), "dropout has no second-order case");
+        assertEquals(2, console.run("gradcheck", "--second-order", "--op", "dropout"), "dropout has no second-order case");
     }
 
     @Test void helpSaysWhatPrecisionItChecksIn() {
-        assertEquals(0, run("gradcheck", "--help"));
-        assertTrue(out().contains("not a double-precision check") && out().contains("float32"), out());
+        assertEquals(0, console.run("gradcheck", "--help"));
+        assertTrue(console.out().contains("not a double-precision check") && console.out().contains("float32"), console.out());
     }
 }

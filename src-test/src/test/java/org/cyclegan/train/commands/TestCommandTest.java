@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.cyclegan.testing.Console;
 import org.cyclegan.train.cli.Main;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TestCommandTest {
     @TempDir static Path dir;
     static Path checkpoints;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    private final Console console = new Console();
 
     @BeforeAll static void trainTinyExperiment() {
         checkpoints = dir.resolve("checkpoints");
@@ -39,18 +40,6 @@ class TestCommandTest {
         int rc = Main.run(new String[] {"train", "--max_dataset_size", "2", "--ngf", "4", "--ndf", "4", "--n_epochs", "1", "--n_epochs_decay", "0",
                 "--checkpoints_dir", checkpoints.toString(), "--name", "tiny", "--device", "cpu"}, p, p);
         assertEquals(0, rc, log.toString(StandardCharsets.UTF_8));
-    }
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
     }
 
     private static void png(Path file, int seed) throws IOException {
@@ -89,8 +78,8 @@ class TestCommandTest {
 
     @Test void writesThreePicturesPerImageAndAPageThatLinksExactlyThem() throws Exception {
         Path root = dataroot("data1"), results = dir.resolve("results1");
-        assertEquals(0, run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
-                "--results_dir", results.toString(), "--crop_size", "32", "--device", "cpu"), stderr());
+        assertEquals(0, console.run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+                "--results_dir", results.toString(), "--crop_size", "32", "--device", "cpu"), console.err());
         Path run = results.resolve("tiny/test_latest");
         Set<String> expected = new TreeSet<>(Set.of("plain_real_A.png", "plain_fake_B.png", "plain_rec_A.png",
                 "a&b <x>_real_A.png", "a&b <x>_fake_B.png", "a&b <x>_rec_A.png", "one_real_B.png", "one_fake_A.png", "one_rec_B.png"));
@@ -107,16 +96,16 @@ class TestCommandTest {
         assertTrue(html.contains("a&amp;b &lt;x&gt;"), "names are escaped");
         assertFalse(html.contains("<x>"), "no raw markup from a file name");
         assertTrue(html.contains("<title>Experiment = tiny, Phase = test, Epoch = latest</title>"), html);
-        assertTrue(stderr().contains("broken.png"), "the unreadable image is named: " + stderr());
-        assertTrue(stdout().strip().endsWith(run.resolve("index.html").toString()), "the last line names the page: " + stdout());
+        assertTrue(console.err().contains("broken.png"), "the unreadable image is named: " + console.err());
+        assertTrue(console.out().strip().endsWith(run.resolve("index.html").toString()), "the last line names the page: " + console.out());
     }
 
     @Test void fakeBIsExactlyWhatTranslateWritesForTheSameImage() throws Exception {
         Path root = dataroot("data2"), results = dir.resolve("results2"), translated = dir.resolve("translated2");
-        assertEquals(0, run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
-                "--results_dir", results.toString(), "--crop_size", "32", "--device", "cpu"), stderr());
-        assertEquals(0, run("translate", "--weights", checkpoints.resolve("tiny/latest_net_G_A.safetensors").toString(),
-                "--input", root.resolve("testA/plain.png").toString(), "--output", translated.toString(), "--device", "cpu"), stderr());
+        assertEquals(0, console.run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+                "--results_dir", results.toString(), "--crop_size", "32", "--device", "cpu"), console.err());
+        assertEquals(0, console.run("translate", "--weights", checkpoints.resolve("tiny/latest_net_G_A.safetensors").toString(),
+                "--input", root.resolve("testA/plain.png").toString(), "--output", translated.toString(), "--device", "cpu"), console.err());
         BufferedImage fromTest = ImageIO.read(results.resolve("tiny/test_latest/images/plain_fake_B.png").toFile());
         BufferedImage fromTranslate = ImageIO.read(translated.resolve("plain.png").toFile());
         int[] a = fromTest.getRGB(0, 0, 32, 32, null, 0, 32), b = fromTranslate.getRGB(0, 0, 32, 32, null, 0, 32);
@@ -127,19 +116,19 @@ class TestCommandTest {
 
     @Test void withoutDatarootItSaysItTestsOnTrainingImages() throws Exception {
         Path results = dir.resolve("results3");
-        assertEquals(0, run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "tiny", "--results_dir", results.toString(),
-                "--num_test", "2", "--device", "cpu"), stderr());
-        assertTrue(stdout().contains("TRAINING images"), stdout());
+        assertEquals(0, console.run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "tiny", "--results_dir", results.toString(),
+                "--num_test", "2", "--device", "cpu"), console.err());
+        assertTrue(console.out().contains("TRAINING images"), console.out());
         Path run = results.resolve("tiny/test_latest");
         assertEquals(12, listing(run.resolve("images")).size(), "two images per domain, three pictures each");
         assertTrue(Files.readString(run.resolve("index.html")).contains("TRAINING images"));
     }
 
     @Test void aMissingCheckpointIsRefusedWithWhatExists() {
-        assertEquals(2, run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "tiny", "--epoch", "7", "--results_dir", dir.resolve("r4").toString()));
-        assertTrue(stderr().contains("7_net_G_A.safetensors") && stderr().contains("--epoch") && stderr().contains("latest"), stderr());
-        assertEquals(2, run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "nope", "--results_dir", dir.resolve("r4").toString()));
-        assertTrue(stderr().contains("'nope'") && stderr().contains("--name") && stderr().matches("(?s).*found: [^)]*tiny.*"), stderr());
+        assertEquals(2, console.run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "tiny", "--epoch", "7", "--results_dir", dir.resolve("r4").toString()));
+        assertTrue(console.err().contains("7_net_G_A.safetensors") && console.err().contains("--epoch") && console.err().contains("latest"), console.err());
+        assertEquals(2, console.run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "nope", "--results_dir", dir.resolve("r4").toString()));
+        assertTrue(console.err().contains("'nope'") && console.err().contains("--name") && console.err().matches("(?s).*found: [^)]*tiny.*"), console.err());
         assertFalse(Files.exists(dir.resolve("r4")), "nothing written");
     }
 
@@ -149,16 +138,16 @@ class TestCommandTest {
             Files.copy(checkpoints.resolve("tiny/latest_net_" + net + ".safetensors"), broken.resolve("latest_net_" + net + ".safetensors"));
         }
         Files.writeString(broken.resolve("latest_net_G_B.safetensors"), "not a safetensors file");
-        assertEquals(1, run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "broken", "--results_dir", dir.resolve("r5").toString()));
-        assertTrue(stderr().contains("latest_net_G_B.safetensors"), stderr());
+        assertEquals(1, console.run("test", "--checkpoints_dir", checkpoints.toString(), "--name", "broken", "--results_dir", dir.resolve("r5").toString()));
+        assertTrue(console.err().contains("latest_net_G_B.safetensors"), console.err());
     }
 
     @Test void aMissingTestFolderIsRefusedByName() throws Exception {
         Path root = dir.resolve("onlyB");
         png(root.resolve("testB/one.png"), 3);
-        assertEquals(2, run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+        assertEquals(2, console.run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
                 "--results_dir", dir.resolve("r6").toString()));
-        assertTrue(stderr().contains("testA"), stderr());
+        assertTrue(console.err().contains("testA"), console.err());
     }
 
     @Test void picturesOfFilesWithTheSameNameDoNotOverwriteEachOther() {
@@ -173,9 +162,9 @@ class TestCommandTest {
     @Test void aNameWithAPathIsRefused() throws Exception {
         Path results = dir.resolve("r7");
         for (String name : new String[] {"../x", "..", "a/b", "."}) {
-            err.reset();
-            assertEquals(2, run("test", "--checkpoints_dir", checkpoints.toString(), "--name", name, "--results_dir", results.toString(), "--device", "cpu"), name);
-            assertTrue(stderr().contains("--name must be a plain experiment name, got '" + name + "'"), stderr());
+            console.resetErr();
+            assertEquals(2, console.run("test", "--checkpoints_dir", checkpoints.toString(), "--name", name, "--results_dir", results.toString(), "--device", "cpu"), name);
+            assertTrue(console.err().contains("--name must be a plain experiment name, got '" + name + "'"), console.err());
         }
         assertFalse(Files.exists(results));
         assertFalse(Files.exists(dir.resolve("x")));
@@ -186,15 +175,15 @@ class TestCommandTest {
         Path root = dataroot("data8"), results = dir.resolve("results8");
         String[] args = {"test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
                 "--results_dir", results.toString(), "--crop_size", "32", "--device", "cpu"};
-        assertEquals(0, run(args), stderr());
+        assertEquals(0, console.run(args), console.err());
         Path picture = results.resolve("tiny/test_latest/images/plain_fake_B.png");
         Files.writeString(picture, "kept");
-        assertEquals(2, run(args));
-        assertTrue(stderr().contains("already exists") && stderr().contains("--overwrite"), stderr());
+        assertEquals(2, console.run(args));
+        assertTrue(console.err().contains("already exists") && console.err().contains("--overwrite"), console.err());
         assertEquals("kept", Files.readString(picture), "nothing replaced");
         String[] again = java.util.Arrays.copyOf(args, args.length + 1);
         again[args.length] = "--overwrite";
-        assertEquals(0, run(again), stderr());
+        assertEquals(0, console.run(again), console.err());
         assertEquals(32, ImageIO.read(picture.toFile()).getWidth(), "replaced with --overwrite");
     }
 
@@ -202,9 +191,9 @@ class TestCommandTest {
     @Test void resultsInsideTheTestImagesAreRefused() throws Exception {
         Path root = dataroot("data9");
         byte[] plain = Files.readAllBytes(root.resolve("testA/plain.png"));
-        assertEquals(2, run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+        assertEquals(2, console.run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
                 "--results_dir", root.resolve("testA").toString(), "--crop_size", "32", "--device", "cpu"));
-        assertTrue(stderr().contains("lies inside the input folder") && stderr().contains("testA"), stderr());
+        assertTrue(console.err().contains("lies inside the input folder") && console.err().contains("testA"), console.err());
         assertFalse(Files.exists(root.resolve("testA/tiny")));
         assertArrayEquals(plain, Files.readAllBytes(root.resolve("testA/plain.png")));
     }
@@ -213,10 +202,10 @@ class TestCommandTest {
     @Test void imagesTooSmallForTheGeneratorsAreSkippedByName() throws Exception {
         Path root = dataroot("data10"), results = dir.resolve("results10");
         ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", root.resolve("testA/tiny.png").toFile());
-        assertEquals(0, run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
-                "--results_dir", results.toString(), "--preprocess", "none", "--device", "cpu"), stderr());
-        assertTrue(stderr().contains("tiny.png: too small for --netG resnet_6blocks"), stderr());
-        assertTrue(stdout().contains("tested 2 A and 1 B images"), stdout());
+        assertEquals(0, console.run("test", "--dataroot", root.toString(), "--checkpoints_dir", checkpoints.toString(), "--name", "tiny",
+                "--results_dir", results.toString(), "--preprocess", "none", "--device", "cpu"), console.err());
+        assertTrue(console.err().contains("tiny.png: too small for --netG resnet_6blocks"), console.err());
+        assertTrue(console.out().contains("tested 2 A and 1 B images"), console.out());
         assertFalse(listing(results.resolve("tiny/test_latest/images")).contains("tiny_real_A.png"));
     }
 }

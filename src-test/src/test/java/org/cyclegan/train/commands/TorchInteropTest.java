@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,11 +19,11 @@ import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.io.Safetensors;
 import org.cyclegan.model.interop.GeneratorArchitecture;
+import org.cyclegan.testing.Console;
 import org.cyclegan.testing.Fixtures;
 import org.cyclegan.testing.PickleBytes.TensorSpec;
 import org.cyclegan.testing.PickleBytes;
 import org.cyclegan.testing.TorchFiles;
-import org.cyclegan.train.cli.Main;
 import org.cyclegan.train.report.Png;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -47,23 +44,11 @@ class TorchInteropTest {
     static final Map<String, String> WORST = new TreeMap<>();
 
     @TempDir Path dir;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+    private final Console console = new Console();
 
     @AfterAll
     static void report() {
         WORST.forEach((c, w) -> System.out.printf("pytorch interop %-16s %s%n", c, w));
-    }
-
-    private int run(String... args) {
-        return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> expectedCase(Fixtures f, String name) {
@@ -139,10 +124,10 @@ class TorchInteropTest {
     @Test void translateRunsAReferenceCheckpointAndItsConversionAlike() throws IOException {
         Path pth = TorchFiles.fixtureFile(dir, "interop_resnet_9blocks.pth");
         Path image = TorchFiles.fixtureFile(dir, "interop_input.png");
-        assertEquals(0, run("translate", "--weights", pth.toString(), "--input", image.toString(), "--output", dir.resolve("a").toString(),
-                "--device", "cpu"), stderr());
-        assertTrue(stdout().contains("PyTorch zip checkpoint") && stdout().contains("resnet_9blocks, ngf 3, norm instance")
-                && stdout().contains("netG from the file's keys"), stdout());
+        assertEquals(0, console.run("translate", "--weights", pth.toString(), "--input", image.toString(), "--output", dir.resolve("a").toString(),
+                "--device", "cpu"), console.err());
+        assertTrue(console.out().contains("PyTorch zip checkpoint") && console.out().contains("resnet_9blocks, ngf 3, norm instance")
+                && console.out().contains("netG from the file's keys"), console.out());
         BufferedImage ours = ImageIO.read(dir.resolve("a/interop_input.png").toFile());
         // The image the reference's test would write for this input: within 1 level everywhere.
         float[] reference = Fixtures.load("interop_expected").get("png", "y8").toArray();   // [H, W, 3]
@@ -158,7 +143,7 @@ class TorchInteropTest {
         assertTrue(worst <= 1, "translate's PNG differs from the reference's image by " + worst + " levels");
 
         Path converted = dir.resolve("converted/G_A.safetensors");
-        assertEquals(0, run("convert", "--weights", pth.toString(), "--output", converted.toString()), stderr());
+        assertEquals(0, console.run("convert", "--weights", pth.toString(), "--output", converted.toString()), console.err());
         Safetensors.Contents c = Safetensors.read(converted, Backends.getDefault());
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("format", "cyclegan-engine");
@@ -171,41 +156,41 @@ class TorchInteropTest {
         expected.put("converted_from", "interop_resnet_9blocks.pth");
         assertEquals(expected, c.metadata());
         assertEquals("model.1.weight", c.tensors().keySet().iterator().next(), "the reference's key names and order");
-        assertEquals(0, run("translate", "--weights", converted.toString(), "--input", image.toString(), "--output", dir.resolve("b").toString(),
-                "--device", "cpu"), stderr());
-        assertTrue(stdout().contains("netG from the file's metadata"), stdout());
+        assertEquals(0, console.run("translate", "--weights", converted.toString(), "--input", image.toString(), "--output", dir.resolve("b").toString(),
+                "--device", "cpu"), console.err());
+        assertTrue(console.out().contains("netG from the file's metadata"), console.out());
         assertTrue(java.util.Arrays.equals(pixels(ours), pixels(ImageIO.read(dir.resolve("b/interop_input.png").toFile()))),
                 "the converted file translates to the same image");
     }
 
     @Test void convertTakesLegacyWrappedAndBatchNormCheckpoints() throws IOException {
         Path old = TorchFiles.fixtureFile(dir, "interop_old_wrapped.pth");
-        assertEquals(0, run("convert", "--weights", old.toString(), "--output", dir.resolve("old.safetensors").toString()), stderr());
-        assertTrue(stdout().contains("entry 'state_dict'") && stdout().contains("dropped 51 instance norm statistics"), stdout());
+        assertEquals(0, console.run("convert", "--weights", old.toString(), "--output", dir.resolve("old.safetensors").toString()), console.err());
+        assertTrue(console.out().contains("entry 'state_dict'") && console.out().contains("dropped 51 instance norm statistics"), console.out());
         Path legacy = TorchFiles.fixtureFile(dir, "interop_legacy_resnet_6blocks.pth");
-        assertEquals(0, run("convert", "--weights", legacy.toString(), "--output", dir.resolve("legacy.safetensors").toString()), stderr());
-        assertTrue(stdout().contains("PyTorch legacy checkpoint"), stdout());
+        assertEquals(0, console.run("convert", "--weights", legacy.toString(), "--output", dir.resolve("legacy.safetensors").toString()), console.err());
+        assertTrue(console.out().contains("PyTorch legacy checkpoint"), console.out());
         Path unet = TorchFiles.fixtureFile(dir, "interop_unet_256.pth");
-        assertEquals(0, run("convert", "--weights", unet.toString(), "--output", dir.resolve("unet.safetensors").toString()), stderr());
+        assertEquals(0, console.run("convert", "--weights", unet.toString(), "--output", dir.resolve("unet.safetensors").toString()), console.err());
         Map<String, String> meta = Safetensors.read(dir.resolve("unet.safetensors"), Backends.getDefault()).metadata();
         assertEquals(List.of("unet_256", "1", "batch", "1"), List.of(meta.get("netG"), meta.get("ngf"), meta.get("norm"), meta.get("input_nc")));
         // A one-channel generator cannot translate RGB images: refused with the reason, not a shape error.
-        assertEquals(2, run("translate", "--weights", unet.toString(), "--input", TorchFiles.fixtureFile(dir, "interop_input.png").toString(),
+        assertEquals(2, console.run("translate", "--weights", unet.toString(), "--input", TorchFiles.fixtureFile(dir, "interop_input.png").toString(),
                 "--output", dir.resolve("o").toString()));
-        assertTrue(stderr().contains("1 -> 1 channels") && stderr().contains("RGB"), stderr());
+        assertTrue(console.err().contains("1 -> 1 channels") && console.err().contains("RGB"), console.err());
     }
 
     @Test void aWrongArchitectureIsNamedWithTheOneTheKeysSuggest() throws IOException {
         Path pth = TorchFiles.fixtureFile(dir, "interop_resnet_9blocks.pth");
-        assertEquals(2, run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString(), "--netG", "unet_256"));
-        assertTrue(stderr().contains(pth.toString()) && stderr().contains("does not fit a unet_256") && stderr().contains("missing keys")
-                && stderr().contains("unexpected keys") && stderr().contains("try --netG resnet_9blocks --ngf 3 --norm instance"), stderr());
-        err.reset();
-        assertEquals(2, run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString(), "--ngf", "64"));
-        assertTrue(stderr().contains("wrong shape") && stderr().contains("model.1.weight is [3, 3, 7, 7], expected [64, 3, 7, 7]"), stderr());
-        err.reset();
-        assertEquals(2, run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString(), "--norm", "batch"));
-        assertTrue(stderr().contains("try --netG resnet_9blocks --ngf 3 --norm instance"), stderr());
+        assertEquals(2, console.run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString(), "--netG", "unet_256"));
+        assertTrue(console.err().contains(pth.toString()) && console.err().contains("does not fit a unet_256") && console.err().contains("missing keys")
+                && console.err().contains("unexpected keys") && console.err().contains("try --netG resnet_9blocks --ngf 3 --norm instance"), console.err());
+        console.resetErr();
+        assertEquals(2, console.run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString(), "--ngf", "64"));
+        assertTrue(console.err().contains("wrong shape") && console.err().contains("model.1.weight is [3, 3, 7, 7], expected [64, 3, 7, 7]"), console.err());
+        console.resetErr();
+        assertEquals(2, console.run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString(), "--norm", "batch"));
+        assertTrue(console.err().contains("try --netG resnet_9blocks --ngf 3 --norm instance"), console.err());
         assertFalse(Files.exists(dir.resolve("x.safetensors")), "nothing is written for weights that do not load");
     }
 
@@ -213,9 +198,9 @@ class TorchInteropTest {
         Path marker = dir.resolve("pickle-was-executed");
         byte[] hostile = PickleBytes.proto(2).global("posix", "system").str("touch " + marker).tuple1().reduce().stop().bytes();
         Path pth = TorchFiles.zip(dir.resolve("latest_net_G_A.pth"), "latest_net_G_A", hostile, Map.of());
-        assertEquals(1, run("translate", "--weights", pth.toString(), "--input", TorchFiles.fixtureFile(dir, "interop_input.png").toString(),
+        assertEquals(1, console.run("translate", "--weights", pth.toString(), "--input", TorchFiles.fixtureFile(dir, "interop_input.png").toString(),
                 "--output", dir.resolve("out").toString()));
-        assertTrue(stderr().contains(pth.toString()) && stderr().contains("'posix.system' is not allowed"), stderr());
+        assertTrue(console.err().contains(pth.toString()) && console.err().contains("'posix.system' is not allowed"), console.err());
         assertFalse(Files.exists(marker), "the command in the pickle must not have run");
         assertFalse(Files.exists(dir.resolve("out")), "nothing was translated");
     }
@@ -224,8 +209,8 @@ class TorchInteropTest {
         Map<String, TensorSpec> t = new LinkedHashMap<>();
         t.put("model.1.weight", new TensorSpec("0", "IntStorage", 2, 0, new long[] {2}, new long[] {1}));
         Path pth = TorchFiles.zip(dir.resolve("ints.pth"), "ints", PickleBytes.stateDict(t, false), Map.of("0", new byte[8]));
-        assertEquals(1, run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString()));
-        assertTrue(stderr().contains(pth.toString()) && stderr().contains("'model.1.weight' is a int32 tensor; weights must be floating point"), stderr());
+        assertEquals(1, console.run("convert", "--weights", pth.toString(), "--output", dir.resolve("x.safetensors").toString()));
+        assertTrue(console.err().contains(pth.toString()) && console.err().contains("'model.1.weight' is a int32 tensor; weights must be floating point"), console.err());
     }
 
     @Test void severalStateDictsAskForEntry() throws IOException {
@@ -235,29 +220,29 @@ class TorchInteropTest {
         byte[] pickle = PickleBytes.proto(2).emptyDict().mark().str("G_A").raw(java.util.Arrays.copyOfRange(sd, 2, sd.length - 1))
                 .str("G_B").raw(java.util.Arrays.copyOfRange(sd, 2, sd.length - 1)).setitems().stop().bytes();
         Path two = TorchFiles.zip(dir.resolve("both.pth"), "both", pickle, Map.of("0", TorchFiles.floats(1)));
-        assertEquals(2, run("convert", "--weights", two.toString(), "--output", dir.resolve("x.safetensors").toString()));
-        assertTrue(stderr().contains("several state dicts (G_A, G_B)") && stderr().contains("--entry"), stderr());
-        err.reset();
-        assertEquals(2, run("convert", "--weights", two.toString(), "--output", dir.resolve("x.safetensors").toString(), "--entry", "G_B"));
-        assertTrue(stderr().contains("fit none of the reference's generators"), "G_B was chosen and read: " + stderr());
-        err.reset();
-        assertEquals(2, run("convert", "--weights", dir.resolve("missing.pth").toString(), "--output", "y"));
+        assertEquals(2, console.run("convert", "--weights", two.toString(), "--output", dir.resolve("x.safetensors").toString()));
+        assertTrue(console.err().contains("several state dicts (G_A, G_B)") && console.err().contains("--entry"), console.err());
+        console.resetErr();
+        assertEquals(2, console.run("convert", "--weights", two.toString(), "--output", dir.resolve("x.safetensors").toString(), "--entry", "G_B"));
+        assertTrue(console.err().contains("fit none of the reference's generators"), "G_B was chosen and read: " + console.err());
+        console.resetErr();
+        assertEquals(2, console.run("convert", "--weights", dir.resolve("missing.pth").toString(), "--output", "y"));
         Path st = dir.resolve("ours.safetensors");
-        assertEquals(0, run("convert", "--weights", single.toString(), "--output", st.toString()), stderr());
+        assertEquals(0, console.run("convert", "--weights", single.toString(), "--output", st.toString()), console.err());
         // An input folder apart from the output: translate refuses an --output inside its --input before reading weights.
         Path in = Files.createDirectories(dir.resolve("in"));
         javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", in.resolve("x.png").toFile());
-        assertEquals(2, run("translate", "--weights", st.toString(), "--entry", "G_A", "--input", in.toString(), "--output", dir.resolve("o").toString()));
-        assertTrue(stderr().contains("--entry applies to PyTorch checkpoints"), stderr());
+        assertEquals(2, console.run("translate", "--weights", st.toString(), "--entry", "G_A", "--input", in.toString(), "--output", dir.resolve("o").toString()));
+        assertTrue(console.err().contains("--entry applies to PyTorch checkpoints"), console.err());
     }
 
     @Test void filesThatAreNoCheckpointAreRefused() throws IOException {
         Path text = Files.writeString(dir.resolve("weights.pth"), "not a checkpoint");
-        assertEquals(1, run("convert", "--weights", text.toString(), "--output", dir.resolve("x.safetensors").toString()));
-        assertTrue(stderr().contains("weights.pth: not a PyTorch checkpoint"), stderr());
+        assertEquals(1, console.run("convert", "--weights", text.toString(), "--output", dir.resolve("x.safetensors").toString()));
+        assertTrue(console.err().contains("weights.pth: not a PyTorch checkpoint"), console.err());
         byte[] whole = TorchFiles.fixture("interop_resnet_6blocks.pth");
         Path cut = Files.write(dir.resolve("cut.pth"), java.util.Arrays.copyOf(whole, whole.length / 3));
-        assertEquals(1, run("convert", "--weights", cut.toString(), "--output", dir.resolve("x.safetensors").toString()));
-        assertTrue(stderr().contains("cut.pth: not a readable zip archive"), stderr());
+        assertEquals(1, console.run("convert", "--weights", cut.toString(), "--output", dir.resolve("x.safetensors").toString()));
+        assertTrue(console.err().contains("cut.pth: not a readable zip archive"), console.err());
     }
 }
