@@ -1,6 +1,8 @@
 package org.cyclegan.train.gan;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
 
@@ -14,8 +16,8 @@ import org.cyclegan.engine.Tensor;
 public final class GanLoss {
     public enum Mode { LSGAN, VANILLA, WGANGP }
 
-    /** The --gan_mode names, in the reference's spelling. */
-    public static final List<String> NAMES = List.of("lsgan", "vanilla", "wgangp");
+    /** The --gan_mode names, in the reference's spelling: the modes' names in lower case. */
+    public static final List<String> NAMES = Arrays.stream(Mode.values()).map(m -> m.name().toLowerCase(Locale.ROOT)).toList();
 
     private final Mode mode;
 
@@ -24,12 +26,9 @@ public final class GanLoss {
     }
 
     public static Mode parse(String name) {
-        return switch (name) {
-            case "lsgan" -> Mode.LSGAN;
-            case "vanilla" -> Mode.VANILLA;
-            case "wgangp" -> Mode.WGANGP;
-            default -> throw new IllegalArgumentException("--gan_mode: '" + name + "' is not supported; use " + String.join(", ", NAMES));
-        };
+        int i = NAMES.indexOf(name);
+        if (i < 0) throw new IllegalArgumentException("--gan_mode: '" + name + "' is not supported; use " + String.join(", ", NAMES));
+        return Mode.values()[i];
     }
 
     public Tensor apply(Tensor prediction, boolean targetIsReal) {

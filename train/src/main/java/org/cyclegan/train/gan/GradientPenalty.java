@@ -2,6 +2,7 @@ package org.cyclegan.train.gan;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.IntFunction;
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
@@ -26,8 +27,8 @@ public final class GradientPenalty {
     /** Where the penalty looks at D's gradient (the reference's {@code type}). */
     public enum Interpolation { MIXED, REAL, FAKE }
 
-    /** The --gp_type names. */
-    public static final List<String> TYPES = List.of("mixed", "real", "fake");
+    /** The --gp_type names: the interpolations' names in lower case. */
+    public static final List<String> TYPES = Arrays.stream(Interpolation.values()).map(t -> t.name().toLowerCase(Locale.ROOT)).toList();
     /** The gradient norm the penalty pulls towards (the reference's {@code constant}). */
     static final float TARGET_NORM = 1f;
 
@@ -60,12 +61,9 @@ public final class GradientPenalty {
     }
 
     public static Interpolation parse(String name) {
-        return switch (name) {
-            case "mixed" -> Interpolation.MIXED;
-            case "real" -> Interpolation.REAL;
-            case "fake" -> Interpolation.FAKE;
-            default -> throw new IllegalArgumentException("--gp_type: '" + name + "' is not supported; use " + String.join(", ", TYPES));
-        };
+        int i = TYPES.indexOf(name);
+        if (i < 0) throw new IllegalArgumentException("--gp_type: '" + name + "' is not supported; use " + String.join(", ", TYPES));
+        return Interpolation.values()[i];
     }
 
     /** The generator of the mixed interpolation's α, saved with the training state. */
