@@ -212,6 +212,20 @@ public final class Tensor implements AutoCloseable {
         this.requiresGrad = true;
     }
 
+    /**
+     * Multiplies the accumulated gradient by {@code factor} (gradient clipping). A new tensor replaces the old one, whose
+     * memory may be shared: one backward can hand the same gradient tensor to two leaves (the inputs of an add).
+     */
+    public void scaleGrad(float factor) {
+        if (grad == null) return;
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            Tensor scaled = MemoryScope.retain(grad.mul(factor));
+            MemoryScope.done(scaled);
+            MemoryScope.release(grad);
+            grad = scaled;
+        }
+    }
+
     /** Called by the autodiff engine on leaves: grad += g. The leaf holds its gradient's memory until zeroGrad. */
     public void accumulateGrad(Tensor g) {
         if (!requiresGrad) return;

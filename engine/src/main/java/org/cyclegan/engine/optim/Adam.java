@@ -60,6 +60,10 @@ public final class Adam extends Optimizer {
         }
     }
 
+    public float beta1() {
+        return beta1;
+    }
+
     /** First moment of parameter i; saved with the training state. */
     public Tensor firstMoment(int i) {
         return m[i];

@@ -209,6 +209,30 @@ class TrainCommandTest {
         return fields.subList(0, fields.size() - 2);
     }
 
+    @Test void continuingIsExactWithEveryTuningOptionSet() throws Exception {
+        // D's own rate and beta1, clipping (tight enough to act) and instance noise, whose generator and annealing
+        // position must come back too.
+        assertContinuationsAreExact("tuned", List.of("iter_3", "iter_6", "1"), TUNING_OPTIONS);
+    }
+
+    /** Every tuning option at a value that changes training. */
+    private static final String[] TUNING_OPTIONS = {"--lr_D", "0.0001", "--beta1_D", "0.9", "--clip_grad_norm", "0.5", "--d_noise", "0.1"};
+
+    @Test void tuningOptionsAreSavedShownAndScheduledAndBadValuesRefusedByName() throws Exception {
+        assertEquals(0, tinyRun(dir, TUNING_OPTIONS), err.toString(StandardCharsets.UTF_8));
+        String log = out.toString(StandardCharsets.UTF_8);
+        // The linear policy halves both rates in the second (last) epoch of 1 + 1.
+        assertTrue(log.contains("lr 0.000200 (D 0.000100)") && log.contains("lr 0.000100 (D 0.000050)"), log);
+        var meta = Safetensors.read(dir.resolve("tiny/latest_train_state.safetensors"), Backends.getDefault()).metadata();
+        for (int i = 0; i < TUNING_OPTIONS.length; i += 2) assertEquals(TUNING_OPTIONS[i + 1], meta.get("option." + TUNING_OPTIONS[i].substring(2)));
+        assertTrue(meta.containsKey("random.instance_noise"));
+        for (String[] bad : new String[][] {{"--lr_D", "0"}, {"--lr_D", "slow"}, {"--beta1_D", "1"}, {"--clip_grad_norm", "-1"}, {"--d_noise", "-0.1"}}) {
+            err.reset();
+            assertEquals(2, run("train", bad[0], bad[1], "--checkpoints_dir", dir.resolve("bad").toString()), bad[0]);
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains(bad[0]), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
     @Test void continuingAWgangpRunIsExactPenaltyInterpolationIncluded() throws Exception {
         // The mixed penalty draws one α per sample and D step from its own generator, saved in the training state.
         assertContinuationsAreExact("wgangp", List.of("iter_3", "iter_6", "1"), "--gan_mode", "wgangp");

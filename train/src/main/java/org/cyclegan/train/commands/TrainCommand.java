@@ -53,6 +53,10 @@ public final class TrainCommand {
                 .option("lambda_identity", "0.5", "identity loss weight, relative to lambda_A / lambda_B")
                 .option("lr", "0.0002", "initial Adam learning rate")
                 .option("beta1", "0.5", "Adam's beta1")
+                .option("lr_D", "", "the discriminators' own initial learning rate, scheduled as --lr is (default: --lr; the seed's guide: below G's, e.g. 0.0001)")
+                .option("beta1_D", "", "the discriminators' own Adam beta1 (default: --beta1)")
+                .option("clip_grad_norm", "0", "clip the global L2 norm of G's and of D's gradients to this, as torch.nn.utils.clip_grad_norm_ (0: off)")
+                .option("d_noise", "0", "Gaussian noise of this standard deviation on every image D sees, real and fake, falling linearly to 0 over the run (0: off)")
                 .option("n_epochs", "", "epochs at the initial rate (default 100; 3 on the embedded set)")
                 .option("n_epochs_decay", "", "epochs of linear decay to zero (default 100; 3 on the embedded set)")
                 .option("lr_policy", "linear", "linear | step | plateau | cosine")
@@ -185,6 +189,10 @@ public final class TrainCommand {
         config.lambdaIdentity = cl.real("lambda_identity");
         config.lr = cl.real("lr");
         config.beta1 = cl.real("beta1");
+        config.lrD = cl.string("lr_D").isEmpty() ? null : cl.real("lr_D");
+        config.beta1D = cl.string("beta1_D").isEmpty() ? null : cl.real("beta1_D");
+        config.clipGradNorm = cl.real("clip_grad_norm");
+        config.dNoise = cl.real("d_noise");
         return config;
     }
 

@@ -10,6 +10,7 @@ import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.nn.Module;
 import org.cyclegan.engine.optim.Adam;
+import org.cyclegan.engine.optim.GradientClipping;
 import org.cyclegan.model.Networks;
 import org.cyclegan.model.networks.ResnetGenerator;
 
@@ -20,8 +21,10 @@ import org.cyclegan.model.networks.ResnetGenerator;
  *
  * <p>One training step ({@link #optimize}) is: forward both cycles; update the generators with the discriminators
  * frozen (adversarial + cycle + identity losses); then update the discriminators on real images and pooled fakes.
- * With {@code --gan_mode wgangp} each discriminator's loss also carries the {@link GradientPenalty}. The networks are
- * created on the default backend.
+ * With {@code --gan_mode wgangp} each discriminator's loss also carries the {@link GradientPenalty}. The tuning options
+ * act here too: the discriminators' own learning rate and β1, gradient clipping of each update
+ * ({@link GradientClipping}, before each optimizer's step) and {@link InstanceNoise} on every image a discriminator
+ * sees. The networks are created on the default backend.
  */
 public final class CycleGan {
     /** The reference's loss names, in its order. */
@@ -37,6 +40,8 @@ public final class CycleGan {
     public final ResumableRandom random;
     /** The WGAN-GP penalty in the discriminators' loss (wgangp mode), else null. */
     public final GradientPenalty gradientPenalty;
+    /** The noise on every image the discriminators see ({@code --d_noise}), else null. */
+    public final InstanceNoise instanceNoise;
     private final GanLoss ganLoss;
 
     /** Networks, optimizers and pools for {@code config}, with all randomness derived from one draw of {@code seeds}. */
@@ -55,13 +60,15 @@ public final class CycleGan {
         dA = Networks.defineD(config.outputNc, config.ndf, config.netD, config.norm, config.initType, config.initGain, rng);
         dB = Networks.defineD(config.inputNc, config.ndf, config.netD, config.norm, config.initType, config.initGain, rng);
         optimizerG = new Adam(concat(gA.parameters(), gB.parameters()), config.lr, config.beta1);
-        optimizerD = new Adam(concat(dA.parameters(), dB.parameters()), config.lr, config.beta1);
+        optimizerD = new Adam(concat(dA.parameters(), dB.parameters()), config.discriminatorLr(), config.discriminatorBeta1());
         fakeAPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
         fakeBPool = new ImagePool(config.poolSize, new ResumableRandom(rng.nextLong()));
         ganLoss = new GanLoss(GanLoss.parse(config.ganMode));
         // Drawn last, and only in wgangp mode, so that the other modes' weights, pools and dropout stay as they were.
         gradientPenalty = config.isWasserstein()
                 ? new GradientPenalty(config.lambdaGp, GradientPenalty.parse(config.gpType), new ResumableRandom(rng.nextLong())) : null;
+        // Drawn after it, and only with --d_noise, for the same reason.
+        instanceNoise = config.dNoise > 0 ? new InstanceNoise(config.dNoise, new ResumableRandom(rng.nextLong())) : null;
     }
 
     /** The names of the losses {@link #optimize} returns, in order: the reference's, then the penalties in wgangp mode. */
@@ -116,6 +123,7 @@ public final class CycleGan {
         optimizerG.zeroGrad();
         GeneratorLosses g = generatorLosses(realA, realB, fakeA, fakeB, recA, recB);
         g.total().backward();
+        clipGradients(optimizerG);
         optimizerG.step();
         Tensor lossGA = g.ganA(), lossGB = g.ganB(), lossCycleA = g.cycleA(), lossCycleB = g.cycleB();
         Tensor lossIdtA = g.idtA(), lossIdtB = g.idtB();
@@ -126,6 +134,7 @@ public final class CycleGan {
         optimizerD.zeroGrad();
         DiscriminatorLoss lossDA = backwardD(dA, realB, fakeBPool.query(fakeB.detach()));
         DiscriminatorLoss lossDB = backwardD(dB, realA, fakeAPool.query(fakeA.detach()));
+        clipGradients(optimizerD);
         optimizerD.step();
 
         Map<String, Float> losses = new LinkedHashMap<>();
@@ -144,6 +153,16 @@ public final class CycleGan {
         return losses;
     }
 
+    /** An image as a discriminator sees it: with the instance noise of this step (--d_noise), else as it is. */
+    private Tensor seenByD(Tensor image) {
+        return instanceNoise == null ? image : instanceNoise.apply(image);
+    }
+
+    /** With --clip_grad_norm, bounds the global L2 norm of the gradients this optimizer is about to apply. */
+    private void clipGradients(Adam optimizer) {
+        if (config.clipGradNorm > 0) GradientClipping.clip(optimizer.params(), config.clipGradNorm);
+    }
+
     /** The generators' loss terms (identity terms null when λ_identity is 0) and their sum. */
     public record GeneratorLosses(Tensor ganA, Tensor ganB, Tensor cycleA, Tensor cycleB, Tensor idtA, Tensor idtB, Tensor total) {}
 
@@ -156,8 +175,8 @@ public final class CycleGan {
             lossIdtA = F.l1Loss(gA.forward(realB), realB).mul(config.lambdaB * lambdaIdt);
             lossIdtB = F.l1Loss(gB.forward(realA), realA).mul(config.lambdaA * lambdaIdt);
         }
-        Tensor lossGA = ganLoss.apply(dA.forward(fakeB), true);
-        Tensor lossGB = ganLoss.apply(dB.forward(fakeA), true);
+        Tensor lossGA = ganLoss.apply(dA.forward(seenByD(fakeB)), true);
+        Tensor lossGB = ganLoss.apply(dB.forward(seenByD(fakeA)), true);
         Tensor lossCycleA = F.l1Loss(recA, realA).mul(config.lambdaA);
         Tensor lossCycleB = F.l1Loss(recB, realB).mul(config.lambdaB);
         Tensor total = lossGA.add(lossGB).add(lossCycleA).add(lossCycleB);
@@ -173,9 +192,10 @@ public final class CycleGan {
      * gradient penalty on the same real and fake batches joins the two inside the halving, (real + fake + penalty) / 2,
      * so that λ_gp weighs it against the critic's difference as WGAN-GP's λ does. Its backward is the second-order one.
      */
-    private DiscriminatorLoss backwardD(Module d, Tensor real, Tensor fake) {
+    private DiscriminatorLoss backwardD(Module d, Tensor cleanReal, Tensor cleanFake) {
+        Tensor real = seenByD(cleanReal), fake = seenByD(cleanFake.detach());
         Tensor lossReal = ganLoss.apply(d.forward(real), true);
-        Tensor lossFake = ganLoss.apply(d.forward(fake.detach()), false);
+        Tensor lossFake = ganLoss.apply(d.forward(fake), false);
         Tensor critic = lossReal.add(lossFake);
         GradientPenalty.Penalty penalty = gradientPenalty == null ? null : gradientPenalty.of(d, real, fake);
         if (penalty == null) {

@@ -30,6 +30,14 @@ public final class CycleGanConfig {
     public float lambdaIdentity = 0.5f;
     public float lr = 2e-4f;
     public float beta1 = 0.5f;
+    /** The discriminators' Adam learning rate ({@code --lr_D}); null: {@link #lr}, as the reference. */
+    public Float lrD = null;
+    /** The discriminators' Adam β1 ({@code --beta1_D}); null: {@link #beta1}, as the reference. */
+    public Float beta1D = null;
+    /** The largest global L2 norm of G's and of D's parameter gradients ({@code --clip_grad_norm}); 0: no clipping. */
+    public float clipGradNorm = 0f;
+    /** The initial standard deviation of the {@link InstanceNoise} on the discriminators' inputs ({@code --d_noise}); 0: none. */
+    public float dNoise = 0f;
     /** Recompute the generators' residual blocks during backward instead of keeping their activations. */
     public boolean recompute = false;
 
@@ -55,6 +63,10 @@ public final class CycleGanConfig {
         c.lambdaIdentity = lambdaIdentity;
         c.lr = lr;
         c.beta1 = beta1;
+        c.lrD = lrD;
+        c.beta1D = beta1D;
+        c.clipGradNorm = clipGradNorm;
+        c.dNoise = dNoise;
         c.recompute = recompute;
         return c;
     }
@@ -62,6 +74,16 @@ public final class CycleGanConfig {
     /** Whether the discriminators are Wasserstein critics ({@code --gan_mode wgangp}): signed scores, not probabilities. */
     public boolean isWasserstein() {
         return GanLoss.parse(ganMode) == GanLoss.Mode.WGANGP;
+    }
+
+    /** The discriminators' learning rate: {@code --lr_D}, or {@code --lr} when it is not given. */
+    public float discriminatorLr() {
+        return lrD == null ? lr : lrD;
+    }
+
+    /** The discriminators' β1: {@code --beta1_D}, or {@code --beta1} when it is not given. */
+    public float discriminatorBeta1() {
+        return beta1D == null ? beta1 : beta1D;
     }
 
     /** The image sizes these generators and discriminators take. */
@@ -77,6 +99,10 @@ public final class CycleGanConfig {
         }
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         if (!(beta1 >= 0 && beta1 < 1)) throw new IllegalArgumentException("--beta1 must be in [0, 1), got " + beta1);
+        if (lrD != null && !(lrD > 0)) throw new IllegalArgumentException("--lr_D must be > 0, got " + lrD);
+        if (beta1D != null && !(beta1D >= 0 && beta1D < 1)) throw new IllegalArgumentException("--beta1_D must be in [0, 1), got " + beta1D);
+        if (!(clipGradNorm >= 0)) throw new IllegalArgumentException("--clip_grad_norm must be >= 0 (0: no clipping), got " + clipGradNorm);
+        if (!(dNoise >= 0)) throw new IllegalArgumentException("--d_noise must be >= 0 (0: no noise), got " + dNoise);
         GanLoss.parse(ganMode);
         if (!(lambdaGp >= 0)) throw new IllegalArgumentException("--lambda_gp must be >= 0, got " + lambdaGp);
         GradientPenalty.parse(gpType);

@@ -51,6 +51,11 @@ public final class LrSchedule {
     }
 
     /** The multiplier of the base rate for the epoch numbered {@code epoch} (epoch_count, epoch_count + 1, ...). */
+    /** The run's first epoch ({@code --epoch_count}). */
+    public int epochCount() {
+        return epochCount;
+    }
+
     public double multiplier(int epoch) {
         int k = epoch - epochCount;
         return switch (policy) {

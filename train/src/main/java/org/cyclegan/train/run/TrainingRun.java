@@ -63,6 +63,8 @@ public final class TrainingRun {
     private StepLossLog stepLog;
     private int stepsPerEpoch;
     private long runStart, totalSteps, stepsDone, globalStep;
+    /** The steps of the whole run, from --epoch_count to the last epoch: --d_noise falls to 0 over them. */
+    private long runSteps;
 
     public TrainingRun(CycleGan model, UnalignedDataset data, LrSchedule schedule, ResumableRandom dataRandom, CheckpointFiles files,
                        Map<String, String> options, Settings settings, PrintStream out, PrintStream err) {
@@ -119,6 +121,7 @@ public final class TrainingRun {
         stepsPerEpoch = data.batchCount();
         totalSteps = (long) (settings.lastEpoch() - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch);
         globalStep = start.globalStep();
+        runSteps = (long) (settings.lastEpoch() - schedule.epochCount() + 1) * stepsPerEpoch;
         if (start.globalStep() > 0) lastSave = "the one this run continued from (epoch " + start.epoch() + ", step " + start.batch() + ")";
     }
 
@@ -164,9 +167,10 @@ public final class TrainingRun {
      * ends here (a loss that is not finite, an interrupt), else null.
      */
     private Outcome trainEpoch(Epoch e, List<Batch> samples, StopOnSignal stop) throws IOException {
-        e.lr = (float) (model.config.lr * schedule.multiplier(e.number));
+        double multiplier = schedule.multiplier(e.number);
+        e.lr = (float) (model.config.lr * multiplier);
         model.optimizerG.setLr(e.lr);
-        model.optimizerD.setLr(e.lr);
+        model.optimizerD.setLr((float) (model.config.discriminatorLr() * multiplier));
         e.startRandom = dataRandom.encode();
         UnalignedDataset.EpochPlan plan = data.plan(dataRandom);
         try (Prefetcher<Batch> loader = data.epoch(plan, e.firstBatch, 4)) {
@@ -188,6 +192,7 @@ public final class TrainingRun {
     private Map<String, Float> step(Epoch e, Batch batch) {
         long t = System.nanoTime();
         Map<String, Float> losses;
+        if (model.instanceNoise != null) model.instanceNoise.anneal(globalStep, runSteps);
         try (MemoryScope scope = MemoryScope.open()) {
             losses = model.optimize(batch.realA(), batch.realB());
         }
@@ -271,8 +276,8 @@ public final class TrainingRun {
         lastSave = CheckpointFiles.LATEST + " (end of epoch " + e.number + ")";
         if (e.number % settings.saveEpochFreq() == 0) save(Integer.toString(e.number), e.number, next);
         TrainingReport.update(files.dir(), options, err);
-        out.printf("end of epoch %d/%d: mean %s, lr %.6f, saved %s%n", e.number, settings.lastEpoch(), format(means), e.lr,
-                files.network(CheckpointFiles.LATEST, "G_A"));
+        out.printf("end of epoch %d/%d: mean %s, lr %.6f%s, saved %s%n", e.number, settings.lastEpoch(), format(means), e.lr,
+                model.config.lrD == null ? "" : String.format(" (D %.6f)", model.optimizerD.lr()), files.network(CheckpointFiles.LATEST, "G_A"));
         if (stop.requested() && e.number < settings.lastEpoch()) {
             out.printf("interrupted: epoch %d saved; continue with --continue_train%n", e.number);
             stop.saved();

@@ -21,7 +21,7 @@ import org.cyclegan.train.gan.LrSchedule;
  *
  * <p>The reference saves only the networks, so its {@code --continue_train} restarts the learning-rate schedule, the
  * Adam moments and the image pools. This file also holds: both optimizers' moments and step counts, both image pools,
- * the state of every random generator (weights/dropout, data plan, pools, wgangp's interpolation), the position (epoch, next batch, global
+ * the state of every random generator (weights/dropout, data plan, pools, wgangp's interpolation, instance noise), the position (epoch, next batch, global
  * step), the plateau schedule's memory, the partial loss sums of an epoch saved in its middle, and the options of the
  * run. One file rather than five means a crash between two writes cannot leave a state that mixes two moments.
  *
@@ -34,6 +34,8 @@ public final class TrainingState {
     static final String FORMAT = "cyclegan-engine-train-state-1";
     /** The gradient penalty's α generator, present in wgangp runs only. */
     private static final String PENALTY_RANDOM = "random.gradient_penalty";
+    /** The instance noise's generator, present in --d_noise runs only. */
+    private static final String NOISE_RANDOM = "random.instance_noise";
 
     /**
      * Where a run stands: {@code epoch} is the epoch in progress (or the next one, with {@code batch} 0), {@code batch}
@@ -99,6 +101,7 @@ public final class TrainingState {
         });
         meta.put("random.model", model.random.encode());
         if (model.gradientPenalty != null) meta.put(PENALTY_RANDOM, model.gradientPenalty.random().encode());
+        if (model.instanceNoise != null) meta.put(NOISE_RANDOM, model.instanceNoise.random().encode());
         meta.put("random.data", p.dataRandom());
         meta.put("epoch", Integer.toString(p.epoch()));
         meta.put("batch", Integer.toString(p.batch()));
@@ -154,6 +157,8 @@ public final class TrainingState {
             }
             model.random.decode(string("random.model"));
             if (model.gradientPenalty != null) model.gradientPenalty.random().decode(string(PENALTY_RANDOM));
+            // A run that turns --d_noise on when continued has no noise state yet: its noise starts from the fresh seed.
+            if (model.instanceNoise != null && meta.containsKey(NOISE_RANDOM)) model.instanceNoise.random().decode(meta.get(NOISE_RANDOM));
             String[] plateau = string("plateau").split(",");
             if (plateau.length != 3) throw new IllegalArgumentException("plateau state '" + string("plateau") + "' is not best,bad_epochs,multiplier");
             schedule.restore(new LrSchedule.PlateauState(Double.parseDouble(plateau[0]), Integer.parseInt(plateau[1]), Double.parseDouble(plateau[2])));
