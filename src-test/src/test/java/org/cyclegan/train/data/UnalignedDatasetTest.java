@@ -246,6 +246,32 @@ class UnalignedDatasetTest {
         }
     }
 
+    /**
+     * The augmentation is drawn from each batch's own Random, after the reference's draws: the epoch's plan (order and
+     * batch seeds, which a resumed run redraws from its saved random state) is the same with it on or off, a batch is
+     * the same wherever the epoch starts, and off gives the reference's batches.
+     */
+    @Test
+    void augmentationLeavesTheEpochPlanAsItIsAndBatchesReproducible() throws IOException {
+        DataOptions plain = small().withNoFlip(false).withPreprocess(Preprocess.RESIZE_AND_CROP, 12, 8);
+        UnalignedDataset reference = open(5, 3, plain);
+        UnalignedDataset off = UnalignedDataset.open(root, plain.withAugmentation(Augmentation.NONE), w -> {});
+        UnalignedDataset on = UnalignedDataset.open(root, plain.withAugmentation(new Augmentation(40, 0.5, 0.5)), w -> {});
+        UnalignedDataset.EpochPlan planRef = reference.plan(new Random(9)), planOn = on.plan(new Random(9));
+        assertArrayEquals(planRef.order(), planOn.order());
+        assertArrayEquals(planRef.batchSeeds(), planOn.batchSeeds());
+        boolean differs = false;
+        for (int b = 0; b < reference.batchCount(); b++) {
+            Batch r = reference.batch(planRef, b), o = off.batch(off.plan(new Random(9)), b), a = on.batch(planOn, b);
+            assertArrayEquals(r.dataA(), o.dataA(), "off is the reference");
+            assertArrayEquals(r.dataB(), o.dataB());
+            assertEquals(r.pathsA(), a.pathsA(), "the same A images");
+            assertArrayEquals(a.dataA(), on.batch(on.plan(new Random(9)), b).dataA(), "batch " + b + " again, as a resumed run loads it");
+            differs |= !Arrays.equals(r.dataA(), a.dataA());
+        }
+        assertTrue(differs, "the augmentation changes the pixels");
+    }
+
     /** A data folder that is a symbolic link (ln -s /data/horse2zebra/trainA trainA) is followed, as the reference does. */
     @Test
     void aSymbolicLinkToAFolderIsFollowed() throws IOException {

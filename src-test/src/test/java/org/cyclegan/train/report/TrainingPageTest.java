@@ -66,6 +66,17 @@ class TrainingPageTest {
         assertTrue(html.contains("<td>--dataroot</td><td>(default)</td>"));
     }
 
+    /** Sample grids are written enlarged: the page shows them at their own size, pixel for pixel, shrinking only to fit. */
+    @Test void sampleGridsShowAtTheirOwnSize() throws Exception {
+        Path exp = experiment("sized");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(778, 258, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                exp.resolve("samples/epoch_002.png").toFile());
+        TrainingPage.write(exp, Map.of(), LossCsv.read(exp.resolve("loss_log.csv"), "epoch", w -> { throw new AssertionError(w); }));
+        String html = Files.readString(exp.resolve("index.html"));
+        assertTrue(html.contains("src=\"samples/epoch_002.png\" alt=\"samples after epoch 2\" width=\"778\" height=\"258\" style=\"max-width: 100%; height: auto\""), html);
+        assertTrue(html.contains("alt=\"samples after epoch 1\" style=\"width: 100%; max-width: 960px\""), "a file that is no image: the browser sizes it");
+    }
+
     @Test void theReportDrawsThePlotAndLinksItAndADamagedLogOnlyWarns() throws Exception {
         Path exp = experiment("ok");
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.train.data.Augmentation;
 import org.cyclegan.train.data.DataOptions;
 import org.cyclegan.train.data.DataSetException;
 import org.cyclegan.train.data.EmbeddedDataset;
@@ -67,6 +68,8 @@ public final class TrainCommand {
                 .option("crop_size", "", "then crop to this size (default 256; 32 on the embedded set)")
                 .option("preprocess", "resize_and_crop", "resize_and_crop | crop | scale_width | scale_width_and_crop | none")
                 .flag("no_flip", "do not flip images horizontally")
+                .option("rotate", "0", "DEG: rotate each training image by a random angle within ±DEG degrees, reflection fill (0 = off, at most 180)")
+                .option("color_jitter", "0,0", "B,C: random brightness factor in [1-B, 1+B] and contrast factor in [1-C, 1+C] per training image (0,0 = off; each below 1)")
                 .flag("serial_batches", "take B images in order instead of at random")
                 .option("max_dataset_size", "", "use at most this many images per domain")
                 .option("direction", "AtoB", "AtoB | BtoA")
@@ -218,6 +221,7 @@ public final class TrainCommand {
                     .withSerialBatches(cl.flag("serial_batches"))
                     .withBatchSize(cl.integer("batch_size", 1))
                     .withDirection(cl.choice("direction", List.of("AtoB", "BtoA")))
+                    .withAugmentation(Augmentation.parse(cl.string("rotate"), cl.string("color_jitter")))
                     .withMaxDatasetSize(cl.integerOr("max_dataset_size", Integer.MAX_VALUE, 1));
             data = embedded ? EmbeddedDataset.open(dataOptions)
                     : UnalignedDataset.open(Path.of(cl.string("dataroot")), dataOptions, config.inputSize()::misfit, msg -> err.println("warning: " + msg));

@@ -7,10 +7,13 @@ import java.util.Random;
  * The reference's {@code get_transform} (data/base_dataset.py) for RGB images: resize or scale width, random crop,
  * {@code __make_power_2(base=4)} for {@code none}, random horizontal flip with p = 0.5 unless {@code no_flip}, then
  * {@code ToTensor} + {@code Normalize(0.5, 0.5)}: a value v in 0..255 becomes {@code (v/255 − 0.5)/0.5}, so 0 → −1
- * and 255 → 1 exactly.
+ * and 255 → 1 exactly. Training may add an {@link Augmentation} (rotation, brightness and contrast), which the
+ * reference does not have; the constructor without one, which test and translate use, has none.
  *
  * <p>All randomness comes from the {@link Random} passed in, drawn in the reference's order: crop top, crop left
- * (torchvision's RandomCrop, skipped when the image is exactly the crop size), then the flip. Resizing is Java2D
+ * (torchvision's RandomCrop, skipped when the image is exactly the crop size), then the flip; then the augmentation's
+ * draws, only for the augmentations that are on. The augmentation works on the unflipped crop: rotating and then
+ * mirroring equals mirroring and then rotating by the opposite angle, which is as likely. Resizing is Java2D
  * bicubic ({@link Images#resize}), which differs slightly from PIL's bicubic.
  *
  * <p>An image smaller than the crop is an IllegalArgumentException saying so (torchvision's RandomCrop refuses it
@@ -20,17 +23,28 @@ public final class Transform {
     private final Preprocess preprocess;
     private final int loadSize, cropSize;
     private final boolean noFlip;
+    private final Augmentation augmentation;
 
+    /** The reference's transform, without augmentation. */
     public Transform(Preprocess preprocess, int loadSize, int cropSize, boolean noFlip) {
+        this(preprocess, loadSize, cropSize, noFlip, Augmentation.NONE);
+    }
+
+    public Transform(Preprocess preprocess, int loadSize, int cropSize, boolean noFlip, Augmentation augmentation) {
         if (loadSize < 1 || cropSize < 1) throw new IllegalArgumentException("transform: load_size and crop_size must be positive");
         this.preprocess = preprocess;
         this.loadSize = loadSize;
         this.cropSize = cropSize;
         this.noFlip = noFlip;
+        this.augmentation = augmentation;
     }
 
     public Transform(DataOptions o) {
-        this(o.preprocess(), o.loadSize(), o.cropSize(), o.noFlip());
+        this(o.preprocess(), o.loadSize(), o.cropSize(), o.noFlip(), o.augmentation());
+    }
+
+    public Augmentation augmentation() {
+        return augmentation;
     }
 
     /** An image after resizing and cropping, and whether it is to be mirrored when written out. */
@@ -56,7 +70,7 @@ public final class Transform {
         }
     }
 
-    /** Applies the geometric part of the transform and draws the flip. */
+    /** Applies the geometric part of the transform and the augmentation, and draws the flip. */
     public Prepared apply(BufferedImage rgb, Random rng) {
         BufferedImage img = rgb;
         if (preprocess.resize) {
@@ -67,12 +81,12 @@ public final class Transform {
         if (preprocess.crop) img = randomCrop(img, cropSize, rng);
         if (preprocess == Preprocess.NONE) img = makePower2(img, 4);
         boolean flip = !noFlip && rng.nextFloat() < 0.5f;
-        return new Prepared(img, flip);
+        return new Prepared(augmentation.apply(img, rng), flip);
     }
 
     /**
      * The size {@link #apply} gives an image of {@code width × height}, without touching pixels: every step's size is
-     * fixed by the options and the input size (only the crop's position is random). An image smaller than the crop is
+     * fixed by the options and the input size (only the crop's position is random; the augmentation keeps the size). An image smaller than the crop is
      * an IllegalArgumentException, as in {@link #apply}.
      */
     public int[] preparedSize(int width, int height) {

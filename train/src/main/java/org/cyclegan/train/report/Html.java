@@ -3,9 +3,13 @@ package org.cyclegan.train.report;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.cyclegan.engine.io.AtomicFile;
 
-/** The little HTML the result pages need: text escaping, links to files with any name, and atomic writes. */
+/** The little HTML the result pages need: text escaping, links to files with any name, image sizes, and atomic writes. */
 final class Html {
     private Html() {}
 
@@ -42,6 +46,32 @@ final class Html {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * An image file's width and height, read from its header (the pixels are not decoded); null when the file is not
+     * an image Java can read, and the page then leaves the size to the browser.
+     */
+    static int[] imageSize(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) return null;
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) return null;
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code width="W" height="H"} attributes, with a space before them. */
+    static String size(int width, int height) {
+        return " width=\"" + width + "\" height=\"" + height + "\"";
     }
 
     /** Writes a page as UTF-8, atomically (a browser reloading it never sees half a page). */

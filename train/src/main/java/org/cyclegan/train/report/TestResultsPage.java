@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * The {@code index.html} of a test run, as the reference's: a title with the experiment and epoch, then one table per
  * direction with a row per test image (its source file, the real picture, the translation, the reconstruction).
- * Links are relative ({@code images/...}), so the folder can be moved or served as it is.
+ * Links are relative ({@code images/...}), so the folder can be moved or served as it is. Images up to 256 px show
+ * enlarged by a whole factor to at least 256 px, their pixels sharp squares (CSS {@code image-rendering: pixelated});
+ * larger ones 256 wide, as the reference's page shows every image. The files themselves keep their true size.
  */
 public final class TestResultsPage {
     /** The three pictures of one test image, as file names inside images/, and the image they show. */
@@ -20,12 +22,13 @@ public final class TestResultsPage {
         StringBuilder h = new StringBuilder(Html.head(title));
         h.append("<h1>").append(Html.escape(title)).append("</h1>\n");
         if (note != null) h.append("<p><strong>Note:</strong> ").append(Html.escape(note)).append("</p>\n");
-        table(h, "A → B: G_A translates, G_B reconstructs", "A", "B", rowsA);
-        table(h, "B → A: G_B translates, G_A reconstructs", "B", "A", rowsB);
+        Path images = file.toAbsolutePath().getParent().resolve("images");
+        table(h, "A → B: G_A translates, G_B reconstructs", "A", "B", rowsA, images);
+        table(h, "B → A: G_B translates, G_A reconstructs", "B", "A", rowsB, images);
         Html.write(file, h.append(Html.tail()).toString());
     }
 
-    private static void table(StringBuilder h, String heading, String from, String to, List<Row> rows) {
+    private static void table(StringBuilder h, String heading, String from, String to, List<Row> rows, Path images) {
         h.append("<h2>").append(Html.escape(heading)).append("</h2>\n");
         if (rows.isEmpty()) {
             h.append("<p>No images.</p>\n");
@@ -37,11 +40,19 @@ public final class TestResultsPage {
             h.append("<tr><td>").append(Html.escape(r.source())).append("</td>");
             for (String img : List.of(r.real(), r.fake(), r.reconstructed())) {
                 String link = Html.escape(Html.link("images/" + img));
-                h.append("<td><a href=\"").append(link).append("\"><img class=\"pixels\" src=\"").append(link).append("\" width=\"256\" alt=\"")
-                        .append(Html.escape(img)).append("\"></a></td>");
+                h.append("<td><a href=\"").append(link).append("\"><img class=\"pixels\" src=\"").append(link).append('"')
+                        .append(displaySize(images.resolve(img))).append(" alt=\"").append(Html.escape(img)).append("\"></a></td>");
             }
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    /** The img element's size attributes: a whole multiple of a small image's size, else the reference's width of 256. */
+    static String displaySize(Path image) {
+        int[] size = Html.imageSize(image);
+        if (size == null || Math.max(size[0], size[1]) > Enlargement.PAGE_SIDE) return " width=\"" + Enlargement.PAGE_SIDE + "\"";
+        int k = Enlargement.factor(size[0], size[1], Enlargement.PAGE_SIDE);
+        return Html.size(k * size[0], k * size[1]);
     }
 }

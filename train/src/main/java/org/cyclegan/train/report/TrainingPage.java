@@ -49,8 +49,10 @@ final class TrainingPage {
         if (samples.isEmpty()) h.append("<p>No sample grids yet.</p>\n");
         for (Sample s : samples) {
             String href = Html.escape(Html.link(CheckpointFiles.SAMPLES + "/" + s.file));
+            int[] size = Html.imageSize(files.samples().resolve(s.file));   // grids are written enlarged: show them pixel for pixel
+            String fit = size == null ? " style=\"width: 100%; max-width: 960px\"" : Html.size(size[0], size[1]) + " style=\"max-width: 100%; height: auto\"";
             h.append("<figure><a href=\"").append(href).append("\"><img class=\"pixels\" src=\"").append(href)
-                    .append("\" alt=\"samples after epoch ").append(s.epoch).append("\" style=\"width: 100%; max-width: 960px\"></a>")
+                    .append("\" alt=\"samples after epoch ").append(s.epoch).append('"').append(fit).append("></a>")
                     .append("<figcaption>after epoch ").append(s.epoch).append("</figcaption></figure>\n");
         }
 
