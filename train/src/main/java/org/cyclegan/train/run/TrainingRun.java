@@ -14,6 +14,7 @@ import java.util.Random;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradMode;
+import org.cyclegan.train.data.Augmentation;
 import org.cyclegan.train.data.Batch;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Prefetcher;
@@ -302,12 +303,12 @@ public final class TrainingRun {
     }
 
     /**
-     * {@code n} items spread evenly over the data set (A and B images at the same index, unflipped, one per batch), the
-     * same every epoch so the sample grids show one set of images changing.
+     * {@code n} items spread evenly over the data set (A and B images at the same index, unflipped and not augmented, one
+     * per batch), the same every epoch so the sample grids show one set of images changing.
      */
     private List<Batch> fixedSamples(int n) throws ImageReadException {
         UnalignedDataset fixed = new UnalignedDataset(data.sourceA(), data.sourceB(),
-                data.options().withNoFlip(true).withSerialBatches(true).withBatchSize(1));
+                data.options().withNoFlip(true).withSerialBatches(true).withBatchSize(1).withAugmentation(Augmentation.NONE));
         int count = Math.min(n, fixed.size());
         int[] order = new int[count];
         for (int i = 0; i < count; i++) order[i] = (int) ((long) i * fixed.size() / count);
