@@ -15,8 +15,7 @@ import org.cyclegan.model.Networks;
  * reference's networks leave clear traces in their keys:
  *
  * <ul>
- *   <li>ResNet: residual blocks are {@code model.<i>.conv_block.*} (their count gives resnet_6blocks or
- *       resnet_9blocks); the stem convolution {@code model.1.weight} is [ngf, input_nc, 7, 7]; the last one,
+ *   <li>ResNet: residual blocks are {@code model.<i>.conv_block.*} (their count N gives resnet_<N>blocks); the stem convolution {@code model.1.weight} is [ngf, input_nc, 7, 7]; the last one,
  *       {@code model.<17+blocks>.weight}, is [output_nc, ngf, 7, 7]; dropout moves the second block convolution
  *       from {@code conv_block.5} to {@code conv_block.6}. Resize-convolution stages put a parameterless Upsample
  *       first: {@code model.<10+blocks>} has no keys, the stage's convolution is {@code model.<11+blocks>} and the last
@@ -84,8 +83,9 @@ public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, in
         int[] stem = shapes.get("model.1.weight");
         // A resize-convolution stage starts with an Upsample, which has no keys.
         boolean resizeConv = !hasPrefix(shapes, "model." + (10 + blocks) + ".") && shapes.containsKey("model." + (11 + blocks) + ".weight");
+        int firstUp = rank(shapes, "model." + ((resizeConv ? 11 : 10) + blocks) + ".weight");
         int[] last = shapes.get("model." + ((resizeConv ? 19 : 17) + blocks) + ".weight");
-        if (netG == null || stem.length != 4 || last == null || last.length != 4) return Optional.empty();
+        if (netG == null || stem.length != 4 || firstUp != 4 || last == null || last.length != 4) return Optional.empty();
         String norm = norm(shapes, "model.1", "model.2");
         boolean dropout = rank(shapes, "model.10.conv_block.6.weight") == 4;
         return Optional.of(new GeneratorArchitecture(netG, stem[0], norm, stem[1], last[0], dropout,
@@ -111,8 +111,12 @@ public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, in
         return Optional.of(new GeneratorArchitecture(netG, down[0], norm, down[1], up[1], false));
     }
 
-    /** The generator of {@code family} and {@code depth} when it is one of the reference's ({@link GeneratorKind#NAMES}), else null. */
+    /**
+     * The generator of {@code family} and {@code depth} when --netG can name it (a ResNet of at least one block, one of
+     * the reference's U-Nets), else null.
+     */
     private static GeneratorKind known(GeneratorKind.Family family, int depth) {
+        if (family == GeneratorKind.Family.RESNET) return depth >= 1 && depth <= GeneratorKind.MAX_RESNET_BLOCKS ? GeneratorKind.resnet(depth) : null;
         for (String name : GeneratorKind.NAMES) {
             GeneratorKind netG = GeneratorKind.parse(name);
             if (netG.family() == family && netG.depth() == depth) return netG;

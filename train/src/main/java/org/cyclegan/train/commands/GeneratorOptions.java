@@ -17,7 +17,7 @@ final class GeneratorOptions {
 
     /** Declares --netG, --ngf, --norm, --upsample and --entry. */
     static CommandLine declare(CommandLine cl) {
-        return cl.option("netG", "", "generator architecture when the file does not say it: " + String.join(" | ", GeneratorKind.NAMES)
+        return cl.option("netG", "", "generator architecture when the file does not say it: " + GeneratorKind.CHOICES
                         + " (default: from the file, else resnet_9blocks)")
                 .option("ngf", "", "generator width when the file does not say it (default: from the file, else 64)")
                 .option("norm", "", "instance | batch | none, when the file does not say it (default: from the file, else instance)")

@@ -99,7 +99,7 @@ final class GeneratorWeights {
         GeneratorArchitecture fallback = inferred.orElse(GeneratorArchitecture.REFERENCE_DEFAULT);
         List<String> sources = new ArrayList<>();
         String netG = pick(requested.netG(), meta, "netG", fallback.netG().name(), inferred.isPresent(), sources);
-        if (!GeneratorKind.NAMES.contains(netG)) throw new Refused("--netG must be one of " + GeneratorKind.NAMES + ", got '" + netG + "'");
+        if (!GeneratorKind.isName(netG)) throw new Refused("--netG must be one of " + GeneratorKind.CHOICES + ", got '" + netG + "'");
         int ngf = positive("ngf", pick(requested.ngf(), meta, "ngf", Integer.toString(fallback.ngf()), inferred.isPresent(), sources));
         String norm = pick(requested.norm(), meta, "norm", fallback.norm(), inferred.isPresent(), sources);
         if (!List.of("instance", "batch", "none").contains(norm)) throw new Refused("--norm must be one of [instance, batch, none], got '" + norm + "'");
@@ -125,7 +125,7 @@ final class GeneratorWeights {
                 hint = "; its keys fit " + i.describe() + ": try --netG " + i.netG() + " --ngf " + i.ngf() + " --norm " + i.norm()
                         + (i.upsample() == GeneratorUpsampling.TRANSPOSE ? "" : " --upsample " + i.upsample());
             } else if (inferred.isEmpty()) {
-                hint = "; its keys fit none of the reference's generators (" + String.join(", ", GeneratorKind.NAMES) + ")";
+                hint = "; its keys fit none of the reference's generators nor any other --netG (" + GeneratorKind.CHOICES + ")";
             } else {
                 hint = "";
             }

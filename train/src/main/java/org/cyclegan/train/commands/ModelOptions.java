@@ -19,7 +19,7 @@ public final class ModelOptions {
      * wgangp's --lambda_gp and --gp_type, and --recompute.
      */
     static CommandLine declare(CommandLine cl, String netGDefault, String netGHelp) {
-        return cl.option("netG", netGDefault, netGHelp)
+        return cl.option("netG", netGDefault, netGHelp + "; " + ANY_RESNET_HELP)
                 .option("upsample", "transpose", UPSAMPLE_HELP)
                 .option("netD", "basic", "discriminator: " + String.join(" | ", DiscriminatorKind.NAMES))
                 .option("n_layers_D", "3", "discriminator layers when --netD n_layers")
@@ -32,9 +32,12 @@ public final class ModelOptions {
                 .flag("recompute", RECOMPUTE_HELP);
     }
 
+    /** What every command's --netG help adds: the ResNet of any depth. */
+    static final String ANY_RESNET_HELP = "also resnet_<N>blocks, a ResNet of N residual blocks for any N >= 1 (3 or 4 suit 64 px images)";
+
     /** The --upsample choices; translate and test read the choice from the generator's file. */
     static final String UPSAMPLE_HELP = "resnet generators' two up-sampling stages: transpose (3x3 stride-2 transposed convolution, the reference)"
-            + " | resize_conv (nearest-neighbour x2, then a 3x3 convolution: no checkerboard artifacts)";
+            + " | resize_conv (nearest-neighbour x2, then a 3x3 convolution: avoids the checkerboard artifacts of transposed convolutions)";
 
     /** What wgangp is here, and where it departs from the reference. */
     static final String WGANGP_HELP = "WGAN loss, -mean(D(real)) + mean(D(fake)), plus WGAN-GP's gradient penalty in every D step, halved with them: 0.5·(loss_real + loss_fake + penalty)."
@@ -54,7 +57,7 @@ public final class ModelOptions {
     /** As {@link #read(CommandLine, GeneratorKind)}; {@code widthWhenUnset} is used when --ngf or --ndf was declared with an empty default and left so. */
     public static CycleGanConfig read(CommandLine cl, GeneratorKind netGWhenUnset, int widthWhenUnset) {
         CycleGanConfig config = new CycleGanConfig();
-        config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : GeneratorKind.parse(cl.choice("netG", GeneratorKind.NAMES));
+        config.netG = cl.string("netG").isEmpty() ? netGWhenUnset : netG(cl);
         config.upsample = upsample(cl, config.netG);
         String netD = cl.choice("netD", DiscriminatorKind.NAMES);
         config.netD = DiscriminatorKind.parse(netD, cl.integer("n_layers_D", 1));
@@ -67,6 +70,15 @@ public final class ModelOptions {
         config.gpType = cl.choice("gp_type", GradientPenalty.TYPES);
         config.recompute = cl.flag("recompute");
         return config;
+    }
+
+    /** The --netG value; a name {@link GeneratorKind#parse} refuses is a usage error. */
+    private static GeneratorKind netG(CommandLine cl) {
+        try {
+            return GeneratorKind.parse(cl.string("netG"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(cl.command() + ": " + e.getMessage());
+        }
     }
 
     /** The --upsample value; anything but the reference's transpose is a usage error with a U-Net generator. */
