@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.layers.Upsample;
 import org.cyclegan.model.networks.Norm;
@@ -32,6 +35,26 @@ class ResizeConvGeneratorTest {
                 4, 4, 5, 5, 6, 6,
                 4, 4, 5, 5, 6, 6}, y.toArray());
         assertTrue(new Upsample(2).stateDict().isEmpty(), "no parameters, no keys");
+    }
+
+    @Test void theCpuBackendUpsamplesAndSumsTheGradientAsTheReferenceDoes() {
+        // The op is built from broadcastTo and sum, which every backend has; check the composition on the training backend.
+        Random rng = new Random(3);
+        float[] x = Tensor.randn(rng, 2, 3, 5, 4).toArray(), gy = Tensor.randn(rng, 2, 3, 15, 12).toArray();
+        float[][] reference = upsampleAndGradient(Tensor.of(x, 2, 3, 5, 4), Tensor.of(gy, 2, 3, 15, 12));
+        Backend cpu = new CpuBackend(2);
+        float[][] ours = upsampleAndGradient(Tensor.of(cpu, x, 2, 3, 5, 4), Tensor.of(cpu, gy, 2, 3, 15, 12));
+        assertArrayEquals(reference[0], ours[0], "forward: copies");
+        assertArrayEquals(reference[1], ours[1], 1e-5f, "backward: sums of 9");
+        // Each input entry's gradient is the sum of gy over its 3x3 block.
+        assertEquals(gy[0] + gy[1] + gy[2] + gy[12] + gy[13] + gy[14] + gy[24] + gy[25] + gy[26], reference[1][0], 1e-5f);
+    }
+
+    private static float[][] upsampleAndGradient(Tensor x, Tensor gy) {
+        x.requiresGrad(true);
+        Tensor y = F.upsampleNearest2d(x, 3);
+        y.backward(gy);
+        return new float[][] {y.toArray(), x.grad().toArray()};
     }
 
     @Test void keysAreAnEquivalentSequentialsAndShiftByOnePerStage() {
