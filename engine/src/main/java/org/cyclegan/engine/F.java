@@ -11,6 +11,7 @@ import org.cyclegan.engine.ops.Pad2d;
 import org.cyclegan.engine.ops.RandomMask;
 import org.cyclegan.engine.ops.Recompute;
 import org.cyclegan.engine.ops.Shapes;
+import org.cyclegan.engine.ops.Upsample;
 
 /**
  * The neural-network functions in one place, named as in {@code torch.nn.functional}. Each delegates to the op class
@@ -41,6 +42,11 @@ public final class F {
 
     public static Tensor pad2d(Tensor x, Padding padding, Padding.Mode mode) {
         return Pad2d.pad(x, padding, mode);
+    }
+
+    /** {@code nn.Upsample(scale_factor=scale, mode='nearest')} of a 4-D tensor: every entry becomes a scale×scale block. */
+    public static Tensor upsampleNearest2d(Tensor x, int scale) {
+        return Upsample.nearest(x, scale);
     }
 
     public static Tensor instanceNorm(Tensor x, Tensor weight, Tensor bias, float eps) {

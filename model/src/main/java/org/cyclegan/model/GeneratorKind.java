@@ -5,26 +5,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code --netG} value, parsed once: the generator's family and its depth. {@code resnet_9blocks} and
- * {@code resnet_6blocks} are ResNets of 9 and 6 residual blocks; {@code unet_256} and {@code unet_128} are U-Nets of 8
- * and 7 down-samplings (for images of 2^8 and 2^7 pixels). {@link #name()} is the option's spelling, which messages,
- * saved options and the networks' metadata write; {@code toString} is the same.
- *
- * <p>{@link #parse} takes the reference's four names; {@link #resnet} and {@link #unet} build any depth the networks
- * take.
+ * A {@code --netG} value, parsed once: the generator's family and its depth. {@code resnet_<N>blocks} is a ResNet of N
+ * residual blocks (the reference names 9, its 256-px default, and 6, its 128-px one; any N >= 1 is taken, e.g. the 3
+ * or 4 suggested for 64-px images); {@code unet_256} and {@code unet_128} are U-Nets of 8 and 7 down-samplings (for
+ * images of 2^8 and 2^7 pixels). {@link #name()} is the option's spelling, which messages, saved options and the
+ * networks' metadata write; {@code toString} is the same.
  */
 public record GeneratorKind(Family family, int depth) {
     /** The two generator families of the reference's {@code define_G}. */
     public enum Family { RESNET, UNET }
 
-    /** The {@code --netG} values, in the reference's order. */
+    /** The reference's {@code --netG} values, in its order. */
     public static final List<String> NAMES = List.of("resnet_9blocks", "resnet_6blocks", "unet_256", "unet_128");
 
-    private static final Pattern RESNET = Pattern.compile("resnet_(\\d{1,4})blocks"), UNET = Pattern.compile("unet_(\\d{1,9})");
+    /** The {@code --netG} values for messages and help: the reference's, and a ResNet of any depth. */
+    public static final String CHOICES = "resnet_9blocks | resnet_6blocks | resnet_<N>blocks (any N >= 1) | unet_256 | unet_128";
+
+    /** The most residual blocks a name may ask for: far more than anyone trains, few enough to stay a small number. */
+    public static final int MAX_RESNET_BLOCKS = 9999;
+
+    // N without leading zeros, so that a name and name() are one spelling.
+    private static final Pattern RESNET = Pattern.compile("resnet_(0|[1-9]\\d{0,3})blocks"), UNET = Pattern.compile("unet_(\\d{1,9})");
 
     public GeneratorKind {
         if (family == null) throw new IllegalArgumentException("a generator needs a family");
-        if (depth < 1 || depth > 30) throw new IllegalArgumentException("--netG: a depth of " + depth + " is not possible");
+        int most = family == Family.RESNET ? MAX_RESNET_BLOCKS : 30;
+        if (depth < 1 || depth > most) throw new IllegalArgumentException("--netG: a depth of " + depth + " is not possible");
     }
 
     /** A ResNet generator of {@code blocks} residual blocks. */
@@ -38,16 +44,28 @@ public record GeneratorKind(Family family, int depth) {
     }
 
     /**
-     * The generator a {@code --netG} name means: one of {@link #NAMES}, the reference's. Any other name is an
-     * IllegalArgumentException that lists them.
+     * The generator a {@code --netG} name means: {@code resnet_<N>blocks} for N from 1 to {@link #MAX_RESNET_BLOCKS},
+     * or one of the reference's U-Nets. Any other name is an IllegalArgumentException that lists them ({@link #CHOICES}).
      */
     public static GeneratorKind parse(String name) {
-        if (NAMES.contains(name)) {
-            Matcher resnet = RESNET.matcher(name), unet = UNET.matcher(name);
-            if (resnet.matches()) return resnet(Integer.parseInt(resnet.group(1)));
-            if (unet.matches()) return unet(Integer.numberOfTrailingZeros(Integer.parseInt(unet.group(1))));
+        Matcher resnet = RESNET.matcher(name), unet = UNET.matcher(name);
+        if (resnet.matches()) {
+            int blocks = Integer.parseInt(resnet.group(1));
+            if (blocks >= 1) return resnet(blocks);
+            throw new IllegalArgumentException("--netG must be one of " + CHOICES + ", got '" + name + "': a ResNet generator needs at least 1 residual block");
         }
-        throw new IllegalArgumentException("--netG: generator model '" + name + "' is not known; use one of " + NAMES);
+        if (NAMES.contains(name) && unet.matches()) return unet(Integer.numberOfTrailingZeros(Integer.parseInt(unet.group(1))));
+        throw new IllegalArgumentException("--netG must be one of " + CHOICES + ", got '" + name + "'");
+    }
+
+    /** Whether {@code name} is a --netG value {@link #parse} takes. */
+    public static boolean isName(String name) {
+        try {
+            parse(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     public boolean isResnet() {
@@ -59,8 +77,8 @@ public record GeneratorKind(Family family, int depth) {
     }
 
     /**
-     * The {@code --netG} spelling: resnet_9blocks, unet_256. The type carries any depth, but only the reference's four
-     * names parse back ({@link #parse}), so a network of another depth cannot yet be saved and loaded by name.
+     * The {@code --netG} spelling: resnet_9blocks, unet_256. Every ResNet's name parses back; a U-Net's only when it is
+     * one of the reference's two, since the option names no other.
      */
     public String name() {
         return isResnet() ? "resnet_" + depth + "blocks" : "unet_" + (1 << depth);

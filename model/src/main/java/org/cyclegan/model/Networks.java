@@ -27,6 +27,19 @@ public final class Networks {
      */
     public static Module defineG(int inputNc, int outputNc, int ngf, GeneratorKind netG, String norm, boolean useDropout,
                                 String initType, float initGain, Random rng) {
+        return defineG(inputNc, outputNc, ngf, netG, GeneratorUpsampling.TRANSPOSE, norm, useDropout, initType, initGain, rng);
+    }
+
+    /**
+     * As {@link #defineG(int, int, int, GeneratorKind, String, boolean, String, float, Random)}, with the ResNet
+     * generators' up-sampling stages chosen ({@code --upsample}); a U-Net takes only the reference's
+     * {@link GeneratorUpsampling#TRANSPOSE}.
+     */
+    public static Module defineG(int inputNc, int outputNc, int ngf, GeneratorKind netG, GeneratorUpsampling upsampling, String norm,
+                                boolean useDropout, String initType, float initGain, Random rng) {
+        if (upsampling != GeneratorUpsampling.TRANSPOSE && !netG.isResnet()) {
+            throw new IllegalArgumentException("--upsample " + upsampling + " applies to the resnet generators, not --netG " + netG);
+        }
         checkPositive("input_nc", inputNc);
         checkPositive("output_nc", outputNc);
         checkPositive("ngf", ngf);
@@ -35,7 +48,7 @@ public final class Networks {
         // The dropout masks get their own generator, seeded from rng, so that they do not shift the initial weights.
         Random dropoutRng = new Random(rng.nextLong());
         Module net = switch (netG.family()) {
-            case RESNET -> new ResnetGenerator(inputNc, outputNc, ngf, normKind, useDropout, netG.depth(), dropoutRng);
+            case RESNET -> new ResnetGenerator(inputNc, outputNc, ngf, normKind, useDropout, netG.depth(), upsampling, dropoutRng);
             case UNET -> new UnetGenerator(inputNc, outputNc, netG.depth(), ngf, normKind, useDropout, dropoutRng);
         };
         WeightInit.initWeights(net, init, initGain, rng);

@@ -44,7 +44,7 @@ class GeneratorArchitectureTest {
     @Test void discriminatorsAndOtherNetworksAreNotGenerators() {
         assertEquals(Optional.empty(), GeneratorArchitecture.infer(shapes(Networks.defineD(3, 4, "basic", 3, "instance", "normal", 0.02f, new Random(0)))));
         assertEquals(Optional.empty(), GeneratorArchitecture.infer(shapes(Networks.defineD(3, 4, "pixel", 3, "batch", "normal", 0.02f, new Random(0)))));
-        // A resnet with a block count the reference has no name for.
+        // A resnet with a gap in its numbering (blocks 4 and 5 taken out): no generator has these keys.
         Map<String, int[]> fourBlocks = shapes(new GeneratorArchitecture(GeneratorKind.resnet(6), 2, "instance", 3, 3, false).build());
         fourBlocks.keySet().removeIf(k -> k.startsWith("model.14.") || k.startsWith("model.15."));
         assertEquals(Optional.empty(), GeneratorArchitecture.infer(fourBlocks));

@@ -114,7 +114,9 @@ class LayersAndNetworksTest {
 
     @Test void unknownOptionValuesAreClearErrors() {
         Random rng = new Random(0);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Networks.defineG(3, 3, 8, "resnet_7blocks", "instance", false, "normal", 0.02f, rng))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Networks.defineG(3, 3, 8, "resnet_0blocks", "instance", false, "normal", 0.02f, rng))
+                .getMessage().contains("--netG"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Networks.defineG(3, 3, 8, "resnet_seven_blocks", "instance", false, "normal", 0.02f, rng))
                 .getMessage().contains("--netG"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Networks.defineD(3, 8, "patch", 3, "instance", "normal", 0.02f, rng))
                 .getMessage().contains("--netD"));

@@ -16,8 +16,16 @@ class NetworkKindTest {
         assertEquals(GeneratorKind.unet(8), GeneratorKind.parse("unet_256"));
         assertEquals(GeneratorKind.unet(7), GeneratorKind.parse("unet_128"));
         for (String name : GeneratorKind.NAMES) assertEquals(name, GeneratorKind.parse(name).name());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GeneratorKind.parse("resnet_7blocks"));
-        assertTrue(e.getMessage().contains("--netG") && e.getMessage().contains(GeneratorKind.NAMES.toString()), e.getMessage());
+        // Any number of residual blocks (the reference names only 9 and 6), spelt one way.
+        assertEquals(GeneratorKind.resnet(7), GeneratorKind.parse("resnet_7blocks"));
+        assertEquals(GeneratorKind.resnet(1), GeneratorKind.parse("resnet_1blocks"));
+        assertEquals("resnet_4blocks", GeneratorKind.parse("resnet_4blocks").name());
+        assertEquals(GeneratorKind.resnet(GeneratorKind.MAX_RESNET_BLOCKS), GeneratorKind.parse("resnet_9999blocks"));
+        for (String bad : new String[] {"resnet_0blocks", "resnet_blocks", "resnet_04blocks", "resnet_-1blocks", "resnet_10000blocks", "resnet_4", "unet_64"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GeneratorKind.parse(bad), bad);
+            assertTrue(e.getMessage().contains("--netG") && e.getMessage().contains(GeneratorKind.CHOICES), e.getMessage());
+        }
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GeneratorKind.parse("resnet_0blocks")).getMessage().contains("at least 1 residual block"));
     }
 
     @Test void aDiscriminatorKeepsItsLayerOptionAndTakesTheLayersItsFamilyHas() {

@@ -15,6 +15,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.nn.Module;
+import org.cyclegan.model.layers.Conv2d;
+import org.cyclegan.model.layers.Sequential;
+import org.cyclegan.model.layers.Upsample;
 import org.cyclegan.testing.Close;
 import org.cyclegan.testing.Fixtures;
 import org.junit.jupiter.api.AfterAll;
@@ -28,6 +31,11 @@ import org.junit.jupiter.api.TestFactory;
  * of the input and of every parameter (for a random upstream gradient), and batch norm's updated running statistics
  * agree within a relative error of 1e-4 (max|ours − torch| / max|torch|). The one exception is listed by the
  * generator as {@code zero_grad_keys}: biases whose gradient is zero in exact arithmetic (see below).
+ *
+ * <p>Beyond the reference's networks, the same script states two of ours in PyTorch: ResNet generators of depths the
+ * reference does not name and with resize-convolution up-sampling ({@code net_resnet}'s later cases), and the
+ * resize-convolution's layer pair, {@code nn.Upsample(scale_factor=2, mode='nearest')} then a 3×3 {@code nn.Conv2d}
+ * ({@code net_upsample_conv}); {@code net_generator_keys} lists such generators' keys and shapes at full width.
  */
 class NetworkParityTest {
     static final double TOL = 1e-4;
@@ -43,6 +51,32 @@ class NetworkParityTest {
     @TestFactory Stream<DynamicTest> unetGenerators() { return cases("net_unet"); }
     @TestFactory Stream<DynamicTest> nLayerDiscriminators() { return cases("net_nlayer"); }
     @TestFactory Stream<DynamicTest> pixelDiscriminators() { return cases("net_pixel"); }
+    @TestFactory Stream<DynamicTest> upsampleThenConvolution() { return cases("net_upsample_conv"); }
+
+    /** At ngf 64: the keys (in order), their shapes and the parameter count PyTorch's networks have. */
+    @TestFactory Stream<DynamicTest> generatorKeysAtFullWidth() {
+        Fixtures f = Fixtures.load("net_generator_keys");
+        assertFalse(f.cases().isEmpty());
+        return f.cases().stream().map(c -> DynamicTest.dynamicTest((String) c.get("name"), () -> {
+            Module g = Networks.defineG(3, 3, intParam(c, "ngf"), GeneratorKind.parse((String) c.get("net")),
+                    GeneratorUpsampling.parse((String) c.get("upsample")), (String) c.get("norm"), false, "normal", 0.02f, new Random(1));
+            List<List<Object>> ours = new ArrayList<>();
+            g.stateDict().forEach((k, v) -> {
+                List<Object> shape = new ArrayList<>();
+                for (int d : v.shape()) shape.add(d);
+                ours.add(List.of(k, shape));
+            });
+            List<List<Object>> theirs = new ArrayList<>();
+            for (Object o : (List<?>) c.get("keys")) {
+                List<?> entry = (List<?>) o;
+                List<Object> shape = new ArrayList<>();
+                for (Object d : (List<?>) entry.get(1)) shape.add(((Number) d).intValue());
+                theirs.add(List.of(entry.get(0), shape));
+            }
+            assertEquals(theirs, ours, "keys, order and shapes");
+            assertEquals(((Number) c.get("params")).longValue(), g.parameterCount());
+        }));
+    }
 
     private static Stream<DynamicTest> cases(String fixture) {
         Fixtures f = Fixtures.load(fixture);
@@ -59,8 +93,13 @@ class NetworkParityTest {
     static Module build(Map<String, Object> c) {
         String norm = (String) c.get("norm");
         if (c.get("kind").equals("G")) {
-            return Networks.defineG(intParam(c, "input_nc"), intParam(c, "output_nc"), intParam(c, "ngf"), (String) c.get("net"),
-                    norm, boolParam(c, "use_dropout"), "normal", 0.02f, new Random(1));
+            // A case without "upsample" is the reference's transposed convolutions.
+            GeneratorUpsampling upsample = GeneratorUpsampling.parse((String) c.getOrDefault("upsample", "transpose"));
+            return Networks.defineG(intParam(c, "input_nc"), intParam(c, "output_nc"), intParam(c, "ngf"), GeneratorKind.parse((String) c.get("net")),
+                    upsample, norm, boolParam(c, "use_dropout"), "normal", 0.02f, new Random(1));
+        }
+        if (c.get("kind").equals("upsample_conv")) {
+            return new Sequential(new Upsample(2), new Conv2d(intParam(c, "in_channels"), intParam(c, "out_channels"), 3, 1, 1, boolParam(c, "bias")));
         }
         return Networks.defineD(intParam(c, "input_nc"), intParam(c, "ndf"), (String) c.get("net"), intParam(c, "n_layers"),
                 norm, "normal", 0.02f, new Random(1));

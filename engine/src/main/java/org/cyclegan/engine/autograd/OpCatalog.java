@@ -147,7 +147,7 @@ public final class OpCatalog {
                 in -> List.of(in.randn(1, 2, 3, 3), in.randn(2, 3, 4, 4), in.randn(3))));
         c.add(first("conv_transpose2d", "stride1_noBias", x -> F.convTranspose2d(x.get(0), x.get(1), null, 1, 1, 0),
                 in -> List.of(in.randn(1, 2, 4, 4), in.randn(2, 2, 3, 3))));
-        // ---- normalization, padding, dropout
+        // ---- normalization, padding, up-sampling, dropout
         c.add(first("instance_norm", "noAffine", x -> F.instanceNorm(x.get(0), null, null, 1e-5f), in -> List.of(in.randn(2, 3, 3, 4))));
         c.add(first("instance_norm", "affine", x -> F.instanceNorm(x.get(0), x.get(1), x.get(2), 1e-5f),
                 in -> List.of(in.randn(2, 3, 3, 3), in.randn(3), in.randn(3))));
@@ -159,6 +159,8 @@ public final class OpCatalog {
         c.add(first("reflection_pad2d", "", x -> F.reflectionPad2d(x.get(0), 2), in -> List.of(in.randn(1, 2, 4, 3))));
         c.add(first("reflection_pad2d", "asymmetric", x -> F.pad2d(x.get(0), new Padding(1, 2, 0, 3), Padding.Mode.REFLECT), in -> List.of(in.randn(1, 2, 4, 3))));
         c.add(first("zero_pad2d", "", x -> F.zeroPad2d(x.get(0), 1), in -> List.of(in.randn(2, 1, 3, 3))));
+        c.add(first("upsample_nearest2d", "x2", x -> F.upsampleNearest2d(x.get(0), 2), in -> List.of(in.randn(2, 3, 3, 4))));
+        c.add(first("upsample_nearest2d", "x3", x -> F.upsampleNearest2d(x.get(0), 3), in -> List.of(in.randn(1, 2, 2, 3))));
         // The mask comes from a freshly seeded generator on each call, so every evaluation drops the same elements.
         c.add(first("dropout", "", x -> F.dropout(x.get(0), 0.5f, true, new Random(3)), in -> List.of(in.randn(4, 5))));
         // ---- losses
@@ -223,7 +225,7 @@ public final class OpCatalog {
                 in -> List.of(in.randn(1, 2, 3, 3), in.randn(2, 2, 3, 3), in.randn(2))));
         c.add(second("conv_transpose2d", "k4_stride2", x -> F.convTranspose2d(x.get(0), x.get(1), null, 2, 1, 0).tanh(),
                 in -> List.of(in.randn(1, 2, 3, 3), in.randn(2, 2, 4, 4))));
-        // ---- normalization and padding
+        // ---- normalization, padding and up-sampling
         c.add(second("instance_norm", "", x -> F.instanceNorm(x.get(0), null, null, 1e-5f).tanh(), in -> List.of(in.randn(2, 2, 3, 3))));
         c.add(second("instance_norm", "affine", x -> F.instanceNorm(x.get(0), x.get(1), x.get(2), 1e-5f).tanh(),
                 in -> List.of(in.randn(1, 2, 3, 3), in.randn(2), in.randn(2))));
@@ -236,6 +238,7 @@ public final class OpCatalog {
         c.add(second("reflection_pad2d", "asymmetric", x -> F.pad2d(x.get(0), new Padding(1, 2, 0, 3), Padding.Mode.REFLECT).tanh(),
                 in -> List.of(in.randn(1, 1, 4, 3))));
         c.add(second("zero_pad2d", "", x -> F.zeroPad2d(x.get(0), 1).tanh(), in -> List.of(in.randn(2, 1, 3, 3))));
+        c.add(second("upsample_nearest2d", "", x -> F.upsampleNearest2d(x.get(0), 2).tanh(), in -> List.of(in.randn(1, 2, 3, 2))));
         // ---- losses
         c.add(second("mse_loss", "", x -> F.mseLoss(x.get(0).tanh(), x.get(1)), in -> List.of(in.randn(2, 1, 3, 3), in.randn(2, 1, 3, 3))));
         c.add(second("l1_loss", "", x -> F.l1Loss(x.get(0).mul(x.get(0)), Tensor.zeros(2, 1, 2, 2)), in -> List.of(in.awayFromZero(2, 1, 2, 2))));

@@ -6,18 +6,20 @@ import java.util.Optional;
 import java.util.Random;
 import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.model.GeneratorUpsampling;
 import org.cyclegan.model.Networks;
 
 /**
- * The options that shape a generator ({@code --netG --ngf --norm}, the channel counts and dropout), and how to read
+ * The options that shape a generator ({@code --netG --ngf --norm --upsample}, the channel counts and dropout), and how to read
  * them back from a state dict's key names and shapes. A PyTorch {@code .pth} file carries no options, but the
  * reference's networks leave clear traces in their keys:
  *
  * <ul>
- *   <li>ResNet: residual blocks are {@code model.<i>.conv_block.*} (their count gives resnet_6blocks or
- *       resnet_9blocks); the stem convolution {@code model.1.weight} is [ngf, input_nc, 7, 7]; the last one,
+ *   <li>ResNet: residual blocks are {@code model.<i>.conv_block.*} (their count N gives resnet_<N>blocks); the stem convolution {@code model.1.weight} is [ngf, input_nc, 7, 7]; the last one,
  *       {@code model.<17+blocks>.weight}, is [output_nc, ngf, 7, 7]; dropout moves the second block convolution
- *       from {@code conv_block.5} to {@code conv_block.6}.
+ *       from {@code conv_block.5} to {@code conv_block.6}. Resize-convolution stages put a parameterless Upsample
+ *       first: {@code model.<10+blocks>} has no keys, the stage's convolution is {@code model.<11+blocks>} and the last
+ *       one {@code model.<19+blocks>}.
  *   <li>U-Net: blocks nest as {@code model.model.1.model.3.model.3...}; the depth gives unet_128 (7) or unet_256 (8);
  *       {@code model.model.0.weight} is [ngf, input_nc, 4, 4] and the outermost transposed convolution
  *       {@code model.model.3.weight} is [2·ngf, output_nc, 4, 4]. Dropout adds no key there.
@@ -25,18 +27,29 @@ import org.cyclegan.model.Networks;
  *       makes the convolutions carry a bias; with no normalization they have none (the reference's {@code use_bias}).
  * </ul>
  */
-public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, int inputNc, int outputNc, boolean useDropout) {
+public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, int inputNc, int outputNc, boolean useDropout,
+                                    GeneratorUpsampling upsample) {
     /** What the reference's test script assumes when told nothing: resnet_9blocks, ngf 64, instance norm, RGB. */
     public static final GeneratorArchitecture REFERENCE_DEFAULT = new GeneratorArchitecture(GeneratorKind.resnet(9), 64, "instance", 3, 3, false);
 
+    public GeneratorArchitecture {
+        if (upsample == null) throw new IllegalArgumentException("a generator architecture needs its up-sampling");
+    }
+
+    /** A generator with the reference's transposed-convolution up-sampling. */
+    public GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, int inputNc, int outputNc, boolean useDropout) {
+        this(netG, ngf, norm, inputNc, outputNc, useDropout, GeneratorUpsampling.TRANSPOSE);
+    }
+
     /** Builds this generator (random weights, to be replaced by a state dict). */
     public Module build() {
-        return Networks.defineG(inputNc, outputNc, ngf, netG, norm, useDropout, "normal", 0.02f, new Random(0));
+        return Networks.defineG(inputNc, outputNc, ngf, netG, upsample, norm, useDropout, "normal", 0.02f, new Random(0));
     }
 
     /**
      * The safetensors metadata that records this architecture (read back by translate, test and convert):
-     * {@code format, netG, ngf, norm, input_nc, output_nc, no_dropout}.
+     * {@code format, netG, ngf, norm, input_nc, output_nc, no_dropout}, and {@code upsample} when it is not the
+     * reference's transpose (a file without it, as every file written before the option, means transpose).
      */
     public Map<String, String> metadata() {
         Map<String, String> meta = new LinkedHashMap<>();
@@ -47,11 +60,13 @@ public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, in
         meta.put("input_nc", Integer.toString(inputNc));
         meta.put("output_nc", Integer.toString(outputNc));
         meta.put("no_dropout", Boolean.toString(!useDropout));
+        if (upsample != GeneratorUpsampling.TRANSPOSE) meta.put("upsample", upsample.optionName());
         return meta;
     }
 
     public String describe() {
-        return netG.name() + ", ngf " + ngf + ", norm " + norm + ", " + inputNc + " -> " + outputNc + " channels" + (useDropout ? ", dropout" : "");
+        return netG.name() + (upsample == GeneratorUpsampling.TRANSPOSE ? "" : " (" + upsample + ")") + ", ngf " + ngf + ", norm " + norm
+                + ", " + inputNc + " -> " + outputNc + " channels" + (useDropout ? ", dropout" : "");
     }
 
     /** The architecture a state dict's keys and shapes reveal, or empty when they match no reference generator. */
@@ -66,11 +81,15 @@ public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, in
         while (hasPrefix(shapes, "model." + (10 + blocks) + ".conv_block.")) blocks++;
         GeneratorKind netG = known(GeneratorKind.Family.RESNET, blocks);
         int[] stem = shapes.get("model.1.weight");
-        int[] last = shapes.get("model." + (17 + blocks) + ".weight");
-        if (netG == null || stem.length != 4 || last == null || last.length != 4) return Optional.empty();
+        // A resize-convolution stage starts with an Upsample, which has no keys.
+        boolean resizeConv = !hasPrefix(shapes, "model." + (10 + blocks) + ".") && shapes.containsKey("model." + (11 + blocks) + ".weight");
+        int firstUp = rank(shapes, "model." + ((resizeConv ? 11 : 10) + blocks) + ".weight");
+        int[] last = shapes.get("model." + ((resizeConv ? 19 : 17) + blocks) + ".weight");
+        if (netG == null || stem.length != 4 || firstUp != 4 || last == null || last.length != 4) return Optional.empty();
         String norm = norm(shapes, "model.1", "model.2");
         boolean dropout = rank(shapes, "model.10.conv_block.6.weight") == 4;
-        return Optional.of(new GeneratorArchitecture(netG, stem[0], norm, stem[1], last[0], dropout));
+        return Optional.of(new GeneratorArchitecture(netG, stem[0], norm, stem[1], last[0], dropout,
+                resizeConv ? GeneratorUpsampling.RESIZE_CONV : GeneratorUpsampling.TRANSPOSE));
     }
 
     private static Optional<GeneratorArchitecture> inferUnet(Map<String, int[]> shapes) {
@@ -92,8 +111,12 @@ public record GeneratorArchitecture(GeneratorKind netG, int ngf, String norm, in
         return Optional.of(new GeneratorArchitecture(netG, down[0], norm, down[1], up[1], false));
     }
 
-    /** The generator of {@code family} and {@code depth} when it is one of the reference's ({@link GeneratorKind#NAMES}), else null. */
+    /**
+     * The generator of {@code family} and {@code depth} when --netG can name it (a ResNet of at least one block, one of
+     * the reference's U-Nets), else null.
+     */
     private static GeneratorKind known(GeneratorKind.Family family, int depth) {
+        if (family == GeneratorKind.Family.RESNET) return depth >= 1 && depth <= GeneratorKind.MAX_RESNET_BLOCKS ? GeneratorKind.resnet(depth) : null;
         for (String name : GeneratorKind.NAMES) {
             GeneratorKind netG = GeneratorKind.parse(name);
             if (netG.family() == family && netG.depth() == depth) return netG;

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Random;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.nn.Module;
+import org.cyclegan.model.GeneratorUpsampling;
 import org.cyclegan.model.layers.Conv2d;
 import org.cyclegan.model.layers.ConvTranspose2d;
 import org.cyclegan.model.layers.ReLU;
 import org.cyclegan.model.layers.ReflectionPad2d;
 import org.cyclegan.model.layers.Sequential;
 import org.cyclegan.model.layers.Tanh;
+import org.cyclegan.model.layers.Upsample;
 
 /**
  * CycleGAN's generator (Johnson et al.'s fast-style-transfer network): a 7×7 stem, two stride-2 down-samplings, n
@@ -20,6 +22,12 @@ import org.cyclegan.model.layers.Tanh;
  * <p>One {@code nn.Sequential} called {@code model}, so the keys are {@code model.1.weight} (stem),
  * {@code model.4.weight} and {@code model.7.weight} (down), {@code model.10.conv_block.1.weight} (first residual
  * block), …, up to the last convolution, the only one that always has a bias.
+ *
+ * <p>With {@link GeneratorUpsampling#RESIZE_CONV} each up-sampling stage is {@code Upsample, Conv2d, norm, ReLU}
+ * instead of {@code ConvTranspose2d, norm, ReLU}: one more layer per stage, so from the first stage on the indices are
+ * those an {@code nn.Sequential} of that layer list numbers: for n blocks, the two stages' convolutions are
+ * {@code model.<11+n>} and {@code model.<15+n>} (the Upsample layers {@code model.<10+n>} and {@code model.<14+n>} have
+ * no parameters) and the last convolution is {@code model.<19+n>} instead of {@code model.<17+n>}.
  */
 public final class ResnetGenerator extends Module {
     /** Down-samplings (and up-samplings) around the residual blocks; fixed at 2 in the reference. */
@@ -27,10 +35,17 @@ public final class ResnetGenerator extends Module {
 
     private final Sequential model;
 
+    /** The reference's generator, with transposed convolutions. */
+    public ResnetGenerator(int inputNc, int outputNc, int ngf, Norm norm, boolean useDropout, int nBlocks, Random dropoutRng) {
+        this(inputNc, outputNc, ngf, norm, useDropout, nBlocks, GeneratorUpsampling.TRANSPOSE, dropoutRng);
+    }
+
     /**
+     * @param upsampling the up-sampling stages: the reference's transposed convolutions, or resize-convolutions
      * @param dropoutRng masks for the residual blocks' dropout; may be null when {@code useDropout} is false
      */
-    public ResnetGenerator(int inputNc, int outputNc, int ngf, Norm norm, boolean useDropout, int nBlocks, Random dropoutRng) {
+    public ResnetGenerator(int inputNc, int outputNc, int ngf, Norm norm, boolean useDropout, int nBlocks, GeneratorUpsampling upsampling,
+                           Random dropoutRng) {
         if (nBlocks < 0) throw new IllegalArgumentException("ResnetGenerator: n_blocks must be >= 0, got " + nBlocks);
         boolean useBias = norm.convBias();
         List<Module> layers = new ArrayList<>();
@@ -54,9 +69,15 @@ public final class ResnetGenerator extends Module {
         for (int i = 0; i < nBlocks; i++) layers.add(new ResnetBlock(ngf * mult, norm, useDropout, useBias, dropoutRng));
 
         // u(2·ngf), u(ngf): 3×3 stride-2 transposed convolutions; output_padding 1 makes them exactly double the size.
+        // Or resize-convolutions: nearest-neighbour ×2, then a 3×3 stride-1 convolution with the same channels.
         for (int i = 0; i < N_DOWNSAMPLING; i++) {
             int m = 1 << (N_DOWNSAMPLING - i);
-            layers.add(new ConvTranspose2d(ngf * m, ngf * m / 2, 3, 2, 1, 1, useBias));
+            if (upsampling == GeneratorUpsampling.RESIZE_CONV) {
+                layers.add(new Upsample(2));
+                layers.add(new Conv2d(ngf * m, ngf * m / 2, 3, 1, 1, useBias));
+            } else {
+                layers.add(new ConvTranspose2d(ngf * m, ngf * m / 2, 3, 2, 1, 1, useBias));
+            }
             layers.add(norm.create(ngf * m / 2));
             layers.add(new ReLU());
         }

@@ -60,7 +60,7 @@ class BenchCommandTest {
     @Test void badOptionsAreRefusedWithTheOptionNamed() {
         assertEquals(2, run("bench", "--size", "abc"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--size"), err.toString());
-        assertEquals(2, run("bench", "--netG", "resnet_7blocks"));
+        assertEquals(2, run("bench", "--netG", "resnet_0blocks"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--netG"), err.toString());
         assertEquals(2, run("bench", "--threads", "0"));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("--threads"), err.toString());

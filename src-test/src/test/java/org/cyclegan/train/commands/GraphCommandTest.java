@@ -90,7 +90,7 @@ class GraphCommandTest {
                 {"--output", dir.toString()},
                 {"--output", dir.resolve("g.dot").toString(), "--what", "everything"},
                 {"--output", dir.resolve("g.dot").toString(), "--size", "30"},
-                {"--output", dir.resolve("g.dot").toString(), "--netG", "resnet_5blocks"},
+                {"--output", dir.resolve("g.dot").toString(), "--netG", "resnet_0blocks"},
                 {"--output", dir.resolve("g.dot").toString(), "--ngf", "0"},
         };
         String[] expected = {"--output is required", ".dot, .svg or .png", "is a folder", "--what must be one of", "--size 30 does not fit",

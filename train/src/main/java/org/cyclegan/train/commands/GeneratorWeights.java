@@ -14,6 +14,7 @@ import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.io.Safetensors;
 import org.cyclegan.engine.nn.Module;
 import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.model.GeneratorUpsampling;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.model.interop.ReferenceStateDict;
 import org.cyclegan.model.interop.torch.TorchCheckpoint;
@@ -22,7 +23,7 @@ import org.cyclegan.model.interop.torch.TorchCheckpoint;
  * A generator loaded from a weights file: our safetensors (architecture in its metadata) or a PyTorch checkpoint
  * saved by the reference ({@code torch.save(net.state_dict())}, zip or legacy format, possibly wrapped in a dict).
  *
- * <p>Each architecture option comes from, in this order: the options given ({@code --netG --ngf --norm}), the file's
+ * <p>Each architecture option comes from, in this order: the options given ({@code --netG --ngf --norm --upsample}), the file's
  * metadata, what the state dict's keys and shapes reveal ({@link GeneratorArchitecture#infer}), and the reference
  * test's defaults (resnet_9blocks, ngf 64, instance). Loading then makes the reference's allowances (DataParallel's
  * {@code module.} prefix, instance norm statistics of old checkpoints) and is otherwise strict: a key missing or left
@@ -35,7 +36,7 @@ import org.cyclegan.model.interop.torch.TorchCheckpoint;
  */
 final class GeneratorWeights {
     /** The architecture options and the entry as given: an empty value was not given. */
-    record Requested(String netG, String ngf, String norm, String entry) {}
+    record Requested(String netG, String ngf, String norm, String upsample, String entry) {}
 
     /** The weights cannot be loaded as asked; the message, for the user, says why. */
     static final class Refused extends IllegalArgumentException {
@@ -98,14 +99,20 @@ final class GeneratorWeights {
         GeneratorArchitecture fallback = inferred.orElse(GeneratorArchitecture.REFERENCE_DEFAULT);
         List<String> sources = new ArrayList<>();
         String netG = pick(requested.netG(), meta, "netG", fallback.netG().name(), inferred.isPresent(), sources);
-        if (!GeneratorKind.NAMES.contains(netG)) throw new Refused("--netG must be one of " + GeneratorKind.NAMES + ", got '" + netG + "'");
+        if (!GeneratorKind.isName(netG)) throw new Refused("--netG must be one of " + GeneratorKind.CHOICES + ", got '" + netG + "'");
         int ngf = positive("ngf", pick(requested.ngf(), meta, "ngf", Integer.toString(fallback.ngf()), inferred.isPresent(), sources));
         String norm = pick(requested.norm(), meta, "norm", fallback.norm(), inferred.isPresent(), sources);
         if (!List.of("instance", "batch", "none").contains(norm)) throw new Refused("--norm must be one of [instance, batch, none], got '" + norm + "'");
+        String upsampleName = pick(requested.upsample(), meta, "upsample", fallback.upsample().optionName(), inferred.isPresent(), sources);
+        if (!GeneratorUpsampling.NAMES.contains(upsampleName)) throw new Refused("--upsample must be one of " + GeneratorUpsampling.NAMES + ", got '" + upsampleName + "'");
+        GeneratorUpsampling upsample = GeneratorUpsampling.parse(upsampleName);
+        if (upsample != GeneratorUpsampling.TRANSPOSE && !GeneratorKind.parse(netG).isResnet()) {
+            throw new Refused("--upsample " + upsample + " applies to the resnet generators, not --netG " + netG);
+        }
         int inputNc = positive("input_nc", meta.getOrDefault("input_nc", Integer.toString(fallback.inputNc())));
         int outputNc = positive("output_nc", meta.getOrDefault("output_nc", Integer.toString(fallback.outputNc())));
         boolean dropout = meta.containsKey("no_dropout") ? !Boolean.parseBoolean(meta.get("no_dropout")) : fallback.useDropout();
-        GeneratorArchitecture arch = new GeneratorArchitecture(GeneratorKind.parse(netG), ngf, norm, inputNc, outputNc, dropout);
+        GeneratorArchitecture arch = new GeneratorArchitecture(GeneratorKind.parse(netG), ngf, norm, inputNc, outputNc, dropout, upsample);
 
         Module g = arch.build();
         List<String> dropped = ReferenceStateDict.instanceNormStatistics(g, state);
@@ -115,9 +122,10 @@ final class GeneratorWeights {
             String hint;
             if (inferred.isPresent() && !inferred.get().equals(arch)) {
                 GeneratorArchitecture i = inferred.get();
-                hint = "; its keys fit " + i.describe() + ": try --netG " + i.netG() + " --ngf " + i.ngf() + " --norm " + i.norm();
+                hint = "; its keys fit " + i.describe() + ": try --netG " + i.netG() + " --ngf " + i.ngf() + " --norm " + i.norm()
+                        + (i.upsample() == GeneratorUpsampling.TRANSPOSE ? "" : " --upsample " + i.upsample());
             } else if (inferred.isEmpty()) {
-                hint = "; its keys fit none of the reference's generators (" + String.join(", ", GeneratorKind.NAMES) + ")";
+                hint = "; its keys fit none of the reference's generators nor any other --netG (" + GeneratorKind.CHOICES + ")";
             } else {
                 hint = "";
             }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Random;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.model.GeneratorUpsampling;
 import org.cyclegan.train.data.Augmentation;
 import org.cyclegan.train.data.DataOptions;
 import org.cyclegan.train.data.DataSetException;
@@ -85,7 +86,7 @@ public final class TrainCommand {
     }
 
     /** Options that decide the networks' shapes or the pools' size: a resumed run cannot change them. */
-    private static final List<String> FIXED_ON_RESUME = List.of("netG", "netD", "n_layers_D", "ngf", "ndf", "norm", "pool_size");
+    private static final List<String> FIXED_ON_RESUME = List.of("netG", "netD", "n_layers_D", "ngf", "ndf", "norm", "pool_size", "upsample");
     /** The --gan_mode that cannot be switched to or from on resume (see continuedState). */
     private static final String WGANGP = "wgangp";
     /** Options that only say where the run lives or how it reports: never taken from a saved state. */
@@ -333,6 +334,7 @@ public final class TrainCommand {
                 data.sourceA().size(), data.sourceB().size(), data.sourceA().description(), data.batchCount(), start.epoch(), setup.settings().lastEpoch());
         out.printf("model: %s G (%,d parameters) + %s D (%,d), %s, on %s; saving to %s%n", config.netG, model.gA.parameterCount(),
                 config.netD, model.dA.parameterCount(), ganDescription(config), backend.description(), setup.files().dir());
+        if (config.upsample != GeneratorUpsampling.TRANSPOSE) out.println("generators: up-sampling by " + config.upsample + " (nearest-neighbour x2, then a 3x3 convolution)");
     }
 
     /** The GAN loss, with wgangp's penalty: "lsgan", "wgangp (gradient penalty 10.0 at mixed points)", "wgangp (no gradient penalty)". */

@@ -51,8 +51,8 @@ public final class CycleGan {
         ResumableRandom rng = new ResumableRandom(seeds.nextLong());
         this.random = rng;
         boolean dropout = !config.noDropout;
-        gA = Networks.defineG(config.inputNc, config.outputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
-        gB = Networks.defineG(config.outputNc, config.inputNc, config.ngf, config.netG, config.norm, dropout, config.initType, config.initGain, rng);
+        gA = Networks.defineG(config.inputNc, config.outputNc, config.ngf, config.netG, config.upsample, config.norm, dropout, config.initType, config.initGain, rng);
+        gB = Networks.defineG(config.outputNc, config.inputNc, config.ngf, config.netG, config.upsample, config.norm, dropout, config.initType, config.initGain, rng);
         if (config.recompute) {
             ((ResnetGenerator) gA).setRecompute(true);
             ((ResnetGenerator) gB).setRecompute(true);

@@ -2,6 +2,7 @@ package org.cyclegan.train.gan;
 
 import org.cyclegan.model.DiscriminatorKind;
 import org.cyclegan.model.GeneratorKind;
+import org.cyclegan.model.GeneratorUpsampling;
 import org.cyclegan.model.NetworkInputSize;
 
 /**
@@ -14,6 +15,8 @@ public final class CycleGanConfig {
     public int ngf = 64;
     public int ndf = 64;
     public GeneratorKind netG = GeneratorKind.resnet(9);
+    /** The ResNet generators' up-sampling stages: the reference's transposed convolutions, or resize-convolutions. */
+    public GeneratorUpsampling upsample = GeneratorUpsampling.TRANSPOSE;
     public DiscriminatorKind netD = DiscriminatorKind.parse("basic", 3);
     public String norm = "instance";
     public String initType = "normal";
@@ -49,6 +52,7 @@ public final class CycleGanConfig {
         c.ngf = ngf;
         c.ndf = ndf;
         c.netG = netG;
+        c.upsample = upsample;
         c.netD = netD;
         c.norm = norm;
         c.initType = initType;
@@ -106,6 +110,7 @@ public final class CycleGanConfig {
         GanLoss.parse(ganMode);
         if (!(lambdaGp >= 0)) throw new IllegalArgumentException("--lambda_gp must be >= 0, got " + lambdaGp);
         GradientPenalty.parse(gpType);
+        if (upsample != GeneratorUpsampling.TRANSPOSE && !netG.isResnet()) throw new IllegalArgumentException("--upsample " + upsample + " applies to the resnet generators, not --netG " + netG);
         if (recompute && !netG.isResnet()) throw new IllegalArgumentException("--recompute applies to the resnet generators, not --netG " + netG);
         if (recompute && !noDropout) throw new IllegalArgumentException("--recompute needs --no_dropout: a recomputed block would draw new dropout masks");
         if (recompute && norm.equals("batch")) throw new IllegalArgumentException("--recompute does not work with --norm batch: recomputing would update the running statistics twice");

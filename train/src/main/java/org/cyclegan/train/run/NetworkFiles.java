@@ -22,7 +22,7 @@ public final class NetworkFiles {
     public static void write(CycleGan model, CheckpointFiles files, String prefix, int epoch) throws IOException {
         CycleGanConfig c = model.config;
         Map<String, String> meta = new LinkedHashMap<>(
-                new GeneratorArchitecture(c.netG, c.ngf, c.norm, c.inputNc, c.outputNc, !c.noDropout).metadata());
+                new GeneratorArchitecture(c.netG, c.ngf, c.norm, c.inputNc, c.outputNc, !c.noDropout, c.upsample).metadata());
         meta.put("netD", c.netD.name());
         meta.put("n_layers_D", Integer.toString(c.netD.nLayersD()));
         meta.put("ndf", Integer.toString(c.ndf));
@@ -43,7 +43,7 @@ public final class NetworkFiles {
             try {
                 net.getValue().loadStateDict(Safetensors.read(f, backend).tensors());
             } catch (IllegalArgumentException e) {
-                throw new IOException(f + ": does not fit --netG " + c.netG + " / --netD " + c.netD + " / --ngf " + c.ngf + ": " + e.getMessage(), e);
+                throw new IOException(f + ": does not fit --netG " + c.netG + " / --upsample " + c.upsample + " / --netD " + c.netD + " / --ngf " + c.ngf + ": " + e.getMessage(), e);
             }
         }
     }
