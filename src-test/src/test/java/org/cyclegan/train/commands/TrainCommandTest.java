@@ -211,13 +211,13 @@ class TrainCommandTest {
 
     @Test void continuingIsExactWithEveryTuningOptionSet() throws Exception {
         // D's own rate and beta1, clipping (tight enough to act), instance noise (whose generator and annealing position
-        // must come back too) and augmentation (drawn from the data plan's generators).
+        // must come back too), augmentation (drawn from the data plan's generators) and the generators' shape options.
         assertContinuationsAreExact("tuned", List.of("iter_3", "iter_6", "1"), TUNING_OPTIONS);
     }
 
     /** Every tuning option at a value that changes training. */
     private static final String[] TUNING_OPTIONS = {"--lr_D", "0.0001", "--beta1_D", "0.9", "--clip_grad_norm", "0.5", "--d_noise", "0.1",
-        "--rotate", "15", "--color_jitter", "0.2,0.3"};
+        "--rotate", "15", "--color_jitter", "0.2,0.3", "--upsample", "resize_conv", "--netG", "resnet_4blocks"};
 
     @Test void tuningOptionsAreSavedShownAndScheduledAndBadValuesRefusedByName() throws Exception {
         assertEquals(0, tinyRun(dir, TUNING_OPTIONS), err.toString(StandardCharsets.UTF_8));
