@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.model.NetworkInputSize;
 import org.cyclegan.train.data.DataOptions;
 import org.cyclegan.train.data.DataSetException;
 import org.cyclegan.train.data.EmbeddedDataset;
 import org.cyclegan.train.data.Preprocess;
+import org.cyclegan.train.data.SizeCheck;
 import org.cyclegan.train.data.UnalignedDataset;
 import org.cyclegan.train.doctor.CopyDistance;
 import org.cyclegan.train.doctor.CopyProbe;
@@ -80,14 +82,6 @@ public final class DoctorCommand {
             err.println("note: " + fileGA.getFileName() + " or " + fileGB.getFileName() + " is missing in " + files.dir() + ": the generators are not measured");
             return null;
         }
-        String dataroot = cl.string("dataroot").isEmpty() ? options.getOrDefault("dataroot", "") : cl.string("dataroot");
-        UnalignedDataset data;
-        try {
-            data = dataset(dataroot, options, err);
-        } catch (DataSetException | IllegalArgumentException e) {
-            err.println("note: the run's training images cannot be read (" + e.getMessage() + "): the generators are not measured; give --dataroot");
-            return null;
-        }
         GeneratorWeights.Requested asSaved = new GeneratorWeights.Requested("", "", "", "");
         GeneratorWeights gA, gB;
         try {
@@ -96,12 +90,23 @@ public final class DoctorCommand {
         } catch (GeneratorWeights.Refused e) {
             throw new IOException(e.getMessage(), e);
         }
+        String dataroot = cl.string("dataroot").isEmpty() ? options.getOrDefault("dataroot", "") : cl.string("dataroot");
+        UnalignedDataset data;
+        try {
+            data = dataset(dataroot, options, NetworkInputSize.generator(gA.architecture.netG())::misfit, err);
+        } catch (DataSetException | IllegalArgumentException e) {
+            err.println("note: the run's training images cannot be read (" + e.getMessage() + "): the generators are not measured; give --dataroot");
+            return null;
+        }
         CopyProbe probe = CopyProbe.of(data, images, msg -> err.println("warning: " + msg));
         return probe.measure(gA.generator, gB.generator, fileGA.getFileName() + " and " + fileGB.getFileName());
     }
 
-    /** The training images as the run's saved options read them: its dataroot (or the embedded set), direction and preprocessing. */
-    private static UnalignedDataset dataset(String dataroot, Map<String, String> options, PrintStream err) throws DataSetException {
+    /**
+     * The training images as the run's saved options read them: its dataroot (or the embedded set), direction and
+     * preprocessing; images whose size {@code fit} refuses are skipped, as train skips them.
+     */
+    private static UnalignedDataset dataset(String dataroot, Map<String, String> options, SizeCheck fit, PrintStream err) throws DataSetException {
         boolean embedded = dataroot.isEmpty();
         int crop = number(options, "crop_size", embedded ? EmbeddedDataset.IMAGE_SIZE : 256);
         int load = number(options, "load_size", embedded ? EmbeddedDataset.IMAGE_SIZE : 286);
@@ -109,7 +114,7 @@ public final class DoctorCommand {
                 .withPreprocess(Preprocess.parse(options.getOrDefault("preprocess", "resize_and_crop")), load, crop)
                 .withDirection(options.getOrDefault("direction", "AtoB"))
                 .withMaxDatasetSize(number(options, "max_dataset_size", Integer.MAX_VALUE));
-        return embedded ? EmbeddedDataset.open(o) : UnalignedDataset.open(Path.of(dataroot), o, msg -> err.println("warning: " + msg));
+        return embedded ? EmbeddedDataset.open(o) : UnalignedDataset.open(Path.of(dataroot), o, fit, msg -> err.println("warning: " + msg));
     }
 
     /** A saved option's number, or {@code otherwise} when it was left empty (the run worked out its default). */

@@ -132,7 +132,8 @@ public final class Doctor {
                 for (String[] p : PAIRS) {
                     if (!log.has(p[0]) || !log.has(p[1]) || !log.has(p[2]) || Double.isNaN(copy.of(p[1]))) continue;
                     if (!copying(p[1], share)) {
-                        if (trends && !unstable.contains(p[0]) && !unstable.contains(p[1]) && !unstable.contains(p[2])) flatButFaint(p);
+                        boolean stable = log.nonFinite == null && !unstable.contains(p[0]) && !unstable.contains(p[1]) && !unstable.contains(p[2]);
+                        if (trends && stable) flatButFaint(p);
                     }
                 }
             }

@@ -17,7 +17,8 @@ import org.cyclegan.train.run.CheckpointFiles;
  * that are new since the last progress line and those that are gone; at the end of each epoch it measures the
  * generators' {@link CopyDistance} on a {@link CopyProbe} (the only measure that runs networks: once per epoch), prints
  * in full (evidence and advice) the findings new since the previous epoch's end, and writes the whole verdict to
- * {@code doctor.txt}, which the run's page shows. Nothing is printed while nothing changes.
+ * {@code doctor.txt}, which the run's page shows. Nothing is printed while nothing changes (but for one "no finding"
+ * at the first epoch's end, so that a run without findings shows that the doctor looked).
  *
  * <p>Like the loss plot and the page, the doctor is a view of the run: when it cannot read a log or write its file,
  * a warning says why, once, and training goes on.
@@ -32,7 +33,8 @@ public final class TrainingDoctor {
     private String lastLog = "";
     /** The findings of the last progress line, and of the last epoch's end, by key. */
     private Map<String, Finding> atLine = Map.of(), atEpoch = Map.of();
-    private boolean warned;
+    /** Whether an epoch's end was examined yet: the first says "no finding" once, so the user knows the doctor looked. */
+    private boolean announced, warned;
 
     private TrainingDoctor(CheckpointFiles files, GanLoss.Mode mode, CopyProbe probe, PrintStream out, PrintStream err) {
         this.files = files;
@@ -62,12 +64,19 @@ public final class TrainingDoctor {
 
     /** At the end of epoch {@code epoch}: measures the generators, prints the findings new since the last epoch in full, writes doctor.txt. */
     public void atEpochEnd(int epoch, Module gA, Module gB) {
-        copy = probe.measure(gA, gB, "after epoch " + epoch);
+        try {
+            copy = probe.measure(gA, gB, "after epoch " + epoch);
+        } catch (RuntimeException e) {   // a device out of memory, say: the run's own steps do not need this measure
+            warnOnce("the training doctor could not run the generators on its " + CopyProbe.DEFAULT_IMAGES + " images: " + e.getMessage());
+            copy = null;
+        }
         Verdict v = examine();
         if (v == null) return;
         Map<String, Finding> now = byKey(v.findings());
         for (Finding f : now.values()) if (!atEpoch.containsKey(f.key())) out.print("doctor after epoch " + epoch + ": " + f.text());
         for (Finding f : atEpoch.values()) if (!now.containsKey(f.key())) out.println("doctor after epoch " + epoch + ": " + gone(f));
+        if (now.isEmpty() && !announced) out.println("doctor after epoch " + epoch + ": no finding (its key numbers: " + files.doctor() + " and the run's page)");
+        announced = true;
         atEpoch = now;
         atLine = now;
         write(v.text("doctor after epoch " + epoch + " (" + mode.name().toLowerCase(Locale.ROOT) + "; " + lastLog + ")"));
