@@ -104,6 +104,18 @@ class DoctorTest {
         assertTrue(keys(adversarial).stream().noneMatch(k -> k.startsWith("e")), adversarial.text(""));
     }
 
+    @Test void aRunWithoutAStepLogIsJudgedOnItsEpochMeans() throws Exception {
+        CheckpointFiles files = new CheckpointFiles(Files.createDirectories(dir.resolve("epochs")));
+        StringBuilder log = new StringBuilder("epoch,steps,lr,D_A,G_A,cycle_A,idt_A,D_B,G_B,cycle_B,idt_B,data_seconds,compute_seconds\n");
+        for (int e = 1; e <= 10; e++) log.append(e).append(",200,2.0E-4,").append(0.2 - 0.019 * e).append(",").append(0.4 + 0.05 * e).append(",2.0,1.0,0.22,0.35,2.0,1.0,1.0,20.0\n");
+        Files.writeString(files.lossLog(), log);
+        LossSeries series = LossSeries.read(files, w -> { throw new AssertionError(w); });
+        assertEquals("loss_log.csv: 10 rows, epochs 1–10 in 10 blocks of at least 100 steps", series.describe());
+        Verdict v = Doctor.examine(series, GanLoss.Mode.LSGAN, TRANSLATING);
+        assertEquals(List.of("a D_A/G_A"), keys(v), v.text(""));
+        assertTrue(v.findings().get(0).evidence().contains("over epochs 9–10"), v.findings().get(0).evidence());
+    }
+
     @Test void aShortLogSaysWhatItCannotJudgeYetAndAHalfWrittenRowIsSkipped() throws Exception {
         CheckpointFiles files = SyntheticRun.write(dir.resolve("short"), 0, SyntheticRun::healthy);
         Files.writeString(files.stepLog(), Files.readString(files.stepLog()) + "1,50,50,0.2,0.3,2.0,1.0,0.2,0.3,2.0,1.0\n1,100,100,0.2,0.3,2.");

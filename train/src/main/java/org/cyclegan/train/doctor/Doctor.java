@@ -125,7 +125,7 @@ public final class Doctor {
                 numbers.add("cycle and identity terms: " + percent(share) + " of the generators' loss over " + log.span(n - w, n));
             }
             if (copy == null) {
-                notJudged.add("(c) and (e): the generators' outputs were not measured yet");
+                notJudged.add("(c) and (e): the generators' outputs were not measured (in training they are at each epoch's end)");
             } else {
                 numbers.add("mean |G_A(x) − x| " + num(copy.gA()) + " on " + copy.imagesA() + " A images, mean |G_B(x) − x| " + num(copy.gB())
                         + " on " + copy.imagesB() + " B images (" + copy.when() + ")");

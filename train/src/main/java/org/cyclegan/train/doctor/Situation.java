@@ -37,8 +37,8 @@ public enum Situation {
                     + " can pass the input straight through: try a resnet generator");
 
     public final char letter;
-    public final String title;
-    public final String advice;
+    /** The name, and the guide's advice in this program's options. */
+    public final String title, advice;
 
     Situation(char letter, String title, String advice) {
         this.letter = letter;
