@@ -159,8 +159,8 @@ public final class Doctor {
             if (dLate < scale.dNearZero() && gLate > scale.gHigh()) {
                 String where = log.span(n - w, n);
                 findings.add(new Finding(Situation.DISCRIMINATOR_WINS, d + "/" + g, d + " " + num(dLate) + ", " + g + " " + num(gLate) + " over " + where,
-                        d + " averaged " + num(dLate) + " and " + g + " " + num(gLate) + " over " + where + " (the last " + percent(WINDOW_FRACTION)
-                                + " of the log); for " + scale.mode() + " D near 0 means below " + num(scale.dNearZero()) + " (D within "
+                        d + " averaged " + num(dLate) + " and " + g + " " + num(gLate) + " over " + where + " (the last " + w + " of " + n
+                                + " blocks); for " + scale.mode() + " D near 0 means below " + num(scale.dNearZero()) + " (D within "
                                 + LossScale.CONFIDENT_MARGIN + " of its targets) and G high means above " + num(scale.gHigh()) + " (fakes scored at most "
                                 + LossScale.FAKES_REJECTED + ")"));
             }

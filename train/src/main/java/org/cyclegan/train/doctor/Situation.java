@@ -10,7 +10,7 @@ public enum Situation {
     /** D's loss near 0 while G's adversarial loss stays high: D wins and G gets little gradient from it. */
     DISCRIMINATOR_WINS('a', "the discriminator wins",
             "slow the discriminator down: its own learning rate below G's, --lr_D 0.0001 (the guide: D 0.0002 where G has 0.001);"
-                    + " its own Adam beta1, --beta1_D (the guide: 0.5 where G has 0.9, an explicit D setting to tune apart from G's);"
+                    + " D's own Adam beta1, --beta1_D (the guide lowers D's to 0.5 where G's is 0.9; here both start at --beta1 0.5);"
                     + " a little Gaussian noise on everything D sees, --d_noise 0.05; a smaller D, --netD n_layers --n_layers_D 2;"
                     + " or more generator capacity, a larger --netG resnet_<N>blocks or --ngf"),
     /** G's adversarial loss falls fast while D's stays high: G fools a D too weak to tell it anything. */
