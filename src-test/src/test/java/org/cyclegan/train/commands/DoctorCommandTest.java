@@ -39,11 +39,11 @@ class DoctorCommandTest {
     @Test void printsItsVerdictOnATrainedRunWithTheGeneratorsMeasured() {
         assertEquals(0, console.run("doctor", "--name", "tiny", "--checkpoints_dir", checkpoints.toString(), "--device", "cpu"), console.err());
         String out = console.out();
-        assertTrue(out.startsWith("doctor: " + checkpoints.resolve("tiny") + " (lsgan; loss_steps.csv: 2 rows, steps 1–4 in 1 block"), out);
+        assertTrue(out.startsWith("doctor: " + checkpoints.resolve("tiny") + " (lsgan; loss_steps.csv: 2 rows, steps 1–4 in 1 block, shorter than 100 steps)"), out);
         assertTrue(out.contains("no finding") || out.contains("finding ("), out);
         assertTrue(out.contains("D_A ") && out.contains("mean |G_A(x) − x| ") && out.contains("on 4 A images"), out);
         assertTrue(out.contains("(latest_net_G_A.safetensors and latest_net_G_B.safetensors)"), out);
-        assertTrue(out.contains("not judged: (a), (b) and (c): 1 block of 100 steps so far"), out);
+        assertTrue(out.contains("not judged: (a), (b) and (c): the log holds 1 block so far; trends need 5 (500 steps)"), out);
     }
 
     @Test void readsARunningExperimentsLogWithAHalfWrittenLastLine() throws Exception {

@@ -125,6 +125,6 @@ class DoctorTest {
         assertTrue(warned.toString().contains(":3:"), "the cut row is named: " + warned);
         Verdict v = Doctor.examine(log, GanLoss.Mode.LSGAN, null);
         assertEquals(List.of(), v.findings());
-        assertTrue(v.text("").contains("not judged: (a), (b) and (c): 1 block"), v.text(""));
+        assertTrue(v.text("").contains("not judged: (a), (b) and (c): the log holds 1 block so far"), v.text(""));
     }
 }

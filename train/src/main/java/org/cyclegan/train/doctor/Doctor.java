@@ -109,8 +109,8 @@ public final class Doctor {
                         + " (c) and (d) look at the cycle losses instead");
             }
             if (!trends) {
-                notJudged.add("(a), (b) and (c): " + n + " block" + (n == 1 ? "" : "s") + " of " + LossSeries.BLOCK_STEPS
-                        + " steps so far; trends need " + MIN_BLOCKS_FOR_TRENDS);
+                notJudged.add("(a), (b) and (c): the log holds " + n + " block" + (n == 1 ? "" : "s") + " so far; trends need "
+                        + MIN_BLOCKS_FOR_TRENDS + " (" + MIN_BLOCKS_FOR_TRENDS * LossSeries.BLOCK_STEPS + " steps)");
             }
             for (String[] p : PAIRS) {
                 if (!log.has(p[0]) || !log.has(p[1]) || !log.has(p[2])) continue;
@@ -187,7 +187,7 @@ public final class Doctor {
             }
             int half = n / 2;
             if (n < MIN_BLOCKS_FOR_OSCILLATION) {
-                if (n > 0) notJudged.add("(d)'s oscillation: " + n + " block" + (n == 1 ? "" : "s") + " so far; it needs " + MIN_BLOCKS_FOR_OSCILLATION);
+                notJudged.add("(d)'s oscillation: the log holds " + n + " block" + (n == 1 ? "" : "s") + " so far; it needs " + MIN_BLOCKS_FOR_OSCILLATION);
                 return oscillating;
             }
             List<String> watched = new ArrayList<>(wasserstein ? List.of() : List.of("D_A", "G_A", "D_B", "G_B"));

@@ -138,10 +138,11 @@ public final class LossSeries {
         return unit + (a == b ? " " + a : "s " + a + "–" + b);
     }
 
-    /** "loss_steps.csv: 80 rows, steps 1–8052 in 80 blocks of at least 100 steps". */
+    /** "loss_steps.csv: 80 rows, steps 1–8052 in 80 blocks of at least 100 steps" (or "in 1 block, shorter than 100 steps"). */
     public String describe() {
         if (blocks.isEmpty()) return source + ": no rows yet";
-        return source + ": " + rows + " row" + (rows == 1 ? "" : "s") + ", " + span(0, blocks.size()) + " in " + blocks.size()
-                + " block" + (blocks.size() == 1 ? "" : "s") + " of at least " + BLOCK_STEPS + " steps";
+        String in = blocks.get(0).steps() < BLOCK_STEPS ? "1 block, shorter than " + BLOCK_STEPS + " steps"
+                : blocks.size() + " block" + (blocks.size() == 1 ? "" : "s") + " of at least " + BLOCK_STEPS + " steps";
+        return source + ": " + rows + " row" + (rows == 1 ? "" : "s") + ", " + span(0, blocks.size()) + " in " + in;
     }
 }
