@@ -77,6 +77,17 @@ class TrainingPageTest {
         assertTrue(html.contains("alt=\"samples after epoch 1\" style=\"width: 100%; max-width: 960px\""), "a file that is no image: the browser sizes it");
     }
 
+    @Test void theDoctorSectionShowsTheDoctorsLatestVerdictEscaped() throws Exception {
+        Path exp = experiment("doctor");
+        TrainingPage.write(exp, Map.of(), LossCsv.read(exp.resolve("loss_log.csv"), "epoch", w -> { throw new AssertionError(w); }));
+        assertTrue(Files.readString(exp.resolve("index.html")).contains("<h2>Doctor</h2>\n<p>No verdict yet"));
+        Files.writeString(exp.resolve("doctor.txt"), "doctor after epoch 10 (lsgan)\nfinding (a) the discriminator wins [D_A/G_A]: D_A 0.010 <x>\n");
+        TrainingPage.write(exp, Map.of(), LossCsv.read(exp.resolve("loss_log.csv"), "epoch", w -> { throw new AssertionError(w); }));
+        String html = Files.readString(exp.resolve("index.html"));
+        assertTrue(html.contains("<h2>Doctor</h2>\n<pre style=\"white-space: pre-wrap\">doctor after epoch 10 (lsgan)\n"
+                + "finding (a) the discriminator wins [D_A/G_A]: D_A 0.010 &lt;x&gt;</pre>"), html);
+    }
+
     @Test void theReportDrawsThePlotAndLinksItAndADamagedLogOnlyWarns() throws Exception {
         Path exp = experiment("ok");
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -14,6 +14,7 @@ import org.cyclegan.kernels.cpu.CpuBackendProvider;
 import org.cyclegan.train.commands.BenchCommand;
 import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.commands.ConvertCommand;
+import org.cyclegan.train.commands.DoctorCommand;
 import org.cyclegan.train.commands.EvalCommand;
 import org.cyclegan.train.commands.GradCheckCommand;
 import org.cyclegan.train.commands.GraphCommand;
@@ -35,6 +36,7 @@ public final class Main {
             "  train      train a CycleGAN on --dataroot, or on the embedded emoji set when none is given",
             "  test       run an experiment's generators on test images; pictures and an index.html in --results_dir",
             "  translate  run a saved generator (ours, or the reference's PyTorch .pth) on an image or a folder of images",
+            "  doctor     read an experiment's loss curves (finished or running) and name known training problems, with advice",
             "  eval       score predicted images against targets of the same name (L1, PSNR, SSIM; identity baseline)",
             "  convert    write a generator's weights (e.g. the reference's PyTorch .pth) as .safetensors with its architecture",
             "  graph      draw the autodiff graph of a generator, a discriminator or a training step as Graphviz DOT (and SVG/PNG)",
@@ -71,6 +73,7 @@ public final class Main {
             case "translate" -> TranslateCommand.options();
             case "test" -> TestCommand.options();
             case "eval" -> EvalCommand.options();
+            case "doctor" -> DoctorCommand.options();
             case "convert" -> ConvertCommand.options();
             case "gradcheck" -> GradCheckCommand.options();
             case "graph" -> GraphCommand.options();
@@ -104,6 +107,7 @@ public final class Main {
                 case "convert" -> ConvertCommand.run(cl, backend, out);
                 case "graph" -> GraphCommand.run(cl, backend, out, err);
                 case "test" -> TestCommand.run(cl, backend, out, err);
+                case "doctor" -> DoctorCommand.run(cl, backend, out, err);
                 default -> info(out, backend);
             };
         } catch (UsageException e) {

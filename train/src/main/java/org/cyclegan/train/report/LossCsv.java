@@ -57,7 +57,8 @@ public final class LossCsv {
         AtomicFile.writeString(file, String.join("\n", kept) + "\n");
     }
 
-    static LossCsv read(Path file, String key, Consumer<String> warn) throws IOException {
+    /** Reads {@code file}, whose header names the key column {@code key}; damaged rows go to {@code warn} (see the class comment). */
+    public static LossCsv read(Path file, String key, Consumer<String> warn) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         int first = 0;
         while (first < lines.size() && lines.get(first).isBlank()) first++;
@@ -100,21 +101,21 @@ public final class LossCsv {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    List<String> columns() {
+    public List<String> columns() {
         return columns;
     }
 
     /** The rows in order, each with one value per column. */
-    List<double[]> rows() {
+    public List<double[]> rows() {
         return rows;
     }
 
     /** Index of a column, or -1. */
-    int column(String name) {
+    public int column(String name) {
         return columns.indexOf(name);
     }
 }

@@ -13,8 +13,9 @@ import org.cyclegan.train.run.CheckpointFiles;
 
 /**
  * {@code checkpoints/<name>/index.html}, rewritten after every epoch: the run's name, the loss plot and the logs, the
- * sample grids newest first, the options the run was started with, and a table of the epoch means. Every link is
- * relative and points at a file that exists when the page is written; all text is escaped.
+ * training doctor's verdict ({@code doctor.txt}), the sample grids newest first, the options the run was started with,
+ * and a table of the epoch means. Every link is relative and points at a file that exists when the page is written;
+ * all text is escaped.
  */
 final class TrainingPage {
     private TrainingPage() {}
@@ -43,6 +44,8 @@ final class TrainingPage {
             if (Files.exists(dir.resolve(latestGB))) h.append(", ").append(link(dir, latestGB, "(B → A)"));
             h.append("</p>\n");
         }
+
+        doctor(h, files);
 
         h.append("<h2>Samples</h2>\n<p>Columns: real A, fake B, reconstructed A, real B, fake A, reconstructed B; the same images every epoch.</p>\n");
         List<Sample> samples = samples(files.samples());
@@ -75,6 +78,16 @@ final class TrainingPage {
             h.append("</table>\n");
         }
         Html.write(files.page(), h.append(Html.tail()).toString());
+    }
+
+    /** The Doctor section: the training doctor's latest verdict as it wrote it, or a line saying there is none yet. */
+    private static void doctor(StringBuilder h, CheckpointFiles files) throws IOException {
+        h.append("<h2>Doctor</h2>\n");
+        if (!Files.isRegularFile(files.doctor())) {
+            h.append("<p>No verdict yet: the training doctor writes one after each epoch.</p>\n");
+            return;
+        }
+        h.append("<pre style=\"white-space: pre-wrap\">").append(Html.escape(Files.readString(files.doctor()).strip())).append("</pre>\n");
     }
 
     private record Sample(String file, int epoch) {}

@@ -13,13 +13,15 @@ import java.util.regex.Pattern;
  * is the four networks, {@code <prefix>_net_G_A.safetensors} ... {@code _net_D_B}, and the training state
  * {@code <prefix>_train_state.safetensors}, which is written last, so a save is complete once its training state is
  * on disk. Beside the saves: the loss logs {@code loss_log.csv} (a row per epoch) and {@code loss_steps.csv} (a row
- * per progress line), the plot {@code loss_plot.png}, the sample grids {@code samples/epoch_NNN.png}, the run's page
- * {@code index.html} and train's lock {@code .train.lock}.
+ * per progress line), the plot {@code loss_plot.png}, the sample grids {@code samples/epoch_NNN.png}, the training doctor's
+ * latest verdict {@code doctor.txt}, the run's page {@code index.html} and train's lock {@code .train.lock}.
  */
 public record CheckpointFiles(Path dir) {
     /** The save every epoch (and an interrupt) writes, and the one --continue_train and test read by default. */
     public static final String LATEST = "latest";
     public static final String LOSS_LOG = "loss_log.csv", STEP_LOG = "loss_steps.csv", LOSS_PLOT = "loss_plot.png", PAGE = "index.html";
+    /** The training doctor's verdict after the latest epoch, as text; the run's page shows it. */
+    public static final String DOCTOR = "doctor.txt";
     /** The folder of the sample grids. */
     public static final String SAMPLES = "samples";
     static final String LOCK = ".train.lock";
@@ -80,6 +82,10 @@ public record CheckpointFiles(Path dir) {
 
     public Path lossPlot() {
         return dir.resolve(LOSS_PLOT);
+    }
+
+    public Path doctor() {
+        return dir.resolve(DOCTOR);
     }
 
     public Path page() {

@@ -19,6 +19,7 @@ import org.cyclegan.train.data.Batch;
 import org.cyclegan.train.data.ImageReadException;
 import org.cyclegan.train.data.Prefetcher;
 import org.cyclegan.train.data.UnalignedDataset;
+import org.cyclegan.train.doctor.TrainingDoctor;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.LrSchedule;
 import org.cyclegan.train.gan.ResumableRandom;
@@ -32,7 +33,8 @@ import org.cyclegan.train.report.TrainingReport;
  * last epoch. Each epoch: the learning rate from the schedule, the epoch's data plan drawn from the data generator,
  * batches from a background loader starting at the saved batch, one {@link CycleGan#optimize} step per batch with a
  * progress line (and a row of {@code loss_steps.csv}); then checkpoints, a sample grid, a loss-log row, the loss plot and
- * the HTML page ({@link TrainingReport}).
+ * the HTML page ({@link TrainingReport}). The training doctor ({@link TrainingDoctor}) reads the logs at every progress
+ * line and at each epoch's end, and says when the curves look like a known problem.
  *
  * <p>Saving: after every epoch the networks ({@code latest_net_*.safetensors}, and {@code <epoch>_net_*} every
  * {@link Settings#saveEpochFreq} epochs) and the full training state under the same prefix; every
@@ -62,6 +64,7 @@ public final class TrainingRun {
     /** The last complete save, for messages: "none yet", or its prefix and position. */
     private String lastSave = NO_SAVE_YET;
     private StepLossLog stepLog;
+    private TrainingDoctor doctor;
     private int stepsPerEpoch;
     private long runStart, totalSteps, stepsDone, globalStep;
     /** The steps of the whole run, from --epoch_count to the last epoch: --d_noise falls to 0 over them. */
@@ -119,6 +122,7 @@ public final class TrainingRun {
                 epoch -> epoch < start.epoch());
         stepLog = new StepLossLog(files.stepLog(), start.globalStep(), model.lossNames());
         if (start.batch() > 0) stepLog.continueFrom(start.epoch(), start.stepLogStep(), start.stepLogSums());
+        doctor = TrainingDoctor.open(files, model.config.ganMode, data, out, err);
         stepsPerEpoch = data.batchCount();
         totalSteps = (long) (settings.lastEpoch() - start.epoch() + 1) * stepsPerEpoch - Math.min(start.batch(), stepsPerEpoch);
         globalStep = start.globalStep();
@@ -210,6 +214,7 @@ public final class TrainingRun {
             if (!Float.isFinite(l.getValue())) {
                 err.printf("error: loss %s became %s at epoch %d step %d; stopping. The last good checkpoint in %s: %s.%n",
                         l.getKey(), l.getValue(), e.number, e.steps, files.dir(), lastSave);
+                doctor.atNonFinite(l.getKey(), l.getValue(), e.number, globalStep);
                 return false;
             }
         }
@@ -224,6 +229,7 @@ public final class TrainingRun {
                 stepsPerEpoch, 1 / perStep, loader.totalWaitSeconds() / here, e.computeSeconds / e.steps,
                 duration(perStep * (totalSteps - stepsDone)), format(losses));
         stepLog.append(e.number, e.steps, globalStep, e.sums);
+        doctor.atProgressLine();
     }
 
     /**
@@ -276,6 +282,7 @@ public final class TrainingRun {
         save(CheckpointFiles.LATEST, e.number, next);
         lastSave = CheckpointFiles.LATEST + " (end of epoch " + e.number + ")";
         if (e.number % settings.saveEpochFreq() == 0) save(Integer.toString(e.number), e.number, next);
+        doctor.atEpochEnd(e.number, model.gA, model.gB);   // before the page, which shows its verdict
         TrainingReport.update(files.dir(), options, err);
         out.printf("end of epoch %d/%d: mean %s, lr %.6f%s, saved %s%n", e.number, settings.lastEpoch(), format(means), e.lr,
                 model.config.lrD == null ? "" : String.format(" (D %.6f)", model.optimizerD.lr()), files.network(CheckpointFiles.LATEST, "G_A"));
