@@ -14,6 +14,7 @@ import org.cyclegan.kernels.cpu.CpuBackendProvider;
 import org.cyclegan.train.commands.BenchCommand;
 import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.commands.ConvertCommand;
+import org.cyclegan.train.commands.DevicesCommand;
 import org.cyclegan.train.commands.DoctorCommand;
 import org.cyclegan.train.commands.EvalCommand;
 import org.cyclegan.train.commands.GradCheckCommand;
@@ -42,7 +43,8 @@ public final class Main {
             "  graph      draw the autodiff graph of a generator, a discriminator or a training step as Graphviz DOT (and SVG/PNG)",
             "  bench      time full CycleGAN training iterations on random data",
             "  gradcheck  check every op's backward against finite differences (--op one, --second-order, --list)",
-            "  devices    list the backends, the OpenCL platforms and devices, and what --device auto picks",
+            "  devices    list the backends, the OpenCL platforms and devices, and what --device auto picks;",
+            "             --check: every kernel of --device against the reference, and a training iteration against cpu",
             "  info       version, available backends, and a small autodiff self-test (the default)",
             "",
             "run 'java -jar cyclegan-engine.jar <command> --help' for a command's options");
@@ -77,7 +79,7 @@ public final class Main {
             case "convert" -> ConvertCommand.options();
             case "gradcheck" -> GradCheckCommand.options();
             case "graph" -> GraphCommand.options();
-            case "devices" -> new CommandLine("devices", "Lists the backends, the OpenCL platforms and devices (opencl:N selects one), and what --device auto picks.");
+            case "devices" -> DevicesCommand.options();
             default -> null;
         };
         if (cl == null) return usageError(err, "unknown command '" + command + "'");
@@ -89,7 +91,7 @@ public final class Main {
                 return 0;
             }
             if (command.equals("eval")) return EvalCommand.run(cl, out, err);   // image metrics only: no tensors, no backend
-            if (command.equals("devices")) return devices(out);
+            if (command.equals("devices") && !DevicesCommand.checkRequested(cl)) return devices(out);
             if (command.equals("gradcheck")) return GradCheckCommand.run(cl, out);   // always on the reference backend
             backend = selectBackend(cl, err);
         } catch (UsageException e) {
@@ -108,6 +110,7 @@ public final class Main {
                 case "graph" -> GraphCommand.run(cl, backend, out, err);
                 case "test" -> TestCommand.run(cl, backend, out, err);
                 case "doctor" -> DoctorCommand.run(cl, backend, out, err);
+                case "devices" -> DevicesCommand.run(cl, backend, out);
                 default -> info(out, backend);
             };
         } catch (UsageException e) {

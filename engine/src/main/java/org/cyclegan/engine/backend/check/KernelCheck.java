@@ -40,7 +40,7 @@ public final class KernelCheck {
                 bound = Math.max(bound, p.tolerance());
                 try {
                     double err = error(p, backend);
-                    if (!(err <= largest)) largest = err;   // NaN, once seen, stays
+                    if (!Double.isNaN(largest) && !(err <= largest)) largest = err;   // NaN, once seen, stays
                     if (!(err <= p.tolerance())) failures.add(String.format("%s: relative error %.3e exceeds %.1e", p.name(), err, p.tolerance()));
                 } catch (RuntimeException ex) {
                     failures.add(p.name() + ": " + ex);
