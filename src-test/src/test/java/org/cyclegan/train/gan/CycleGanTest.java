@@ -14,7 +14,6 @@ import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.nn.Module;
 import org.cyclegan.engine.reference.ReferenceBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
-import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.run.CheckpointFiles;
 import org.cyclegan.train.run.NetworkFiles;
 import org.junit.jupiter.api.Test;
@@ -22,12 +21,9 @@ import org.junit.jupiter.api.Test;
 /** Full CycleGAN training steps on tiny networks: finite losses, moving parameters, and the same losses on both backends. */
 public class CycleGanTest {
 
+    /** resnet_6blocks with ngf = ndf = 4: the networks the device self-check trains, too. */
     public static CycleGanConfig tiny() {
-        CycleGanConfig c = new CycleGanConfig();
-        c.netG = GeneratorKind.resnet(6);
-        c.ngf = 4;
-        c.ndf = 4;
-        return c;
+        return IterationParity.config();
     }
 
     /** {@link #tiny()} with --gan_mode wgangp (the gradient penalty at mixed points, λ 10). */
