@@ -14,6 +14,7 @@ import org.cyclegan.engine.backend.check.KernelCheck.FamilyResult;
 import org.cyclegan.engine.backend.check.KernelProblem;
 import org.cyclegan.engine.io.Json;
 import org.cyclegan.engine.reference.ReferenceBackend;
+import org.cyclegan.train.gan.CycleGanConfig;
 import org.cyclegan.train.gan.IterationParity;
 
 /**
@@ -119,10 +120,11 @@ public final class DevicesCommand {
     }
 
     private static void printIteration(PrintStream out, IterationParity.Result r, String oracle) {
-        out.printf("iteration: one CycleGAN training iteration (resnet_6blocks, ngf 4, ndf 4, %d×%d) against %s: %d losses, largest relative"
+        CycleGanConfig c = IterationParity.config();
+        out.printf("iteration: one CycleGAN training iteration (%s, ngf %d, ndf %d, %d×%d) against %s: %d losses, largest relative"
                         + " difference %.2e (%s; bound %.0e); %d generator gradients (%d of rounding noise not compared), largest relative error"
                         + " %.2e (%s; bound %.0e)  %s%n",
-                IterationParity.SIZE, IterationParity.SIZE, oracle, r.losses(), r.largestLossError(), r.largestLoss(), IterationParity.LOSS_TOLERANCE,
+                c.netG.name(), c.ngf, c.ndf, IterationParity.SIZE, IterationParity.SIZE, oracle, r.losses(), r.largestLossError(), r.largestLoss(), IterationParity.LOSS_TOLERANCE,
                 r.gradients(), r.noiseGradients(), r.largestGradientError(), r.largestGradient(), IterationParity.GRADIENT_TOLERANCE, r.ok() ? "ok" : "FAIL");
         for (int i = 0; i < Math.min(FAILURES_SHOWN, r.failures().size()); i++) out.println("      " + r.failures().get(i));
         if (r.failures().size() > FAILURES_SHOWN) out.println("      (and " + (r.failures().size() - FAILURES_SHOWN) + " more)");

@@ -13,7 +13,7 @@ import org.cyclegan.engine.reference.ReferenceBackend;
 
 /**
  * Runs kernel problems on a backend and on {@link ReferenceBackend} and compares the results, family by family. A
- * problem fails when its result has another shape, lives on another backend, holds NaN where the reference does not,
+ * problem fails when its result has another shape, lives on another backend, holds a NaN,
  * differs by more than its tolerance, or when the kernel throws; the failure says which and by how much.
  */
 public final class KernelCheck {
@@ -21,7 +21,7 @@ public final class KernelCheck {
 
     private KernelCheck() {}
 
-    /** What one family's problems showed: how many ran, the largest error and its bound, and each failure. */
+    /** What one family's problems showed: how many ran, the largest error and the bound (its problems share one), and each failure. */
     public record FamilyResult(String family, int problems, double largestError, double bound, List<String> failures) {
         public boolean ok() {
             return failures.isEmpty();
