@@ -11,6 +11,7 @@
 #   lib/lib*.so.N                the native libraries the runtime's own libraries link against beyond the C/C++ runtime
 #                                (a desktop JDK such as Debian's links libfreetype, libharfbuzz, libjpeg, liblcms2 ... from
 #                                the system), copied from this machine; found through the runtime's RPATH ($ORIGIN)
+#   lib/opencl-loader/           an OpenCL ICD loader (ocl-icd) for GPU machines without one; not on any search path
 #   lib/fonts/, lib/fontconfig.properties
 #                                one font (DejaVu Sans) for the loss plot's labels, for machines without fonts or fontconfig
 #   legal/bundled/               the copyright files of what was copied
@@ -59,6 +60,17 @@ fi
 # The native libraries the runtime needs from the system, transitively, less the base ones; ldd resolves them here.
 manifest=$out/lib/bundled-libraries.txt
 : > "$manifest"
+# record NAME SOURCE: notes in the manifest that NAME was copied from SOURCE, and brings its package's copyright file.
+record() {
+  local name=$1 source package
+  source=$(readlink -f "$2")
+  package=$(dpkg -S "$source" 2>/dev/null | head -1 | cut -d: -f1 || true)
+  echo "$name <- $source${package:+ (Debian package $package $(dpkg-query -W -f='${Version}' "$package" 2>/dev/null))}" >> "$manifest"
+  if [ -n "$package" ] && [ -f "/usr/share/doc/$package/copyright" ]; then
+    mkdir -p "$out/legal/bundled/$package"
+    cp "/usr/share/doc/$package/copyright" "$out/legal/bundled/$package/copyright"
+  fi
+}
 declare -A copied=()
 queue=("$out"/lib/*.so "$out"/lib/server/*.so "$out"/bin/java)
 while [ ${#queue[@]} -gt 0 ]; do
@@ -74,12 +86,7 @@ while [ ${#queue[@]} -gt 0 ]; do
       cp -L "$path" "$out/lib/$name"
       chmod 644 "$out/lib/$name"
       copied[$name]=1
-      package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1 || true)
-      echo "$name <- $(readlink -f "$path")${package:+ (Debian package $package $(dpkg-query -W -f='${Version}' "$package" 2>/dev/null))}" >> "$manifest"
-      if [ -n "$package" ] && [ -f "/usr/share/doc/$package/copyright" ]; then
-        mkdir -p "$out/legal/bundled/$package"
-        cp "/usr/share/doc/$package/copyright" "$out/legal/bundled/$package/copyright"
-      fi
+      record "$name" "$path"
       queue+=("$out/lib/$name")
     }
   done < <(ldd "$file" | awk '$2 == "=>" { print $1, $2, $3, $4 }')
@@ -95,12 +102,7 @@ done
 [ -n "$font" ] || { echo "$0: DejaVuSans.ttf is not installed (Debian: apt-get install fonts-dejavu-core): the image needs a font for the loss plot" >&2; exit 1; }
 mkdir -p "$out/lib/fonts"
 cp "$font" "$out/lib/fonts/DejaVuSans.ttf"
-echo "DejaVuSans.ttf <- $font" >> "$manifest"
-font_package=$(dpkg -S "$font" 2>/dev/null | head -1 | cut -d: -f1 || true)
-if [ -n "$font_package" ] && [ -f "/usr/share/doc/$font_package/copyright" ]; then
-  mkdir -p "$out/legal/bundled/$font_package"
-  cp "/usr/share/doc/$font_package/copyright" "$out/legal/bundled/$font_package/copyright"
-fi
+record fonts/DejaVuSans.ttf "$font"
 cat > "$out/lib/fontconfig.properties" <<'EOF'
 # Java's logical fonts, for machines where fontconfig finds none: every one is the bundled DejaVu Sans.
 version=1
@@ -112,6 +114,17 @@ for family in serif sansserif monospaced dialog dialoginput; do
   done
 done
 echo 'filename.DejaVu_Sans=$JRE_LIB_FONTS/DejaVuSans.ttf' >> "$out/lib/fontconfig.properties"
+
+# An OpenCL ICD loader, for GPU machines that have a vendor's driver but no loader (benchmarks/gpu_check.sh puts it
+# on LD_LIBRARY_PATH only then): kept out of the runtime's search path, so the machine's own loader always wins.
+loader=$(ldconfig -p 2>/dev/null | awk '$1 == "libOpenCL.so.1" && /x86-64/ { print $NF; exit }')
+if [ -n "$loader" ]; then
+  mkdir -p "$out/lib/opencl-loader"
+  cp -L "$loader" "$out/lib/opencl-loader/libOpenCL.so.1"
+  record opencl-loader/libOpenCL.so.1 "$loader"
+else
+  echo "runtime image: no OpenCL ICD loader (libOpenCL.so.1) here to include (Debian: ocl-icd-libopencl1)" >&2
+fi
 
 cp "$jar" "$out/lib/cyclegan-engine.jar"
 
