@@ -13,7 +13,7 @@
 # Each step runs under a time limit taken from what is left of the budget; a step that fails is reported and the run
 # goes on. Exit status: 0 all ran and passed, 1 a step failed, 2 bad usage, 3 cannot run at all (no image, no OpenCL).
 #
-#   bash benchmarks/gpu_check.sh --out DIR [--image DIR] [--register-icd] [--budget SECONDS] [--quick]
+#   bash benchmarks/gpu_check.sh --out DIR [--image DIR] [--register-icd] [--budget SECONDS] [--quick] [--python PATH]
 #
 #   --out DIR        where gpu_check.txt goes (made if missing)
 #   --image DIR      the runtime image (default train/target/runtime-image; built by mvn -B -q package -DskipTests
@@ -143,7 +143,7 @@ fi
 
 vendors=${OCL_ICD_VENDORS:-/etc/OpenCL/vendors}
 icd_text=$(cat "$vendors"/*.icd "$vendors" 2>/dev/null | tr '\n' ' ')
-icd_files=$(ls "$vendors" 2>/dev/null | tr '\n' ' ')
+icd_files=$(ls "$vendors" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')
 log "OpenCL ICD files in $vendors: ${icd_files:-none}${icd_text:+ (naming: $icd_text)}"
 unregistered=()
 for entry in "libnvidia-opencl.so.1:nvidia:NVIDIA's OpenCL driver" "libamdocl64.so:amdocl64:AMD's OpenCL driver" \
@@ -236,13 +236,15 @@ for c in "${configs[@]}"; do
 done
 
 # ---- 4. PyTorch on CUDA
-torch_python=
+torch_python= tried=
 for py in "$python" "${PYTHON:-}" python3 /usr/bin/python3; do
-  [ -n "$py" ] && command -v "$py" >/dev/null || continue
+  [ -n "$py" ] || continue
+  tried="$tried $py"
+  command -v "$py" >/dev/null || continue
   if "$py" -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 3)' >/dev/null 2>&1; then torch_python=$py; break; fi
 done
 if [ -z "$torch_python" ]; then
-  log "== PyTorch CUDA bench: skipped: no python here imports a CUDA build of torch that sees a GPU (tried: ${python:-} ${PYTHON:-} python3 /usr/bin/python3)"
+  log "== PyTorch CUDA bench: skipped: no python here imports a CUDA build of torch that sees a GPU (tried:$tried)"
   summary+=("pytorch cuda: skipped (no python with CUDA torch)")
 else
   log "PyTorch: $torch_python, $("$torch_python" -c 'import torch; print("torch", torch.__version__, "CUDA", torch.version.cuda, torch.cuda.get_device_name(0))' 2>&1)"
