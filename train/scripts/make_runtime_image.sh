@@ -33,15 +33,15 @@ is_base_library() {
   esac
 }
 
-# Modules: what jdeps finds in the jar's classes; the Vector API, which the launcher adds to its child at run time
-# (no class names it statically in a way jdeps reports as a requirement of the jar).
+# Modules: what jdeps finds in the jar's classes, and the Vector API in any case: the jar's launcher adds it to the JVM
+# it restarts, whatever jdeps makes of the classes.
 modules=$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps "$jar")
 case ",$modules," in *,jdk.incubator.vector,*) ;; *) modules="$modules,jdk.incubator.vector" ;; esac
 echo "runtime image: modules $modules (from $jdk)"
 
 rm -rf "$out"
 mkdir -p "$(dirname "$out")"
-# Headless only (the launcher sets java.awt.headless): the X11 toolkit, AWT's native interface for other programs,
+# Headless only (bin/cyclegan-engine sets java.awt.headless): the X11 toolkit, AWT's native interface for other programs,
 # the splash screen and sound are left out; the class list is only for building a CDS archive.
 "$jdk/bin/jlink" --add-modules "$modules" --output "$out" \
   --strip-debug --no-header-files --no-man-pages --compress=2 \
