@@ -48,10 +48,14 @@ final class ConvKernels {
         return c;
     }
 
-    static void forward(ConvGeometry g, float[] x, float[] wt, float[] bias, float[] y, WinogradChoice winograd, WorkerPool pool) {
+    /**
+     * The forward pass, a Winograd convolution where {@code winograd} says so (its bands of tiles within
+     * {@code colBudget} floats, at most {@link WinogradConv#BAND_BUDGET}).
+     */
+    static void forward(ConvGeometry g, float[] x, float[] wt, float[] bias, float[] y, int colBudget, WinogradChoice winograd, WorkerPool pool) {
         int tile = winograd.tile(g);
         if (tile > 0) {
-            WinogradConv.forward(g, tile, x, wt, false, bias, y, pool);
+            WinogradConv.forward(g, tile, x, wt, false, bias, y, Math.min(colBudget, WinogradConv.BAND_BUDGET), pool);
             return;
         }
         forward(g, x, wt, bias, y, pool);
@@ -103,7 +107,7 @@ final class ConvKernels {
         ConvGeometry asForward = winogradDataGradient(g);
         int tile = asForward == null ? 0 : winograd.tile(asForward);
         if (tile > 0) {
-            WinogradConv.forward(asForward, tile, dy, wt, true, null, dx, pool);
+            WinogradConv.forward(asForward, tile, dy, wt, true, null, dx, Math.min(colBudget, WinogradConv.BAND_BUDGET), pool);
             return;
         }
         if (dataGradientIsAForwardConvolution(g)) {

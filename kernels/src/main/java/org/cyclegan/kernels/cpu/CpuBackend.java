@@ -35,7 +35,7 @@ public final class CpuBackend implements Backend {
     private final KernelTimer timer = new KernelTimer();
     /** Arrays released by memory scopes, reused by later kernels (up to 8 GB or half the heap, whichever is less). */
     private final HostBufferPool buffers;
-    /** Largest data-gradient im2col band, in floats. */
+    /** Largest data-gradient im2col band (and Winograd band of tiles), in floats. */
     private final int colBudget;
     /** Which stride-1 3×3 convolutions are Winograd convolutions. */
     private final WinogradChoice winograd;
@@ -54,8 +54,8 @@ public final class CpuBackend implements Backend {
 
     /**
      * A backend for tests: every array it hands out is first filled with NaN (so a kernel that leaves any output
-     * element unwritten is caught), and the data-gradient im2col bands hold at most {@code colBudgetFloats}, so small
-     * test shapes exercise the banded path.
+     * element unwritten is caught), and the data-gradient im2col bands and the Winograd convolution's bands of tiles
+     * hold at most {@code colBudgetFloats}, so small test shapes exercise the banded paths.
      */
     public static CpuBackend forTesting(int threads, int colBudgetFloats) {
         return new CpuBackend(threads, true, colBudgetFloats, WinogradChoice.fromSystemProperty());
@@ -273,7 +273,7 @@ public final class CpuBackend implements Backend {
         ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
         return timer.timeConv("conv2d.forward", g, () -> {
             float[] y = take(g.n() * g.cout() * g.oh() * g.ow());
-            ConvKernels.forward(g, data(x), data(w), bias == null ? null : data(bias), y, winograd, pool);
+            ConvKernels.forward(g, data(x), data(w), bias == null ? null : data(bias), y, colBudget, winograd, pool);
             return make(y, g.n(), g.cout(), g.oh(), g.ow());
         });
     }

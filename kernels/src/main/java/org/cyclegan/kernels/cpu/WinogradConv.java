@@ -15,9 +15,9 @@ import org.cyclegan.engine.backend.ConvGeometry;
  * {@link Gemm} micro-kernels, each doing the work of α²/m² output pixels' worth of 9-tap dot products — 16 products
  * per 4 outputs (2.25× fewer multiplications than direct) for m = 2, 36 per 16 (4× fewer) for m = 4.
  *
- * <p>Steps: the weights are transformed once per call, straight into the GEMM's packed panel layout (so each GEMM's
- * B operand is one copy per block). Then, band by band of tiles (a band's transformed input and output each stay
- * within {@link #BAND_BUDGET} floats): the input transform (each tile's patch gathered with its zero padding, then
+ * <p>Steps: the weights are transformed once per call, straight into the GEMM's packed panel layout
+ * ({@link Gemm.PackedB}: the GEMMs read them in place). Then, band by band of tiles (a band's transformed input and output each stay
+ * within {@link #BAND_BUDGET} floats, or a backend's smaller budget): the input transform (each tile's patch gathered with its zero padding, then
  * Bᵀ d B with vectors over input channels), the α² GEMMs (in parallel, one per task), and the output transform (Aᵀ M A
  * with vectors over output channels, then the tile's in-bounds pixels stored, plus bias). The vectors are the
  * {@link VectorWidth} species; channel counts are padded to whole vectors with zeros.
@@ -45,7 +45,7 @@ final class WinogradConv {
     private final ConvGeometry g;
     private final int m, a, aa, tilesY, tilesX, tiles, cinL, coutL, coutP, band;
 
-    private WinogradConv(ConvGeometry g, int m) {
+    private WinogradConv(ConvGeometry g, int m, int bandBudget) {
         this.g = g;
         this.m = m;
         this.a = m + 2;
@@ -56,7 +56,7 @@ final class WinogradConv {
         this.cinL = roundUp(g.cin(), L);
         this.coutL = roundUp(g.cout(), L);
         this.coutP = roundUp(g.cout(), NR);
-        this.band = Math.max(1, Math.min(tiles, BAND_BUDGET / (aa * Math.max(cinL, coutL))));
+        this.band = Math.max(1, Math.min(tiles, bandBudget / (aa * Math.max(cinL, coutL))));
     }
 
     /** Stride 1, 3×3: the convolutions this class computes (any padding). */
@@ -67,11 +67,12 @@ final class WinogradConv {
     /**
      * y = conv(x, w) + bias with F(m×m, 3×3) on geometry {@code g}. With {@code flipped}, w is stored as the weight of
      * the convolution whose data gradient this is ([g.cin, g.cout, 3, 3]) and is used transposed and flipped in space:
-     * the data gradient of a stride-1 convolution is this forward convolution of dy.
+     * the data gradient of a stride-1 convolution is this forward convolution of dy. A band's transformed input and
+     * output each hold at most {@code bandBudget} floats (but always one tile).
      */
-    static void forward(ConvGeometry g, int m, float[] x, float[] w, boolean flipped, float[] bias, float[] y, WorkerPool pool) {
+    static void forward(ConvGeometry g, int m, float[] x, float[] w, boolean flipped, float[] bias, float[] y, int bandBudget, WorkerPool pool) {
         if (m != 2 && m != 4) throw new IllegalArgumentException("Winograd tile must be 2 or 4, got " + m);
-        new WinogradConv(g, m).run(x, w, flipped, bias, y, pool);
+        new WinogradConv(g, m, bandBudget).run(x, w, flipped, bias, y, pool);
     }
 
     private void run(float[] x, float[] w, boolean flipped, float[] bias, float[] y, WorkerPool pool) {
@@ -85,12 +86,8 @@ final class WinogradConv {
             pool.forRange(count, 1, (s, e) -> {
                 for (int t = s; t < e; t++) transformInput(x, first + t, v, t);
             });
-            pool.forEach(aa, xi -> {
-                int uOff = xi * g.cin() * coutP;
-                Gemm.gemm(count, coutL, g.cin(), v, xi * band * cinL, cinL, false,
-                        (p0, kc, j0, nc, bp) -> System.arraycopy(u, uOff + p0 * coutP + j0 / NR * kc * NR, bp, 0, (nc + NR - 1) / NR * kc * NR),
-                        mm, xi * band * coutL, coutL, false, null);
-            });
+            pool.forEach(aa, xi -> Gemm.gemm(count, coutL, g.cin(), v, xi * band * cinL, cinL, false,
+                    new Gemm.PackedB(u, xi * g.cin() * coutP, coutP), mm, xi * band * coutL, coutL, false, null));
             pool.forRange(count, 1, (s, e) -> {
                 for (int t = s; t < e; t++) transformOutput(mm, t, first + t, bias, y);
             });

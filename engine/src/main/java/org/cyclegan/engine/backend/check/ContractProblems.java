@@ -81,6 +81,7 @@ public final class ContractProblems {
             {1, 35, 18, 14, 24, 0},   // 16×12 output: tiles of 4 fit, one vector and a bit of input channels
             {1, 3, 5, 6, 2, 2},       // padding 2 (the data gradient is then unpadded), a 7×8 output
             {2, 16, 37, 35, 16, 1},   // 37×35: hundreds of tiles per image
+            {1, 300, 6, 7, 20, 1},    // 300 input channels: longer than one packed GEMM block (256)
     };
 
     /**
