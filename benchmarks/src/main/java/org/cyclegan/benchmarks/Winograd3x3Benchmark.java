@@ -1,8 +1,6 @@
 package org.cyclegan.benchmarks;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.kernels.cpu.CpuBackend;
@@ -43,16 +41,12 @@ public class Winograd3x3Benchmark {
     public int threads;
 
     Backend b;
-    Tensor x, w, bias, dy;
+    ConvCalls calls;
 
     @Setup
     public void setup() {
         b = CpuBackend.withWinograd(threads, impl);
-        Random r = new Random(1);
-        x = Tensor.randn(r, 1, layer.cin, layer.h, layer.w).to(b);
-        w = Tensor.randn(r, layer.cout, layer.cin, layer.k, layer.k).mul(0.05f).to(b);
-        bias = Tensor.randn(r, layer.cout).to(b);
-        dy = Tensor.randn(r, 1, layer.cout, layer.oh(), layer.ow()).to(b);
+        calls = new ConvCalls(b, layer);
     }
 
     @TearDown
@@ -62,15 +56,11 @@ public class Winograd3x3Benchmark {
 
     @Benchmark
     public Tensor forward() {
-        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2d(x, w, bias, layer.spec());
-        }
+        return calls.forward();
     }
 
     @Benchmark
     public Tensor backwardData() {
-        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            return b.conv2dBackwardData(dy, w, x.shape(), layer.spec());
-        }
+        return calls.backwardData();
     }
 }
