@@ -1,5 +1,6 @@
 package org.cyclegan.kernels.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.cyclegan.engine.backend.ConvGeometry;
@@ -18,8 +19,8 @@ import org.cyclegan.engine.backend.ConvGeometry;
  * <p>Steps: the weights are transformed once per call (they may change between calls, in place, and carry no
  * version to cache by), straight into the GEMM's packed panel layout ({@link Gemm.PackedB}: the GEMMs read them in
  * place). Then, band by band of tiles (a band's transformed input and output each stay within {@link #BAND_BUDGET}
- * floats, or the backend's smaller budget): the input transform (each tile's patch gathered with its zero padding,
- * then Bᵀ d B with vectors over input channels), the α² GEMMs (in parallel, one per task), and the output transform
+ * floats, or the backend's smaller budget): the input transform (Bᵀ d B with vectors over input channels, read from a
+ * copy of the input with channels last and its zero padding in place, made once per call), the α² GEMMs (in parallel, one per task), and the output transform
  * (Aᵀ M A with vectors over output channels, then the tile's in-bounds pixels stored, plus bias). The vectors are the
  * {@link VectorWidth} species; channel counts are padded to whole vectors with zeros.
  *
@@ -38,13 +39,13 @@ final class WinogradConv {
     private static final int L = S.length();
     private static final int NR = Gemm.NR, KC = Gemm.KC;
 
-    /** Per calling thread: packed transformed weights, transformed input and output of a band. */
-    private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[3][0]);
-    /** Per worker: an input patch, a half-transformed patch, a transformed output tile, a kernel's taps. */
+    /** Per calling thread: packed transformed weights, transformed input and output of a band, the input channels last. */
+    private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[4][0]);
+    /** Per worker: a kernel's taps, half-transformed kernels, patches or tiles, a transformed output tile. */
     private static final ThreadLocal<float[][]> WORKER = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private final ConvGeometry g;
-    private final int m, a, aa, tilesY, tilesX, tiles, cinL, coutL, coutP, band;
+    private final int m, a, aa, tilesY, tilesX, tiles, paddedH, paddedW, cinL, coutL, coutP, band;
 
     private WinogradConv(ConvGeometry g, int m, int bandBudget) {
         this.g = g;
@@ -54,6 +55,8 @@ final class WinogradConv {
         this.tilesY = (g.oh() + m - 1) / m;
         this.tilesX = (g.ow() + m - 1) / m;
         this.tiles = g.n() * tilesY * tilesX;
+        this.paddedH = tilesY * m + 2;   // the input rows the tiles' patches cover, from the first padding row
+        this.paddedW = tilesX * m + 2;
         this.cinL = roundUp(g.cin(), L);
         this.coutL = roundUp(g.cout(), L);
         this.coutP = roundUp(g.cout(), NR);
@@ -81,11 +84,15 @@ final class WinogradConv {
         float[] u = grow(buf, 0, aa * g.cin() * coutP);
         float[] v = grow(buf, 1, aa * band * cinL);
         float[] mm = grow(buf, 2, aa * band * coutL);
+        float[] xc = grow(buf, 3, g.n() * paddedH * paddedW * cinL);
         pool.forRange(g.cin(), 1, (c0, c1) -> transformWeights(w, flipped, c0, c1, u));
+        pool.forRange(g.n() * paddedH, 1, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) channelsLastRow(x, r, xc);
+        });
         for (int t0 = 0; t0 < tiles; t0 += band) {
             int first = t0, count = Math.min(band, tiles - t0);
             pool.forRange(count, 1, (s, e) -> {
-                for (int t = s; t < e; t++) transformInput(x, first + t, v, t);
+                for (int t = s; t < e; t++) transformInput(xc, first + t, v, t);
             });
             pool.forEach(aa, xi -> Gemm.gemm(count, coutL, g.cin(), v, xi * band * cinL, cinL, false,
                     new Gemm.PackedB(u, xi * g.cin() * coutP, coutP), mm, xi * band * coutL, coutL, false, null));
@@ -150,28 +157,28 @@ final class WinogradConv {
     // ---- input: V_ξ[tile, ci] = (Bᵀ d B)[ξ] -----------------------------------------------------------------------
 
     /** Tile {@code tile} of the whole output, written as row {@code row} of every V_ξ of the band. */
-    private void transformInput(float[] x, int tile, float[] v, int row) {
-        float[][] buf = WORKER.get();
-        float[] patch = grow(buf, 2, aa * cinL), half = grow(buf, 3, aa * cinL);
+    private void transformInput(float[] xc, int tile, float[] v, int row) {
+        float[] half = grow(WORKER.get(), 2, aa * cinL);
         int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int cin = g.cin(), h = g.h(), wd = g.w();
-        int y0 = ty * m - g.spec().padH(), x0 = tx * m - g.spec().padW();
-        // patch[(i·α + j)·cinL + ci] = x[n, ci, y0 + i, x0 + j], zero outside the image and for padding channels
-        for (int ci = 0; ci < cinL; ci++) {
-            int plane = (n * cin + ci) * h * wd;
-            for (int i = 0; i < a; i++) {
-                int iy = y0 + i;
-                boolean rowInside = ci < cin && iy >= 0 && iy < h;
-                for (int j = 0; j < a; j++) {
-                    int ix = x0 + j;
-                    patch[(i * a + j) * cinL + ci] = rowInside && ix >= 0 && ix < wd ? x[plane + iy * wd + ix] : 0f;
-                }
-            }
-        }
-        int xiStride = band * cinL;
+        int patch = ((n * paddedH + ty * m) * paddedW + tx * m) * cinL, xiStride = band * cinL;
         for (int c = 0; c < cinL; c += L) {
-            for (int j = 0; j < a; j++) dataTransform(patch, j * cinL + c, a * cinL, half, j * cinL + c, a * cinL);
+            for (int j = 0; j < a; j++) dataTransform(xc, patch + j * cinL + c, paddedW * cinL, half, j * cinL + c, a * cinL);
             for (int i = 0; i < a; i++) dataTransform(half, i * a * cinL + c, cinL, v, i * a * xiStride + row * cinL + c, xiStride);
+        }
+    }
+
+    /**
+     * Image row {@code r} (of n·paddedH) of xc, x channels last with its zero padding, padding channels and the margin
+     * the tiles overhang: xc[((n·paddedH + yy)·paddedW + xx)·cinL + ci] = x[n, ci, yy − ph, xx − pw], zero outside x.
+     */
+    private void channelsLastRow(float[] x, int r, float[] xc) {
+        int n = r / paddedH, iy = r % paddedH - g.spec().padH(), pw = g.spec().padW();
+        int cin = g.cin(), h = g.h(), wd = g.w(), base = r * paddedW * cinL;
+        Arrays.fill(xc, base, base + paddedW * cinL, 0f);
+        if (iy < 0 || iy >= h) return;
+        for (int ci = 0; ci < cin; ci++) {
+            int src = ((n * cin + ci) * h + iy) * wd, dst = base + pw * cinL + ci;
+            for (int ix = 0; ix < wd; ix++) xc[dst + ix * cinL] = x[src + ix];
         }
     }
 
