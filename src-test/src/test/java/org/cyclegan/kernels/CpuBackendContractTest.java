@@ -1,10 +1,15 @@
 package org.cyclegan.kernels;
 
+import static org.cyclegan.engine.backend.check.KernelProblem.rand;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.backend.check.ContractProblems;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.junit.jupiter.api.Named;
@@ -44,6 +49,27 @@ class CpuBackendContractTest extends BackendContractTest {
         double tolerance = winograd.equals("f4") ? ContractProblems.WINOGRAD_4X4 : ContractProblems.SUMMED;
         try (CpuBackend be = CpuBackend.forTesting(2, 2_000, winograd)) {
             check(be, problems().conv3x3(winograd, tolerance));
+        }
+    }
+
+    /**
+     * The forced choices do take different paths: the three round differently, so their results, all within bounds of
+     * the reference, are not bit for bit the same (they would be if a choice were ignored).
+     */
+    @Test void winogradF2AndF4AndTheGemmPathGiveDifferentlyRoundedResults() {
+        ConvSpec s = ConvSpec.of(1, 1);
+        int[] xs = {2, 24, 11, 13}, ws = {20, 24, 3, 3}, ys = {2, 20, 11, 13};
+        List<float[]> forward = new ArrayList<>(), data = new ArrayList<>();
+        for (String winograd : new String[] {"off", "f2", "f4"}) {
+            try (CpuBackend be = CpuBackend.forTesting(2, 2_000, winograd)) {
+                forward.add(be.conv2d(rand(be, 1, xs), rand(be, 2, ws), null, s).toArray());
+                data.add(be.conv2dBackwardData(rand(be, 3, ys), rand(be, 2, ws), xs, s).toArray());
+            }
+        }
+        for (List<float[]> results : List.of(forward, data)) {
+            assertFalse(Arrays.equals(results.get(0), results.get(1)), "f2 gave the GEMM path's result bit for bit");
+            assertFalse(Arrays.equals(results.get(0), results.get(2)), "f4 gave the GEMM path's result bit for bit");
+            assertFalse(Arrays.equals(results.get(1), results.get(2)), "f4 gave f2's result bit for bit");
         }
     }
 
