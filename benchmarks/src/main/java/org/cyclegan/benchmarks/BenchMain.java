@@ -47,7 +47,7 @@ public final class BenchMain {
     private static double flops(RunResult r) {
         String bench = r.getParams().getBenchmark();
         if (bench.contains("ConvTransposeBenchmark")) return ConvTransposeBenchmark.FLOPS;
-        if (bench.contains("ConvBenchmark")) return ConvLayer.valueOf(r.getParams().getParam("layer")).flops();
+        if (bench.contains("ConvBenchmark") || bench.contains("Winograd3x3Benchmark")) return ConvLayer.valueOf(r.getParams().getParam("layer")).flops();
         if (bench.contains("InstanceNormBenchmark")) {
             return bench.endsWith("forward") ? InstanceNormBenchmark.FORWARD_FLOPS : InstanceNormBenchmark.BACKWARD_FLOPS;
         }

@@ -1,10 +1,7 @@
 package org.cyclegan.benchmarks;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
-import org.cyclegan.engine.backend.Backend;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,43 +30,25 @@ public class ConvBenchmark {
     @Param({"RES_3X3_256_64PX", "STEM_7X7_3_64_262PX", "DOWN_3X3S2_128_256_128PX", "PATCH_4X4S2_128_256_64PX"})
     public ConvLayer layer;
 
-    Backend b;
-    Tensor x, w, bias, dy;
+    ConvCalls calls;
 
     @Setup
     public void setup() {
-        b = Backends.create(backend);
-        Random r = new Random(1);
-        x = Tensor.randn(r, 1, layer.cin, layer.h, layer.w).to(b);
-        w = Tensor.randn(r, layer.cout, layer.cin, layer.k, layer.k).mul(0.05f).to(b);
-        bias = Tensor.randn(r, layer.cout).to(b);
-        dy = Tensor.randn(r, 1, layer.cout, layer.oh(), layer.ow()).to(b);
+        calls = new ConvCalls(Backends.create(backend), layer);
     }
 
     @Benchmark
     public Tensor forward() {
-        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            var result = b.conv2d(x, w, bias, layer.spec());
-            b.synchronize();   // device backends queue kernels: time them to the end
-            return result;
-        }
+        return calls.forward();
     }
 
     @Benchmark
     public Tensor backwardData() {
-        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            var result = b.conv2dBackwardData(dy, w, x.shape(), layer.spec());
-            b.synchronize();   // device backends queue kernels: time them to the end
-            return result;
-        }
+        return calls.backwardData();
     }
 
     @Benchmark
     public Tensor backwardWeight() {
-        try (MemoryScope scope = MemoryScope.open()) {   // outputs come from the pool, as in training
-            var result = b.conv2dBackwardWeight(x, dy, w.shape(), layer.spec());
-            b.synchronize();   // device backends queue kernels: time them to the end
-            return result;
-        }
+        return calls.backwardWeight();
     }
 }

@@ -11,7 +11,19 @@ public enum ConvLayer {
     /** Generator down-sampling at 256 px: 128→256, 3×3, stride 2, on 128×128. */
     DOWN_3X3S2_128_256_128PX(128, 256, 128, 128, 3, 2, 1),
     /** PatchGAN at 256 px: 128→256, 4×4, stride 2, on 64×64. */
-    PATCH_4X4S2_128_256_64PX(128, 256, 64, 64, 4, 2, 1);
+    PATCH_4X4S2_128_256_64PX(128, 256, 64, 64, 4, 2, 1),
+    /** ResNet block conv as the network runs it (after its reflection pad 1), ngf 64: 256→256 on 18×18 at 64 px. */
+    RES_3X3_256_18PX(256, 256, 18, 18, 3, 1, 0),
+    /** The same at 128 px: on 34×34. */
+    RES_3X3_256_34PX(256, 256, 34, 34, 3, 1, 0),
+    /** The same at 256 px: on 66×66. */
+    RES_3X3_256_66PX(256, 256, 66, 66, 3, 1, 0),
+    /** ResNet block conv with ngf 32: 128→128 on 18×18 at 64 px. */
+    RES_3X3_128_18PX(128, 128, 18, 18, 3, 1, 0),
+    /** The same at 128 px: on 34×34. */
+    RES_3X3_128_34PX(128, 128, 34, 34, 3, 1, 0),
+    /** The same at 256 px: on 66×66. */
+    RES_3X3_128_66PX(128, 128, 66, 66, 3, 1, 0);
 
     final int cin, cout, h, w, k, stride, pad;
 

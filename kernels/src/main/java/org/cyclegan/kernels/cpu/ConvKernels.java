@@ -21,6 +21,10 @@ import org.cyclegan.engine.backend.ConvSpec;
  * of the weight with each image, with no im2col. A layer with very few output channels (the generator's last) would
  * make a GEMM of one to four rows: its forward pass and weight gradient are {@link DirectConv}, and its data gradient
  * is the forward convolution of dy with flipped, transposed weights.
+ *
+ * <p>Stride-1 3×3 convolutions may instead be Winograd convolutions ({@link WinogradConv}), as the backend's
+ * {@link WinogradChoice} says: the forward pass, and the data gradient as the forward convolution of dy with flipped,
+ * transposed weights padded by 2 − p. Their weight gradient stays on the GEMM path.
  */
 final class ConvKernels {
     /** Largest col band, in floats (16 MB). */
@@ -44,6 +48,20 @@ final class ConvKernels {
         return c;
     }
 
+    /**
+     * The forward pass, a Winograd convolution where {@code winograd} says so (its bands of tiles within
+     * {@code colBudget} floats, at most {@link WinogradConv#BAND_BUDGET}).
+     */
+    static void forward(ConvGeometry g, float[] x, float[] wt, float[] bias, float[] y, int colBudget, WinogradChoice winograd, WorkerPool pool) {
+        int tile = winograd.tile(g);
+        if (tile > 0) {
+            WinogradConv.forward(g, tile, x, wt, false, bias, y, Math.min(colBudget, WinogradConv.BAND_BUDGET), pool);
+            return;
+        }
+        forward(g, x, wt, bias, y, pool);
+    }
+
+    /** The forward pass on the GEMM path (or {@link DirectConv}). */
     static void forward(ConvGeometry g, float[] x, float[] wt, float[] bias, float[] y, WorkerPool pool) {
         if (DirectConv.applies(g)) {
             DirectConv.forward(g, x, wt, bias, y, pool);
@@ -85,7 +103,13 @@ final class ConvKernels {
         if (first) Arrays.fill(dw, 0f);
     }
 
-    static void backwardData(ConvGeometry g, float[] dy, float[] wt, float[] dx, int colBudget, WorkerPool pool) {
+    static void backwardData(ConvGeometry g, float[] dy, float[] wt, float[] dx, int colBudget, WinogradChoice winograd, WorkerPool pool) {
+        ConvGeometry asForward = winogradDataGradient(g);
+        int tile = asForward == null ? 0 : winograd.tile(asForward);
+        if (tile > 0) {
+            WinogradConv.forward(asForward, tile, dy, wt, true, null, dx, Math.min(colBudget, WinogradConv.BAND_BUDGET), pool);
+            return;
+        }
         if (dataGradientIsAForwardConvolution(g)) {
             float[] flipped = flippedTransposed(wt, g.cout(), g.cin(), g.kh(), g.kw());
             ConvSpec pad = new ConvSpec(1, 1, g.kh() - 1 - g.spec().padH(), g.kw() - 1 - g.spec().padW());
@@ -119,6 +143,18 @@ final class ConvKernels {
     private static boolean dataGradientIsAForwardConvolution(ConvGeometry g) {
         return g.cout() <= DirectConv.MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1
                 && g.spec().padH() < g.kh() && g.spec().padW() < g.kw();
+    }
+
+    /**
+     * The data gradient of a stride-1 3×3 convolution with padding p ≤ 2 as a forward convolution: of dy
+     * [n, cout, oh, ow] with the flipped, transposed weights [cin, cout, 3, 3], padded by 2 − p, giving dx
+     * [n, cin, h, w]; null for other convolutions.
+     */
+    private static ConvGeometry winogradDataGradient(ConvGeometry g) {
+        ConvSpec s = g.spec();
+        if (!WinogradConv.applies(g) || s.padH() > 2 || s.padW() > 2) return null;
+        if (g.oh() != g.h() + 2 * s.padH() - 2 || g.ow() != g.w() + 2 * s.padW() - 2) return null;
+        return new ConvGeometry(g.n(), g.cout(), g.oh(), g.ow(), g.cin(), 3, 3, g.h(), g.w(), new ConvSpec(1, 1, 2 - s.padH(), 2 - s.padW()));
     }
 
     /** The weights w [cout, cin, kh, kw] transposed and flipped in space: [cin, cout, kh, kw]. */

@@ -35,26 +35,46 @@ public final class CpuBackend implements Backend {
     private final KernelTimer timer = new KernelTimer();
     /** Arrays released by memory scopes, reused by later kernels (up to 8 GB or half the heap, whichever is less). */
     private final HostBufferPool buffers;
-    /** Largest data-gradient im2col band, in floats. */
+    /** Largest data-gradient im2col band (and Winograd band of tiles), in floats. */
     private final int colBudget;
+    /** Which stride-1 3×3 convolutions are Winograd convolutions. */
+    private final WinogradChoice winograd;
 
+    /** A backend on {@code threads} threads; its Winograd choice is the system property {@value WinogradChoice#PROPERTY}'s. */
     public CpuBackend(int threads) {
-        this(threads, false, ConvKernels.COL_BUDGET);
+        this(threads, false, ConvKernels.COL_BUDGET, WinogradChoice.fromSystemProperty());
     }
 
-    private CpuBackend(int threads, boolean poison, int colBudget) {
+    private CpuBackend(int threads, boolean poison, int colBudget, WinogradChoice winograd) {
         this.pool = new WorkerPool(threads);
         this.buffers = new HostBufferPool(Runtime.getRuntime().maxMemory(), poison);   // it empties itself when the heap needs the room
         this.colBudget = colBudget;
+        this.winograd = winograd;
     }
 
     /**
      * A backend for tests: every array it hands out is first filled with NaN (so a kernel that leaves any output
-     * element unwritten is caught), and the data-gradient im2col bands hold at most {@code colBudgetFloats}, so small
-     * test shapes exercise the banded path.
+     * element unwritten is caught), and the data-gradient im2col bands and the Winograd convolution's bands of tiles
+     * hold at most {@code colBudgetFloats}, so small test shapes exercise the banded paths.
      */
     public static CpuBackend forTesting(int threads, int colBudgetFloats) {
-        return new CpuBackend(threads, true, colBudgetFloats);
+        return new CpuBackend(threads, true, colBudgetFloats, WinogradChoice.fromSystemProperty());
+    }
+
+    /**
+     * The same with the Winograd choice given: {@code auto}, {@code off}, {@code f2} or {@code f4}, as the system
+     * property {@value WinogradChoice#PROPERTY} takes.
+     */
+    public static CpuBackend forTesting(int threads, int colBudgetFloats, String winograd) {
+        return new CpuBackend(threads, true, colBudgetFloats, WinogradChoice.parse(winograd));
+    }
+
+    /**
+     * A backend on {@code threads} threads with the Winograd choice given ({@code auto}, {@code off}, {@code f2},
+     * {@code f4}): for benchmarks that compare them in one JVM.
+     */
+    public static CpuBackend withWinograd(int threads, String winograd) {
+        return new CpuBackend(threads, false, ConvKernels.COL_BUDGET, WinogradChoice.parse(winograd));
     }
 
     @Override
@@ -253,7 +273,7 @@ public final class CpuBackend implements Backend {
         ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
         return timer.timeConv("conv2d.forward", g, () -> {
             float[] y = take(g.n() * g.cout() * g.oh() * g.ow());
-            ConvKernels.forward(g, data(x), data(w), bias == null ? null : data(bias), y, pool);
+            ConvKernels.forward(g, data(x), data(w), bias == null ? null : data(bias), y, colBudget, winograd, pool);
             return make(y, g.n(), g.cout(), g.oh(), g.ow());
         });
     }
@@ -263,7 +283,7 @@ public final class CpuBackend implements Backend {
         ConvGeometry g = ConvGeometry.ofGradient(xShape, w.shape(), dy.shape(), s);
         return timer.timeConv("conv2d.backward_data", g, () -> {
             float[] dx = take(Shape.numel(xShape));
-            ConvKernels.backwardData(g, data(dy), data(w), dx, colBudget, pool);
+            ConvKernels.backwardData(g, data(dy), data(w), dx, colBudget, winograd, pool);
             return make(dx, xShape);
         });
     }

@@ -65,6 +65,24 @@ final class Gemm {
         void pack(int p0, int kc, int j0, int nc, float[] bp);
     }
 
+    /**
+     * B [k × n] stored already packed, as {@link #packB} would deliver it for every block: the block of rows
+     * [p0, p0 + KC) at {@code off + p0·width}, in it the NR-wide panels one after another (panel jp at jp·kc·NR,
+     * kc = its number of rows), where {@code width} is n rounded up to NR and the padding columns are zero. The products
+     * read it where it is, with no copy: for a B used by many products (transformed weights).
+     */
+    record PackedB(float[] b, int off, int width) implements BPacker {
+        /** Offset of the block of rows from p0 (kc of them), columns from j0 (a multiple of NR). */
+        int at(int p0, int kc, int j0) {
+            return off + p0 * width + j0 / NR * kc * NR;
+        }
+
+        @Override
+        public void pack(int p0, int kc, int j0, int nc, float[] bp) {
+            System.arraycopy(b, at(p0, kc, j0), bp, 0, (nc + NR - 1) / NR * kc * NR);
+        }
+    }
+
     /** C (+)= op(A) · B where B is delivered block by block by {@code packer}; called from several threads at once. */
     static void gemm(int m, int n, int k,
                      float[] a, int aOff, int lda, boolean ta, BPacker packer,
@@ -127,7 +145,14 @@ final class Gemm {
         int panels = (nc + NR - 1) / NR;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            packer.pack(p0, kc, j0, nc, bp);
+            float[] src = bp;
+            int srcOff = 0;
+            if (packer instanceof PackedB packed) {
+                src = packed.b();
+                srcOff = packed.at(p0, kc, j0);
+            } else {
+                packer.pack(p0, kc, j0, nc, bp);
+            }
             boolean load = accumulate || p0 > 0;
             for (int i = i0; i < i1; i += MR) {
                 int mr = Math.min(MR, i1 - i);
@@ -136,11 +161,11 @@ final class Gemm {
                     int nr = Math.min(NR, nc - jp * NR);
                     int co = cOff + i * ldc + j0 + jp * NR;
                     if (mr == MR && nr == NR) {
-                        kernel(kc, ap, ao, bp, jp * kc * NR, c, co, ldc, load);
+                        kernel(kc, ap, ao, src, srcOff + jp * kc * NR, c, co, ldc, load);
                     } else {
                         // Edge tile: compute the full tile into scratch, then copy its valid part. Keeping a single
                         // store path in the kernel lets the JIT keep every accumulator in a register.
-                        kernel(kc, ap, ao, bp, jp * kc * NR, tile, 0, NR, false);
+                        kernel(kc, ap, ao, src, srcOff + jp * kc * NR, tile, 0, NR, false);
                         for (int r = 0; r < mr; r++) {
                             int row = co + r * ldc;
                             for (int x = 0; x < nr; x++) c[row + x] = load ? c[row + x] + tile[r * NR + x] : tile[r * NR + x];

@@ -69,6 +69,27 @@ public final class ContractProblems {
             {2, 5, 11, 9, 17, 4, 2, 1},    // 4×4 stride 2 on odd sizes, 17 outputs (just past a thin tile)
     };
 
+    /**
+     * {n, cin, h, w, cout, pad}: stride-1 3×3 convolutions, the shapes a Winograd kernel gets wrong first: odd and
+     * unequal heights and widths, outputs that whole 2×2 or 4×4 tiles do not cover, batches of 2, channel counts that
+     * are not multiples of any vector width, padding 0, 1 and 2, and more tiles than one band of a blocked kernel.
+     */
+    public static final int[][] CONVS_3X3 = {
+            {2, 17, 11, 9, 19, 0},    // 9×7 output: neither tile size divides it; batch of 2
+            {1, 20, 13, 16, 33, 1},   // 13×16 output, H ≠ W, zero padding
+            {2, 9, 7, 10, 5, 1},      // few channels, batch of 2
+            {1, 35, 18, 14, 24, 0},   // 16×12 output: tiles of 4 fit, one vector and a bit of input channels
+            {1, 3, 5, 6, 2, 2},       // padding 2 (the data gradient is then unpadded), a 7×8 output
+            {2, 16, 37, 35, 16, 1},   // 37×35: hundreds of tiles per image
+            {1, 300, 6, 7, 20, 1},    // 300 input channels: longer than one packed GEMM block (256)
+    };
+
+    /**
+     * Relative error (max norm) allowed to a Winograd F(4×4, 3×3) convolution: its transforms hold 4, 5, 8 and 1/6,
+     * 1/12, 1/24, and it loses about one decimal digit against {@link #SUMMED}. F(2×2, 3×3) is held to SUMMED.
+     */
+    public static final double WINOGRAD_4X4 = 1e-4;
+
     /** The n of the matrix products m×k×n = (n + 3)×(2n + 1)×n: edges of every tile and vector width. */
     public static final int[] MATMUL_SIZES = {1, 5, 6, 7, 17, 31, 33, 64, 100};
 
@@ -113,6 +134,25 @@ public final class ContractProblems {
             out.add(new KernelProblem("conv2d", what + " forward without bias", SUMMED, b -> b.conv2d(rand(b, 1, xs), rand(b, 2, ws), null, s)));
             out.add(new KernelProblem("conv2dBackwardData", what + " backward data", SUMMED, b -> b.conv2dBackwardData(rand(b, 4, ys), rand(b, 2, ws), xs, s)));
             out.add(new KernelProblem("conv2dBackwardWeight", what + " backward weight", SUMMED, b -> b.conv2dBackwardWeight(rand(b, 1, xs), rand(b, 4, ys), ws, s)));
+        }
+        return out;
+    }
+
+    /**
+     * Forward with and without bias and the data gradient of each of {@link #CONVS_3X3}, within {@code tolerance}: for
+     * a backend that runs them as Winograd convolutions (whose weight gradient is a plain convolution's, in {@link #conv2d}).
+     * {@code variant} names the way the backend computes them, in the families ("conv2d 3x3 f4").
+     */
+    public List<KernelProblem> conv3x3(String variant, double tolerance) {
+        List<KernelProblem> out = new ArrayList<>();
+        for (int[] c : CONVS_3X3) {
+            ConvSpec s = ConvSpec.of(1, c[5]);
+            int[] xs = {c[0], c[1], c[2], c[3]}, ws = {c[4], c[1], 3, 3};
+            int[] ys = {c[0], c[4], s.outH(c[2], 3), s.outW(c[3], 3)};
+            String what = "conv 3x3 " + Arrays.toString(c);
+            out.add(new KernelProblem("conv2d 3x3 " + variant, what + " forward", tolerance, b -> b.conv2d(rand(b, 1, xs), rand(b, 2, ws), rand(b, 3, c[4]), s)));
+            out.add(new KernelProblem("conv2d 3x3 " + variant, what + " forward without bias", tolerance, b -> b.conv2d(rand(b, 1, xs), rand(b, 2, ws), null, s)));
+            out.add(new KernelProblem("conv2dBackwardData 3x3 " + variant, what + " backward data", tolerance, b -> b.conv2dBackwardData(rand(b, 4, ys), rand(b, 2, ws), xs, s)));
         }
         return out;
     }

@@ -1,0 +1,260 @@
+package org.cyclegan.kernels.cpu;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.cyclegan.engine.backend.ConvGeometry;
+
+/**
+ * Winograd convolution F(m×m, 3×3) (Lavin and Gray, 2015) for stride-1 3×3 convolutions with any zero padding, m = 2
+ * or 4. The output is cut into m×m tiles; each tile needs an α×α patch of the input (α = m + 2), and
+ * <pre>
+ *   y_tile = Aᵀ [ Σ_ci (G g Gᵀ)[co, ci] ⊙ (Bᵀ d B)[ci] ] A
+ * </pre>
+ * where g is the 3×3 kernel and d the patch. For each of the α² points ξ of the transformed tile, the sum over input
+ * channels is a matrix product, M_ξ[tiles × cout] = V_ξ[tiles × cin] · U_ξ[cin × cout]: α² GEMMs through the
+ * {@link Gemm} micro-kernels. Per m×m outputs and channel pair that is α² multiply-adds against the direct
+ * convolution's 9·m²: 16 against 36 for m = 2 (2.25× fewer), 36 against 144 for m = 4 (4× fewer).
+ *
+ * <p>Steps: the weights are transformed once per call (they may change between calls, in place, and carry no
+ * version to cache by), straight into the GEMM's packed panel layout ({@link Gemm.PackedB}: the GEMMs read them in
+ * place). Then, band by band of tiles (a band's transformed input and output each stay within {@link #BAND_BUDGET}
+ * floats, or the backend's smaller budget): the input transform (Bᵀ d B with vectors over input channels, read from a
+ * copy of the input with channels last and its zero padding in place, made once per call), the α² GEMMs (in parallel, one per task), and the output transform
+ * (Aᵀ M A with vectors over output channels, then the tile's in-bounds pixels stored, plus bias). The vectors are the
+ * {@link VectorWidth} species; channel counts are padded to whole vectors with zeros.
+ *
+ * <p>Numerical error. The transforms are exact in real arithmetic, but in float they round values larger than the
+ * inputs. F(2×2)'s matrices hold only 0, ±1 and ±½: its error is no larger than the GEMM path's (relative error in
+ * the max norm, against the reference, measured at 128 and 256 channels: 6e-7, the GEMM path's 2e-6). F(4×4) uses the
+ * points 0, ±1, ±2, whose transforms hold 4, 5, 8 and 1/6, 1/12, 1/24: it loses about one decimal digit (about 1e-5
+ * at 128 and 256 channels, 5e-6 on the contract's problems). The backend contract holds F(2×2) to 1e-5 and F(4×4) to
+ * 1e-4 ({@code ContractProblems.SUMMED} and {@code WINOGRAD_4X4}) on its stride-1 3×3 problems.
+ */
+final class WinogradConv {
+    /** Largest transformed input or output of one band of tiles, in floats (2 MB). */
+    static final int BAND_BUDGET = 1 << 19;
+
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = S.length();
+    private static final int NR = Gemm.NR, KC = Gemm.KC;
+
+    /** Per calling thread: packed transformed weights, transformed input and output of a band, the input channels last. */
+    private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[4][0]);
+    /** Per worker: a kernel's taps, half-transformed kernels, patches or tiles, a transformed output tile. */
+    private static final ThreadLocal<float[][]> WORKER = ThreadLocal.withInitial(() -> new float[4][0]);
+
+    private final ConvGeometry g;
+    private final int m, a, aa, tilesY, tilesX, tiles, paddedH, paddedW, cinL, coutL, coutP, band;
+
+    private WinogradConv(ConvGeometry g, int m, int bandBudget) {
+        this.g = g;
+        this.m = m;
+        this.a = m + 2;
+        this.aa = a * a;
+        this.tilesY = (g.oh() + m - 1) / m;
+        this.tilesX = (g.ow() + m - 1) / m;
+        this.tiles = g.n() * tilesY * tilesX;
+        this.paddedH = tilesY * m + 2;   // the input rows the tiles' patches cover, from the first padding row
+        this.paddedW = tilesX * m + 2;
+        this.cinL = roundUp(g.cin(), L);
+        this.coutL = roundUp(g.cout(), L);
+        this.coutP = roundUp(g.cout(), NR);
+        this.band = Math.max(1, Math.min(tiles, bandBudget / (aa * Math.max(cinL, coutL))));
+    }
+
+    /** Stride 1, 3×3: the convolutions this class computes (any padding). */
+    static boolean applies(ConvGeometry g) {
+        return g.kh() == 3 && g.kw() == 3 && g.spec().strideH() == 1 && g.spec().strideW() == 1;
+    }
+
+    /**
+     * y = conv(x, w) + bias with F(m×m, 3×3) on geometry {@code g}. With {@code flipped}, w is stored as the weight of
+     * the convolution whose data gradient this is ([g.cin, g.cout, 3, 3]) and is used transposed and flipped in space:
+     * the data gradient of a stride-1 convolution is this forward convolution of dy. A band's transformed input and
+     * output each hold at most {@code bandBudget} floats (but always one tile).
+     */
+    static void forward(ConvGeometry g, int m, float[] x, float[] w, boolean flipped, float[] bias, float[] y, int bandBudget, WorkerPool pool) {
+        if (m != 2 && m != 4) throw new IllegalArgumentException("Winograd tile must be 2 or 4, got " + m);
+        new WinogradConv(g, m, bandBudget).run(x, w, flipped, bias, y, pool);
+    }
+
+    private void run(float[] x, float[] w, boolean flipped, float[] bias, float[] y, WorkerPool pool) {
+        float[][] buf = CALLER.get();
+        float[] u = grow(buf, 0, aa * g.cin() * coutP);
+        float[] v = grow(buf, 1, aa * band * cinL);
+        float[] mm = grow(buf, 2, aa * band * coutL);
+        float[] xc = grow(buf, 3, g.n() * paddedH * paddedW * cinL);
+        pool.forRange(g.cin(), 1, (c0, c1) -> transformWeights(w, flipped, c0, c1, u));
+        pool.forRange(g.n() * paddedH, 1, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) channelsLastRow(x, r, xc);
+        });
+        for (int t0 = 0; t0 < tiles; t0 += band) {
+            int first = t0, count = Math.min(band, tiles - t0);
+            pool.forRange(count, 1, (s, e) -> {
+                for (int t = s; t < e; t++) transformInput(xc, first + t, v, t);
+            });
+            pool.forEach(aa, xi -> Gemm.gemm(count, coutL, g.cin(), v, xi * band * cinL, cinL, false,
+                    new Gemm.PackedB(u, xi * g.cin() * coutP, coutP), mm, xi * band * coutL, coutL, false, null));
+            pool.forRange(count, 1, (s, e) -> {
+                for (int t = s; t < e; t++) transformOutput(mm, t, first + t, bias, y);
+            });
+        }
+    }
+
+    // ---- weights: U_ξ = G g Gᵀ, packed as the GEMM's B panels -------------------------------------------------
+
+    /**
+     * U for input channels [c0, c1), vectors over output channels. Layout, for each ξ, that of {@link Gemm#packB} on the
+     * whole [cin × coutP] matrix block by block: block p0 (KC rows) at p0·coutP, in it panel jp (NR columns) at
+     * jp·kc·NR, row p of it at p·NR.
+     */
+    private void transformWeights(float[] w, boolean flipped, int c0, int c1, float[] u) {
+        float[][] buf = WORKER.get();
+        float[] taps = grow(buf, 0, 9 * L), half = grow(buf, 1, 3 * a * L);
+        int cin = g.cin(), cout = g.cout();
+        for (int ci = c0; ci < c1; ci++) {
+            int p0 = ci / KC * KC, kc = Math.min(KC, cin - p0);
+            for (int co0 = 0; co0 < coutP; co0 += L) {
+                for (int lane = 0; lane < L; lane++) {
+                    int co = co0 + lane;
+                    for (int k = 0; k < 9; k++) {
+                        // flipped: this convolution's w'[co][ci][k] is the stored w[ci][co][8 − k]
+                        taps[k * L + lane] = co >= cout ? 0f : flipped ? w[(ci * cout + co) * 9 + 8 - k] : w[(co * cin + ci) * 9 + k];
+                    }
+                }
+                // G along the kernel's rows (3 → α, for each of its 3 columns), then along its columns.
+                for (int j = 0; j < 3; j++) kernelTransform(taps, j * L, 3 * L, half, j * L, 3 * L);
+                int out = p0 * coutP + co0 / NR * kc * NR + (ci - p0) * NR + co0 % NR, xiStride = cin * coutP;
+                for (int i = 0; i < a; i++) kernelTransform(half, i * 3 * L, L, u, out + i * a * xiStride, xiStride);
+            }
+        }
+    }
+
+    /** α values G·(g0, g1, g2) from src[s], src[s + ss], src[s + 2ss] (vectors) to dst[d], dst[d + ds], ... */
+    private void kernelTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        FloatVector g0 = FloatVector.fromArray(S, src, s), g1 = FloatVector.fromArray(S, src, s + ss), g2 = FloatVector.fromArray(S, src, s + 2 * ss);
+        if (m == 2) {
+            // G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
+            FloatVector even = g0.add(g2).mul(0.5f), odd = g1.mul(0.5f);
+            g0.intoArray(dst, d);
+            even.add(odd).intoArray(dst, d + ds);
+            even.sub(odd).intoArray(dst, d + 2 * ds);
+            g2.intoArray(dst, d + 3 * ds);
+        } else {
+            // G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
+            FloatVector e1 = g0.add(g2).mul(-1f / 6), o1 = g1.mul(-1f / 6);
+            FloatVector e2 = g0.mul(1f / 24).add(g2.mul(1f / 6)), o2 = g1.mul(1f / 12);
+            g0.mul(0.25f).intoArray(dst, d);
+            e1.add(o1).intoArray(dst, d + ds);
+            e1.sub(o1).intoArray(dst, d + 2 * ds);
+            e2.add(o2).intoArray(dst, d + 3 * ds);
+            e2.sub(o2).intoArray(dst, d + 4 * ds);
+            g2.intoArray(dst, d + 5 * ds);
+        }
+    }
+
+    // ---- input: V_ξ[tile, ci] = (Bᵀ d B)[ξ] -----------------------------------------------------------------------
+
+    /** Tile {@code tile} of the whole output, written as row {@code row} of every V_ξ of the band. */
+    private void transformInput(float[] xc, int tile, float[] v, int row) {
+        float[] half = grow(WORKER.get(), 2, aa * cinL);
+        int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
+        int patch = ((n * paddedH + ty * m) * paddedW + tx * m) * cinL, xiStride = band * cinL;
+        for (int c = 0; c < cinL; c += L) {
+            for (int j = 0; j < a; j++) dataTransform(xc, patch + j * cinL + c, paddedW * cinL, half, j * cinL + c, a * cinL);
+            for (int i = 0; i < a; i++) dataTransform(half, i * a * cinL + c, cinL, v, i * a * xiStride + row * cinL + c, xiStride);
+        }
+    }
+
+    /**
+     * Image row {@code r} (of n·paddedH) of xc, x channels last with its zero padding, padding channels and the margin
+     * the tiles overhang: xc[((n·paddedH + yy)·paddedW + xx)·cinL + ci] = x[n, ci, yy − ph, xx − pw], zero outside x.
+     */
+    private void channelsLastRow(float[] x, int r, float[] xc) {
+        int n = r / paddedH, iy = r % paddedH - g.spec().padH(), pw = g.spec().padW();
+        int cin = g.cin(), h = g.h(), wd = g.w(), base = r * paddedW * cinL;
+        Arrays.fill(xc, base, base + paddedW * cinL, 0f);
+        if (iy < 0 || iy >= h) return;
+        for (int ci = 0; ci < cin; ci++) {
+            int src = ((n * cin + ci) * h + iy) * wd, dst = base + pw * cinL + ci;
+            for (int ix = 0; ix < wd; ix++) xc[dst + ix * cinL] = x[src + ix];
+        }
+    }
+
+    /** α values Bᵀ·(d0 … dα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], ... */
+    private void dataTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        FloatVector d0 = FloatVector.fromArray(S, src, s), d1 = FloatVector.fromArray(S, src, s + ss);
+        FloatVector d2 = FloatVector.fromArray(S, src, s + 2 * ss), d3 = FloatVector.fromArray(S, src, s + 3 * ss);
+        if (m == 2) {
+            // Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]
+            d0.sub(d2).intoArray(dst, d);
+            d1.add(d2).intoArray(dst, d + ds);
+            d2.sub(d1).intoArray(dst, d + 2 * ds);
+            d1.sub(d3).intoArray(dst, d + 3 * ds);
+        } else {
+            // Bᵀ = [4 0 −5 0 1 0; 0 −4 −4 1 1 0; 0 4 −4 −1 1 0; 0 −2 −1 2 1 0; 0 2 −1 −2 1 0; 0 4 0 −5 0 1]
+            FloatVector d4 = FloatVector.fromArray(S, src, s + 4 * ss), d5 = FloatVector.fromArray(S, src, s + 5 * ss);
+            FloatVector p1 = d4.sub(d2.mul(4f)), q1 = d3.sub(d1.mul(4f));   // rows 1, 2: p1 ± q1
+            FloatVector p3 = d4.sub(d2), q3 = d3.sub(d1).mul(2f);           // rows 3, 4: p3 ± q3
+            d0.mul(4f).sub(d2.mul(5f)).add(d4).intoArray(dst, d);
+            p1.add(q1).intoArray(dst, d + ds);
+            p1.sub(q1).intoArray(dst, d + 2 * ds);
+            p3.add(q3).intoArray(dst, d + 3 * ds);
+            p3.sub(q3).intoArray(dst, d + 4 * ds);
+            d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(dst, d + 5 * ds);
+        }
+    }
+
+    // ---- output: y_tile = Aᵀ M A, plus bias --------------------------------------------------------------------
+
+    /** Row {@code row} of every M_ξ of the band, which is tile {@code tile} of the whole output, into y. */
+    private void transformOutput(float[] mm, int row, int tile, float[] bias, float[] y) {
+        float[][] buf = WORKER.get();
+        float[] half = grow(buf, 2, m * a * coutL), out = grow(buf, 3, m * m * coutL);
+        int xiStride = band * coutL;
+        for (int c = 0; c < coutL; c += L) {
+            for (int j = 0; j < a; j++) outputTransform(mm, j * xiStride + row * coutL + c, a * xiStride, half, j * coutL + c, a * coutL);
+            for (int i = 0; i < m; i++) outputTransform(half, i * a * coutL + c, coutL, out, i * m * coutL + c, coutL);
+        }
+        int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
+        int oh = g.oh(), ow = g.ow(), rows = Math.min(m, oh - ty * m), cols = Math.min(m, ow - tx * m);
+        for (int co = 0; co < g.cout(); co++) {
+            float b = bias == null ? 0f : bias[co];
+            int plane = ((n * g.cout() + co) * oh + ty * m) * ow + tx * m;
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) y[plane + i * ow + j] = out[(i * m + j) * coutL + co] + b;
+            }
+        }
+    }
+
+    /** m values Aᵀ·(m0 … mα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], ... */
+    private void outputTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        FloatVector m0 = FloatVector.fromArray(S, src, s), m1 = FloatVector.fromArray(S, src, s + ss);
+        FloatVector m2 = FloatVector.fromArray(S, src, s + 2 * ss), m3 = FloatVector.fromArray(S, src, s + 3 * ss);
+        if (m == 2) {
+            // Aᵀ = [1 1 1 0; 0 1 −1 −1]
+            m0.add(m1).add(m2).intoArray(dst, d);
+            m1.sub(m2).sub(m3).intoArray(dst, d + ds);
+        } else {
+            // Aᵀ = [1 1 1 1 1 0; 0 1 −1 2 −2 0; 0 1 1 4 4 0; 0 1 −1 8 −8 1]
+            FloatVector m4 = FloatVector.fromArray(S, src, s + 4 * ss), m5 = FloatVector.fromArray(S, src, s + 5 * ss);
+            FloatVector e1 = m1.add(m2), o1 = m1.sub(m2), e2 = m3.add(m4), o2 = m3.sub(m4);
+            m0.add(e1).add(e2).intoArray(dst, d);
+            o2.mul(2f).add(o1).intoArray(dst, d + ds);
+            e2.mul(4f).add(e1).intoArray(dst, d + 2 * ds);
+            o2.mul(8f).add(o1).add(m5).intoArray(dst, d + 3 * ds);
+        }
+    }
+
+    // ---- buffers -----------------------------------------------------------------------------------------------
+
+    private static float[] grow(float[][] buffers, int i, int size) {
+        if (buffers[i].length < size) buffers[i] = new float[size];
+        return buffers[i];
+    }
+
+    private static int roundUp(int v, int to) {
+        return (v + to - 1) / to * to;
+    }
+}
