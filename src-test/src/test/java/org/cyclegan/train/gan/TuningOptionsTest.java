@@ -14,7 +14,7 @@ import org.cyclegan.engine.optim.GradientClipping;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed guide's optimisation options in the training step: the discriminators' own learning rate and β1, gradient
+ * The tuning guide's optimisation options in the training step: the discriminators' own learning rate and β1, gradient
  * clipping, and instance noise on the discriminators' inputs. Each off by default, as the reference.
  */
 class TuningOptionsTest {

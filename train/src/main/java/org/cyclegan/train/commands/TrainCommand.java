@@ -55,7 +55,7 @@ public final class TrainCommand {
                 .option("lambda_identity", "0.5", "identity loss weight, relative to lambda_A / lambda_B")
                 .option("lr", "0.0002", "initial Adam learning rate")
                 .option("beta1", "0.5", "Adam's beta1")
-                .option("lr_D", "", "the discriminators' own initial learning rate, scheduled as --lr is (default: --lr; the seed's guide: below G's, e.g. 0.0001)")
+                .option("lr_D", "", "the discriminators' own initial learning rate, scheduled as --lr is (default: --lr; the tuning guide: below G's, e.g. 0.0001)")
                 .option("beta1_D", "", "the discriminators' own Adam beta1 (default: --beta1)")
                 .option("clip_grad_norm", "0", "clip the global L2 norm of G's and of D's gradients to this, as torch.nn.utils.clip_grad_norm_ (0: off)")
                 .option("d_noise", "0", "Gaussian noise of this standard deviation on every image D sees, real and fake, falling linearly to 0 over the run (0: off)")
