@@ -19,21 +19,33 @@ public final class GradientClipping {
 
     private GradientClipping() {}
 
-    /** The global L2 norm of the gradients of {@code params} (parameters without one count as zero). */
+    /**
+     * The global L2 norm of the gradients of {@code params} (parameters without one count as zero). The squares are
+     * summed on the gradients' backend and read once: one device-to-host read per call, not one per parameter.
+     */
     public static double norm(List<Tensor> params) {
-        double sumOfSquares = 0;
         try (GradMode.Scope ignored = GradMode.noGrad()) {
+            Tensor total = null;
             for (Tensor p : params) {
                 Tensor g = p.grad();
                 if (g == null) continue;
                 Tensor squares = g.mul(g);
                 Tensor sum = squares.sum();
                 MemoryScope.done(squares);   // a gradient-sized temporary: freed now, not at the step's end
-                sumOfSquares += sum.item();
-                MemoryScope.done(sum);
+                if (total == null) {
+                    total = sum;
+                } else {
+                    Tensor next = total.add(sum);
+                    MemoryScope.done(total);
+                    MemoryScope.done(sum);
+                    total = next;
+                }
             }
+            if (total == null) return 0;
+            double sumOfSquares = total.item();
+            MemoryScope.done(total);
+            return Math.sqrt(sumOfSquares);
         }
-        return Math.sqrt(sumOfSquares);
     }
 
     /**
