@@ -10,29 +10,15 @@ import org.cyclegan.engine.F;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradCheck;
-import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.engine.nn.Module;
-import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.networks.ResnetGenerator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.cyclegan.testing.CpuByDefault;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Recomputed residual blocks: the same gradients as kept ones, bit for bit, for less memory. */
 class RecomputeTest {
-    private final Backend cpu = new CpuBackend(2);
-    private Backend previous;
-
-    @BeforeEach void useCpu() {
-        previous = Backends.getDefault();
-        Backends.setDefault(cpu);
-    }
-
-    @AfterEach void restore() {
-        Backends.setDefault(previous);
-        cpu.close();
-    }
+    @RegisterExtension final CpuByDefault cpu = new CpuByDefault();
 
     @Test void recomputeHasTheGradientOfItsFunction() {
         Random r = new Random(5);

@@ -9,35 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Tensor;
-import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.engine.backend.Backends;
-import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.DiscriminatorKind;
 import org.cyclegan.model.GeneratorKind;
 import org.cyclegan.train.data.EmbeddedDataset;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.cyclegan.testing.CpuByDefault;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The memory estimate against real training steps: the step part, simulated on the meta backend, must be the peak live
  * tensor bytes that a memory scope around a real step on the cpu backend counts.
  */
 class MemoryEstimateTest {
-    private final Backend cpu = new CpuBackend(2);
-    private Backend previous;
-
-    @BeforeEach void useCpu() {
-        previous = Backends.getDefault();
-        Backends.setDefault(cpu);
-    }
-
-    @AfterEach void restore() {
-        Backends.setDefault(previous);
-        cpu.close();
-    }
+    @RegisterExtension final CpuByDefault cpu = new CpuByDefault();
 
     private static CycleGanConfig config(String netG, int ngf, String netD, int ndf, float lambdaIdentity) {
         CycleGanConfig c = new CycleGanConfig();
