@@ -110,6 +110,21 @@ class SafetensorsTest {
         assertRefused(oneTensor("BOOL", 1, new byte[1]), "dtype BOOL");
     }
 
+    @Test void theMetadataAloneIsReadFromTheHeaderWithTheSameChecks() throws IOException {
+        Path file = dir.resolve("state.safetensors");
+        Safetensors.write(file, Map.of("w", Tensor.randn(new Random(1), 3, 5)), Map.of("format", "x", "option.lr", "0.0002"));
+        assertEquals(Safetensors.read(file, Backends.getDefault()).metadata(), Safetensors.readMetadata(file));
+        Path none = dir.resolve("none.safetensors");
+        Safetensors.write(none, Map.of("w", Tensor.scalar(1f)), Map.of());
+        assertEquals(Map.of(), Safetensors.readMetadata(none));
+        for (byte[] bad : new byte[][] {{1, 2, 3}, file("{\"__metadata__\": {\"a\": 1}}", 0), java.util.Arrays.copyOf(Files.readAllBytes(file), 20)}) {
+            Path broken = dir.resolve("broken.safetensors");
+            Files.write(broken, bad);
+            IOException e = assertThrows(IOException.class, () -> Safetensors.readMetadata(broken));
+            assertTrue(e.getMessage().contains("broken.safetensors") && e.getMessage().contains("not a valid safetensors file"), e.getMessage());
+        }
+    }
+
     @Test void readNamesTheFileOnError() throws IOException {
         Path bad = dir.resolve("broken.safetensors");
         Files.write(bad, new byte[] {1, 2, 3});

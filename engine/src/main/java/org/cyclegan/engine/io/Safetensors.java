@@ -53,41 +53,90 @@ public final class Safetensors {
         }
     }
 
-    /** Parses a whole file held in memory; {@link IllegalArgumentException} says what is wrong. */
-    public static Contents parse(byte[] bytes, Backend backend) {
-        if (bytes.length < 8) throw new IllegalArgumentException("file is " + bytes.length + " bytes, shorter than the 8-byte header length");
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLen = buf.getLong(0);
-        if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > bytes.length - 8L) {
-            throw new IllegalArgumentException("header length " + Long.toUnsignedString(headerLen) + " does not fit a file of " + bytes.length + " bytes");
+    /**
+     * The string metadata of a file, from its header alone: the tensors' data is neither read nor checked (for a
+     * caller that needs a training state's options, not its hundreds of megabytes of weights).
+     */
+    public static Map<String, String> readMetadata(Path file) throws IOException {
+        ByteBuffer header;
+        try (FileChannel ch = FileChannel.open(file)) {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            if (ch.size() >= 8) readFully(ch, length, 0);
+            long headerLen = checkedHeaderLength(ch.size() < 8 ? -1 : length.getLong(0), ch.size());
+            header = ByteBuffer.allocate((int) headerLen);
+            readFully(ch, header, 8);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": not a valid safetensors file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot read: " + e.getMessage(), e);
         }
+        try {
+            return metadata(header(header.array(), 0, header.capacity()));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": not a valid safetensors file: " + e.getMessage(), e);
+        }
+    }
+
+    /** Fills {@code buf} from {@code ch} at {@code position}, or fails at the end of the file. */
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, position + buf.position());
+            if (n < 0) throw new IllegalArgumentException("file ends inside its header");
+        }
+    }
+
+    /** The header length read from the first 8 bytes (−1: the file is shorter than that), checked against the file's size. */
+    private static long checkedHeaderLength(long headerLen, long fileLength) {
+        if (fileLength < 8) throw new IllegalArgumentException("file is " + fileLength + " bytes, shorter than the 8-byte header length");
+        if (headerLen < 2 || headerLen > MAX_HEADER_BYTES || headerLen > fileLength - 8L) {
+            throw new IllegalArgumentException("header length " + Long.toUnsignedString(headerLen) + " does not fit a file of " + fileLength + " bytes");
+        }
+        return headerLen;
+    }
+
+    /** The JSON header object held in {@code length} bytes of {@code bytes} from {@code offset}. */
+    private static Map<?, ?> header(byte[] bytes, int offset, int length) {
         String headerText;
         try {
             headerText = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 8, (int) headerLen)).toString();
+                    .decode(ByteBuffer.wrap(bytes, offset, length)).toString();
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new IllegalArgumentException("header is not valid UTF-8");
         }
         Object parsed = Json.parse(headerText.stripTrailing());
         if (!(parsed instanceof Map<?, ?> header)) throw new IllegalArgumentException("header is not a JSON object");
+        return header;
+    }
+
+    /** The header's {@code __metadata__} strings (none when it has no such entry). */
+    private static Map<String, String> metadata(Map<?, ?> header) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        Object value = header.get("__metadata__");
+        if (value == null) return metadata;
+        if (!(value instanceof Map<?, ?> meta)) throw new IllegalArgumentException("__metadata__ is not an object");
+        for (Map.Entry<?, ?> m : meta.entrySet()) {
+            if (!(m.getValue() instanceof String sv)) throw new IllegalArgumentException("__metadata__ value for '" + m.getKey() + "' is not a string");
+            metadata.put((String) m.getKey(), sv);
+        }
+        return metadata;
+    }
+
+    /** Parses a whole file held in memory; {@link IllegalArgumentException} says what is wrong. */
+    public static Contents parse(byte[] bytes, Backend backend) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        long headerLen = checkedHeaderLength(bytes.length < 8 ? -1 : buf.getLong(0), bytes.length);
+        Map<?, ?> header = header(bytes, 8, (int) headerLen);
         int dataStart = 8 + (int) headerLen;
         long dataLen = bytes.length - (long) dataStart;
 
-        Map<String, String> metadata = new LinkedHashMap<>();
+        Map<String, String> metadata = metadata(header);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         java.util.TreeMap<Long, long[]> spans = new java.util.TreeMap<>();   // begin -> {end}, to check the layout
         for (Map.Entry<?, ?> e : header.entrySet()) {
             String name = (String) e.getKey();
-            if (name.equals("__metadata__")) {
-                if (!(e.getValue() instanceof Map<?, ?> meta)) throw new IllegalArgumentException("__metadata__ is not an object");
-                for (Map.Entry<?, ?> m : meta.entrySet()) {
-                    if (!(m.getValue() instanceof String sv)) throw new IllegalArgumentException("__metadata__ value for '" + m.getKey() + "' is not a string");
-                    metadata.put((String) m.getKey(), sv);
-                }
-                continue;
-            }
+            if (name.equals("__metadata__")) continue;
             if (!(e.getValue() instanceof Map<?, ?> info)) throw new IllegalArgumentException("entry '" + name + "' is not an object");
             Object dtype = info.get("dtype");
             int elementBytes = elementBytes(dtype);

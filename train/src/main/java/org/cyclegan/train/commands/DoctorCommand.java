@@ -58,7 +58,7 @@ public final class DoctorCommand {
         Map<String, String> options = Map.of();
         Path state = files.trainState(CheckpointFiles.LATEST);
         if (Files.isRegularFile(state)) {
-            options = TrainingState.read(state, backend).options;
+            options = TrainingState.readOptions(state);
         } else {
             err.println("note: " + state + " does not exist: assuming --gan_mode lsgan, and the generators are not measured");
         }

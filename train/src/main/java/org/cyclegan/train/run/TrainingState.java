@@ -62,14 +62,12 @@ public final class TrainingState {
         this.file = file;
         this.tensors = tensors;
         this.meta = meta;
-        Map<String, String> opts = new LinkedHashMap<>();
         Map<String, Double> sums = new LinkedHashMap<>(), logSums = new LinkedHashMap<>();
         meta.forEach((k, v) -> {
-            if (k.startsWith("option.")) opts.put(k.substring("option.".length()), v);
             if (k.startsWith("epoch_sum.")) sums.put(k.substring("epoch_sum.".length()), number(k));
             if (k.startsWith("step_log_sum.")) logSums.put(k.substring("step_log_sum.".length()), number(k));
         });
-        this.options = opts;
+        this.options = options(meta);
         long globalStep;
         try {
             globalStep = Long.parseLong(string("global_step"));
@@ -118,12 +116,35 @@ public final class TrainingState {
         Safetensors.write(file, tensors, meta);
     }
 
+    /** The run's options saved in the metadata {@code meta} ({@code option.<name>}), by name. */
+    private static Map<String, String> options(Map<String, String> meta) {
+        Map<String, String> options = new LinkedHashMap<>();
+        meta.forEach((k, v) -> {
+            if (k.startsWith("option.")) options.put(k.substring("option.".length()), v);
+        });
+        return options;
+    }
+
+    /**
+     * Only the options of the run saved in {@code file}, read from its header: for a caller that does not restore the
+     * run (its weights, moments and pools are not read). Not a training state: an IOException naming the file.
+     */
+    public static Map<String, String> readOptions(Path file) throws IOException {
+        Map<String, String> meta = Safetensors.readMetadata(file);
+        checkFormat(file, meta);
+        return options(meta);
+    }
+
+    private static void checkFormat(Path file, Map<String, String> meta) throws IOException {
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new IOException(file + ": not a cyclegan-engine training state (format '" + meta.get("format") + "', expected '" + FORMAT + "')");
+        }
+    }
+
     /** Reads a state file; anything malformed is an IOException naming the file and what is wrong. */
     public static TrainingState read(Path file, Backend backend) throws IOException {
         Safetensors.Contents c = Safetensors.read(file, backend);
-        if (!FORMAT.equals(c.metadata().get("format"))) {
-            throw new IOException(file + ": not a cyclegan-engine training state (format '" + c.metadata().get("format") + "', expected '" + FORMAT + "')");
-        }
+        checkFormat(file, c.metadata());
         try {
             return new TrainingState(file, c.tensors(), c.metadata());
         } catch (IllegalArgumentException e) {
