@@ -129,7 +129,7 @@ find_library() {   # the path of library $1 where a driver may put it, or nothin
   for d in /usr/lib/x86_64-linux-gnu /usr/lib64 /usr/lib /usr/local/nvidia/lib64 /usr/local/nvidia/lib /usr/lib/wsl/lib /opt/rocm/lib /opt/rocm/opencl/lib; do
     [ -e "$d/$1" ] && { echo "$d/$1"; return; }
   done
-  { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | awk -v n="$1" '$1 == n { print $NF; exit }'
+  { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | awk -v n="$1" '$1 == n && !found { found = $NF } END { if (found) print found }'
 }
 
 if in_ld_path libOpenCL.so.1; then

@@ -60,7 +60,7 @@ grep -q "device: opencl:0" "$work/register/gpu_check.txt" || fail "--register-ic
 grep -E "registered for this run|device: opencl:" "$work/register/gpu_check.txt"
 
 echo "== no ICD loader"
-loader=$(ldconfig -p | awk '$1 == "libOpenCL.so.1" && /x86-64/ { print $NF; exit }')
+loader=$(ldconfig -p | awk '$1 == "libOpenCL.so.1" && /x86-64/ && !found { found = $NF } END { print found }')
 if [ -z "$loader" ]; then
   fail "no libOpenCL.so.1 installed here to hide (apt-get install ocl-icd-libopencl1)"
 else

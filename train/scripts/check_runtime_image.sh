@@ -45,12 +45,12 @@ for f in "$image/bin/java" "$image/lib/server/libjvm.so" "$image/lib/libzip.so" 
   ldd "$f" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'
 done | sort -u | grep -v "^$image/" | while read -r lib; do copy_in "$lib"; done
 for name in libpthread.so.0 libdl.so.2 librt.so.1; do
-  lib=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ { print $NF; exit }')
+  lib=$(ldconfig -p | awk -v n="$name" '$1 == n && /x86-64/ && !found { found = $NF } END { print found }')
   [ -n "$lib" ] && copy_in "$lib"
 done
 echo "chroot: $(cd "$jail" && find . -name '*.so*' | sort | tr '\n' ' ')/bin/sh"
 for lib in libjpeg.so.62 libfreetype.so.6 libharfbuzz.so.0 liblcms2.so.2 libpng16.so.16 libfontconfig.so.1; do
-  if find "$jail" -name "$lib" -not -path "$jail/opt/*" | grep -q .; then fail "$lib made its way into the chroot's system"; fi
+  if [ -n "$(find "$jail" -name "$lib" -not -path "$jail/opt/*" -print -quit)" ]; then fail "$lib made its way into the chroot's system"; fi
 done
 mknod -m 666 "$jail/dev/null" c 1 3
 mknod -m 666 "$jail/dev/zero" c 1 5

@@ -117,7 +117,7 @@ echo 'filename.DejaVu_Sans=$JRE_LIB_FONTS/DejaVuSans.ttf' >> "$out/lib/fontconfi
 
 # An OpenCL ICD loader, for GPU machines that have a vendor's driver but no loader (benchmarks/gpu_check.sh puts it
 # on LD_LIBRARY_PATH only then): kept out of the runtime's search path, so the machine's own loader always wins.
-loader=$(ldconfig -p 2>/dev/null | awk '$1 == "libOpenCL.so.1" && /x86-64/ { print $NF; exit }')
+loader=$(ldconfig -p 2>/dev/null | awk '$1 == "libOpenCL.so.1" && /x86-64/ && !found { found = $NF } END { print found }')
 if [ -n "$loader" ]; then
   mkdir -p "$out/lib/opencl-loader"
   cp -L "$loader" "$out/lib/opencl-loader/libOpenCL.so.1"
