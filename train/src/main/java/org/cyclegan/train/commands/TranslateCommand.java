@@ -1,29 +1,22 @@
 package org.cyclegan.train.commands;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.cyclegan.engine.MemoryScope;
-import org.cyclegan.engine.Tensor;
-import org.cyclegan.engine.autograd.GradMode;
 import org.cyclegan.engine.backend.Backend;
-import org.cyclegan.engine.nn.Module;
-import org.cyclegan.model.NetworkInputSize;
 import org.cyclegan.model.interop.GeneratorArchitecture;
 import org.cyclegan.train.data.ImageFiles;
-import org.cyclegan.train.data.ImageReadException;
-import org.cyclegan.train.data.Images;
-import org.cyclegan.train.data.Preprocess;
-import org.cyclegan.train.data.SizeCheck;
-import org.cyclegan.train.data.Transform;
 import org.cyclegan.train.report.Png;
+import org.cyclegan.train.translate.ImageInput;
+import org.cyclegan.train.translate.Translated;
+import org.cyclegan.train.translate.Translator;
 
 /**
  * {@code translate}: runs one saved generator on an image or a folder of images. The weights are ours (safetensors)
@@ -47,8 +40,15 @@ public final class TranslateCommand {
                 .option("input", null, "an image file or a folder of images")
                 .option("output", null, "folder for the translated PNG images (created if needed; not inside --input);"
                         + " in/sub/x.jpg becomes out/sub/x.png, or out/sub/x.jpg.png when in/sub/x.png exists too")
-                .flag("overwrite", "replace output images that already exist (without it, translate refuses before translating anything)");
+                .flag("overwrite", "replace output images that already exist (without it, translate refuses before translating anything)")
+                .option("batch_size", "4", "images of one size per forward pass, up to " + Translator.MAX_BATCH_PIXELS / (1 << 20)
+                        + " Mpixels a batch (larger images go one at a time); results are the same whatever the batch");
         return GeneratorOptions.declare(cl).deviceOptions();
+    }
+
+    /** --batch_size, checked. */
+    static int batchSize(CommandLine cl) {
+        return cl.integer("batch_size", 1);
     }
 
     public static int run(CommandLine cl, Backend backend, PrintStream out, PrintStream err) throws IOException {
@@ -73,7 +73,7 @@ public final class TranslateCommand {
                 + (w.droppedKeys.isEmpty() ? "" : "; ignored " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
         Files.createDirectories(output);
         List<String> skipped = new ArrayList<>();
-        int done = translate(w, targets, backend, skipped, out, err);
+        int done = translate(w, targets, backend, batchSize(cl), skipped, out, err);
         out.printf("translated %d of %d images with %s (%s, ngf %d) into %s%n", done, targets.size(), weights, arch.netG(), arch.ngf(), output);
         if (!skipped.isEmpty()) out.println("skipped " + skipped.size() + " (see the warnings above): " + String.join(", ", skipped));
         return done > 0 ? 0 : 1;
@@ -101,42 +101,32 @@ public final class TranslateCommand {
     }
 
     /**
-     * Runs the generator on each image and writes its target; images that cannot be read or do not fit the generator
-     * are skipped with a warning and added to {@code skipped}. Returns how many were written.
+     * Runs the generator on each image ({@link Translator}: decoding, the network and encoding overlap) and writes its
+     * target; images that cannot be read or do not fit the generator are skipped with a warning and added to
+     * {@code skipped}. Returns how many were written.
      */
-    private static int translate(GeneratorWeights w, Map<Path, Path> targets, Backend backend, List<String> skipped, PrintStream out,
-                                 PrintStream err) throws IOException {
-        Module g = w.generator;
-        int inputNc = w.architecture.inputNc();
-        g.eval();
-        SizeCheck fit = NetworkInputSize.generator(w.architecture.netG())::misfit;
-        Transform none = new Transform(Preprocess.NONE, 1, 1, true);   // sizes unused by none; no flip
+    private static int translate(GeneratorWeights w, Map<Path, Path> targets, Backend backend, int batchSize, List<String> skipped,
+                                 PrintStream out, PrintStream err) throws IOException {
+        List<ImageInput<Path>> inputs = new ArrayList<>();
+        for (Path f : targets.keySet()) inputs.add(new ImageInput<>(f, f.toString(), () -> Files.newInputStream(f)));
         int done = 0;
-        for (Path f : targets.keySet()) {
-            BufferedImage rgb;
-            try {
-                rgb = Images.read(f);
-            } catch (ImageReadException e) {
-                err.println("warning: skipping " + e.getMessage());
-                skipped.add(f.toString());
-                continue;
-            }
-            Transform.Prepared p = none.apply(rgb, new Random(0));
-            String misfit = fit.misfit(p.width(), p.height());
-            if (misfit != null) {
-                err.println("warning: skipping " + f + ": " + rgb.getWidth() + "x" + rgb.getHeight() + " px is " + misfit);
-                skipped.add(f.toString());
-                continue;
-            }
-            try (MemoryScope scope = MemoryScope.open(); GradMode.Scope noGrad = GradMode.noGrad()) {
-                Tensor x = Tensor.of(backend, p.toArray(), 1, inputNc, p.height(), p.width());
-                Tensor y = g.forward(x);
-                Path target = targets.get(f);
+        try (Translator translator = new Translator(w.generator, w.architecture, backend, batchSize)) {
+            Iterator<Translated<Path>> results = translator.translate(inputs.iterator());
+            while (results.hasNext()) {
+                Translated<Path> r = results.next();
+                if (!r.ok()) {
+                    err.println("warning: skipping " + r.skipped());
+                    skipped.add(r.name());
+                    continue;
+                }
+                Path target = targets.get(r.key());
                 Files.createDirectories(target.getParent());
-                Png.write(Png.toImage(y), target);
-                out.println(f + " -> " + target);
+                Png.write(r.png(), target);
+                out.println(r.key() + " -> " + target);
                 done++;
             }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
         return done;
     }

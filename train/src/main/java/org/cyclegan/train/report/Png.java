@@ -1,8 +1,9 @@
 package org.cyclegan.train.report;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.cyclegan.engine.Tensor;
@@ -14,11 +15,16 @@ public final class Png {
 
     /** The first image of an NCHW batch in [−1, 1] as 8-bit RGB. */
     public static BufferedImage toImage(Tensor t) {
-        int h = t.dim(2), w = t.dim(3), plane = h * w;
-        float[] v = t.toArray();
+        return toImage(t.toArray(), 0, t.dim(3), t.dim(2));
+    }
+
+    /** The [3, h, w] image at {@code offset} of {@code v} (values in [−1, 1]) as 8-bit RGB. */
+    public static BufferedImage toImage(float[] v, int offset, int w, int h) {
+        int plane = h * w;
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         for (int i = 0; i < plane; i++) {
-            img.setRGB(i % w, i / w, (to8bit(v[i]) << 16) | (to8bit(v[plane + i]) << 8) | to8bit(v[2 * plane + i]));
+            int o = offset + i;
+            img.setRGB(i % w, i / w, (to8bit(v[o]) << 16) | (to8bit(v[plane + o]) << 8) | to8bit(v[2 * plane + o]));
         }
         return img;
     }
@@ -32,8 +38,21 @@ public final class Png {
     }
 
     public static void write(BufferedImage img, Path file) throws IOException {
+        write(encode(img), file);
+    }
+
+    /** Bytes already encoded (by {@link #encode}) written to {@code file} atomically. */
+    public static void write(byte[] png, Path file) throws IOException {
         AtomicFile.write(file, ch -> {
-            if (!ImageIO.write(img, "png", Channels.newOutputStream(ch))) throw new IOException("no PNG writer available");
+            ByteBuffer b = ByteBuffer.wrap(png);
+            while (b.hasRemaining()) ch.write(b);
         });
+    }
+
+    /** The image as the bytes of a PNG file. */
+    public static byte[] encode(BufferedImage img) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        if (!ImageIO.write(img, "png", bytes)) throw new IOException("no PNG writer available");
+        return bytes.toByteArray();
     }
 }
