@@ -36,7 +36,7 @@ public final class CommandLine {
                 .option("threads", "", "cpu backend threads (default: all cores)");
     }
 
-    CommandLine flag(String name, String help) {
+    public CommandLine flag(String name, String help) {
         specs.put(name, new Spec(name, null, true, help));
         return this;
     }
@@ -148,7 +148,7 @@ public final class CommandLine {
         return values.getOrDefault(name, s.defaultValue);
     }
 
-    boolean flag(String name) {
+    public boolean flag(String name) {
         spec(name);
         return values.containsKey(name);
     }
@@ -192,7 +192,7 @@ public final class CommandLine {
         }
     }
 
-    String choice(String name, List<String> allowed) {
+    public String choice(String name, List<String> allowed) {
         String v = string(name);
         if (!allowed.contains(v)) throw new UsageException(command + ": --" + name + " must be one of " + allowed + ", got '" + v + "'");
         return v;

@@ -12,11 +12,11 @@ import org.cyclegan.model.GeneratorUpsampling;
  * --norm and --upsample for a file that does not say them, and --entry for a PyTorch file holding several state dicts. What
  * {@link GeneratorWeights} refuses is a usage error of the command.
  */
-final class GeneratorOptions {
+public final class GeneratorOptions {
     private GeneratorOptions() {}
 
     /** Declares --netG, --ngf, --norm, --upsample and --entry. */
-    static CommandLine declare(CommandLine cl) {
+    public static CommandLine declare(CommandLine cl) {
         return cl.option("netG", "", "generator architecture when the file does not say it: " + GeneratorKind.CHOICES
                         + " (default: from the file, else resnet_9blocks)")
                 .option("ngf", "", "generator width when the file does not say it (default: from the file, else 64)")
@@ -27,9 +27,17 @@ final class GeneratorOptions {
     }
 
     /** The generator in {@code file}, with the options of {@code cl}; a refusal is a usage error of {@code command}. */
-    static GeneratorWeights load(String command, CommandLine cl, Path file, Backend backend) throws IOException {
-        GeneratorWeights.Requested requested = new GeneratorWeights.Requested(cl.string("netG"), cl.string("ngf"), cl.string("norm"), cl.string("upsample"),
-                cl.string("entry"));
+    public static GeneratorWeights load(String command, CommandLine cl, Path file, Backend backend) throws IOException {
+        return load(command, requested(cl), file, backend);
+    }
+
+    /** The architecture options and --entry as given on {@code cl}. */
+    public static GeneratorWeights.Requested requested(CommandLine cl) {
+        return new GeneratorWeights.Requested(cl.string("netG"), cl.string("ngf"), cl.string("norm"), cl.string("upsample"), cl.string("entry"));
+    }
+
+    /** As {@link #load(String, CommandLine, Path, Backend)}, with the options already read. */
+    public static GeneratorWeights load(String command, GeneratorWeights.Requested requested, Path file, Backend backend) throws IOException {
         try {
             return GeneratorWeights.load(file, requested, backend);
         } catch (TorchCheckpoint.SeveralStateDictsException e) {

@@ -34,9 +34,9 @@ import org.cyclegan.model.interop.torch.TorchCheckpoint;
  * ({@link TorchCheckpoint.SeveralStateDictsException} when a PyTorch file holds several state dicts and none was
  * chosen). {@link GeneratorOptions} reads the options and turns refusals into usage errors.
  */
-final class GeneratorWeights {
+public final class GeneratorWeights {
     /** The architecture options and the entry as given: an empty value was not given. */
-    record Requested(String netG, String ngf, String norm, String upsample, String entry) {}
+    public record Requested(String netG, String ngf, String norm, String upsample, String entry) implements java.io.Serializable {}
 
     /** The weights cannot be loaded as asked; the message, for the user, says why. */
     static final class Refused extends IllegalArgumentException {
@@ -45,15 +45,15 @@ final class GeneratorWeights {
         }
     }
 
-    final Path file;
+    public final Path file;
     /** "safetensors" or a {@link TorchCheckpoint.Format} description. */
-    final String format;
-    final GeneratorArchitecture architecture;
+    public final String format;
+    public final GeneratorArchitecture architecture;
     /** Where the architecture came from, for the user. */
-    final String architectureSource;
-    final Module generator;
+    public final String architectureSource;
+    public final Module generator;
     /** Keys the reference's loader also drops (instance norm statistics). */
-    final List<String> droppedKeys;
+    public final List<String> droppedKeys;
 
     private GeneratorWeights(Path file, String format, GeneratorArchitecture architecture, String architectureSource, Module generator,
                              List<String> droppedKeys) {

@@ -47,7 +47,7 @@ public final class TranslateCommand {
     }
 
     /** --batch_size, checked. */
-    static int batchSize(CommandLine cl) {
+    public static int batchSize(CommandLine cl) {
         return cl.integer("batch_size", 1);
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * those clashing files. A clash that remains (inputs {@code x.jpg}, {@code x.png} and {@code x.jpg.png}) is refused with the
  * files named rather than resolved by a counter.
  */
-final class TranslatedNames {
+public final class TranslatedNames {
     private TranslatedNames() {}
 
     /**
@@ -44,6 +44,18 @@ final class TranslatedNames {
             }
             out.put(f, name);
         }
+        return out;
+    }
+
+    /**
+     * The same rule on paths given relative to the input folder, '/'-separated (the Spark job's, from any file system):
+     * each maps to its output path relative to the output folder.
+     */
+    public static Map<String, String> assignRelative(List<String> relative) {
+        List<Path> files = relative.stream().map(Path::of).toList();
+        Map<Path, Path> names = assign(Path.of(""), files);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (int i = 0; i < relative.size(); i++) out.put(relative.get(i), names.get(files.get(i)).toString());
         return out;
     }
 
