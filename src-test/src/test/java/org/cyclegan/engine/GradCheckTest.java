@@ -12,13 +12,16 @@ import org.cyclegan.engine.autograd.Autograd;
 import org.cyclegan.engine.autograd.GradCheck;
 import org.cyclegan.engine.autograd.GradCheckInputs;
 import org.cyclegan.engine.autograd.OpCatalog;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.Backends;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * A finite-difference gradient check for every op (on the default, reference backend): one test per first-order case
- * of {@link OpCatalog}, with {@link GradCheck}'s tolerances (argued at {@link GradCheck#EPS}).
+ * A finite-difference gradient check for every op, in double precision (on the float64 reference backend, as
+ * {@code torch.autograd.gradcheck} on float64 tensors): one test per first-order case of {@link OpCatalog}, with
+ * {@link GradCheck}'s tolerances (argued at {@link GradCheck#EPS}).
  */
 class GradCheckTest {
     final GradCheckInputs in = new GradCheckInputs(42);
@@ -27,6 +30,7 @@ class GradCheckTest {
         return OpCatalog.firstOrder().stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
             GradCheck.Report r = c.check();
             assertTrue(r.checked() > 0, c.name() + ": nothing was checked");
+            assertTrue(r.float64(), c.name() + ": checked in float64");
             assertTrue(r.passed(), c.name() + ": gradient mismatch, worst at " + r.worst() + " (error/allowed = " + r.maxRatio() + ")");
         }));
     }
@@ -64,8 +68,42 @@ class GradCheckTest {
         // A deliberately wrong op (forward x², backward claiming 3x) must fail the check, or the check proves nothing.
         Function<List<Tensor>, Tensor> wrong = x -> Autograd.record("wrong_square",
                 x.get(0).detach().mul(x.get(0).detach()), Autograd.saves(x.get(0)), g -> new Tensor[] {g.mul(x.get(0).detach()).mul(3f)}, x.get(0));
-        GradCheck.Report r = GradCheck.check(wrong, List.of(in.randn(3, 3)), GradCheck.EPS, GradCheck.ATOL, GradCheck.RTOL);
+        GradCheck.Report r = GradCheck.check(wrong, List.of(in.randn(3, 3)));
         assertFalse(r.passed(), "a wrong derivative must be caught");
+    }
+
+    /** x², whose backward claims 2x·(1 + error): a rule off by a relative {@code error}. */
+    private static Function<List<Tensor>, Tensor> squareOffBy(float error) {
+        return x -> Autograd.record("square_off_by_" + error, x.get(0).detach().mul(x.get(0).detach()), Autograd.saves(x.get(0)),
+                g -> new Tensor[] {g.mul(x.get(0).detach()).mul(2f * (1f + error))}, x.get(0));
+    }
+
+    @Test void doublePrecisionCatchesAnErrorThatFloat32CannotSee() {
+        // Off by 0.5 %: inside float32's rtol of 1e-2, outside double's 1e-3. The same rule, the same inputs.
+        Function<List<Tensor>, Tensor> f = squareOffBy(5e-3f);
+        List<Tensor> xs = List.of(in.randn(3, 3));
+        GradCheck.Report float32 = GradCheck.check(f, xs, 1e-2, 1e-3, 1e-2);
+        assertFalse(float32.float64(), "on the float32 reference backend");
+        assertTrue(float32.passed(), "float32's tolerances must let it through, or this shows nothing: " + float32);
+        GradCheck.Report float64 = GradCheck.check(f, xs);
+        assertTrue(float64.float64());
+        assertFalse(float64.passed(), "the double-precision check must catch it: " + float64);
+        assertTrue(float64.maxRatio() > 2, "by a margin: " + float64);
+    }
+
+    @Test void inDoubleTheRightRuleAgreesToFarBelowTheTolerance() {
+        // The exact rule 2x: in double the numeric derivative of x² is exact up to rounding, about 1e-10 here.
+        GradCheck.Report r = GradCheck.check(squareOffBy(0f), List.of(in.randn(3, 3)));
+        assertTrue(r.passed() && r.float64(), r.toString());
+        assertTrue(r.maxAbsError() < 1e-8, "double, not float32, rounding: " + r);
+    }
+
+    @Test void theCheckLeavesTheDefaultBackendAndTheInputsAsTheyWere() {
+        Backend before = Backends.getDefault();
+        Tensor x = in.randn(2, 3);
+        GradCheck.check(t -> t.get(0).tanh().add(Tensor.ones(2, 3)), List.of(x));
+        assertTrue(before == Backends.getDefault(), "the default backend is restored");
+        assertTrue(x.backend() == before && x.grad() == null, "the inputs are copied, not moved or accumulated into");
     }
 
     @Test void aNaNGradientFailsTheCheck() {

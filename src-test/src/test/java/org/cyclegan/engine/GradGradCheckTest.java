@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * A finite-difference check of the second derivatives, as {@code torch.autograd.gradgradcheck}, for every op on a
- * gradient penalty's path (on the default, reference backend): one test per second-order case of {@link OpCatalog},
+ * gradient penalty's path, in double precision (on the float64 reference backend): one test per second-order case of {@link OpCatalog},
  * the gradient of ⟨grad(f, x; seed v), r⟩ with respect to x and to v, recorded by {@code Autograd.grad} with
  * createGraph, against central differences of first-order gradients, with {@link GradCheck}'s tolerances (the first
  * order's, argued at {@link GradCheck#EPS} for second order too).
@@ -35,6 +35,7 @@ class GradGradCheckTest {
             try (GradMode.Scope ignored = GradMode.noGrad()) {
                 seedElements = c.f().apply(inputs).numel();
             }
+            assertTrue(r.float64(), c.name() + ": checked in float64");
             assertEquals(inputElements + seedElements, r.checked(), c.name() + ": every element of every input and of the seed is checked");
             assertTrue(r.passed(), c.name() + ": second-order gradient mismatch, worst at " + r.worst() + " (error/allowed = " + r.maxRatio() + ")");
         }));
@@ -47,8 +48,8 @@ class GradGradCheckTest {
         // so its second derivative comes out 0 instead of 2.
         Function<List<Tensor>, Tensor> opaque = x -> Autograd.record("opaque_square", x.get(0).detach().mul(x.get(0).detach()),
                 Autograd.saves(x.get(0)), g -> new Tensor[] {g.mul(x.get(0).detach().mul(2f))}, x.get(0));
-        assertTrue(GradCheck.check(opaque, List.of(in.randn(3, 3)), GradCheck.EPS, GradCheck.ATOL, GradCheck.RTOL).passed(), "first order is right");
-        GradCheck.Report r = GradCheck.checkSecondOrder(opaque, List.of(in.randn(3, 3)), GradCheck.EPS, GradCheck.ATOL, GradCheck.RTOL);
+        assertTrue(GradCheck.check(opaque, List.of(in.randn(3, 3))).passed(), "first order is right");
+        GradCheck.Report r = GradCheck.checkSecondOrder(opaque, List.of(in.randn(3, 3)));
         assertFalse(r.passed(), "a rule that is not differentiable must be caught at second order");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Random;
+import java.util.function.Function;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.GradCheck;
 
@@ -26,9 +27,11 @@ final class MatMulLayer {
         Random rng = new Random(0);
         List<Tensor> inputs = List.of(Tensor.randn(rng, 3, 4).requiresGrad(true),
                 Tensor.randn(rng, 4, 2).requiresGrad(true), Tensor.randn(rng, 2).requiresGrad(true));
-        GradCheck.Report report = GradCheck.check(in -> in.get(0).matmul(in.get(1)).add(in.get(2)).tanh(),
-                inputs, 1e-2, 1e-3, 1e-2);   // ε, and the tolerance atol + rtol·|numeric| for float32
-        assertTrue(report.passed(), report.toString());
+        Function<List<Tensor>, Tensor> layer = in -> in.get(0).matmul(in.get(1)).add(in.get(2)).tanh();
+        GradCheck.Report report = GradCheck.check(layer, inputs);   // in double: ε = 1e-6, atol 1e-5, rtol 1e-3
+        assertTrue(report.passed() && report.float64(), report.toString());
+        GradCheck.Report float32 = GradCheck.check(layer, inputs, 1e-2, 1e-3, 1e-2);   // on the inputs' float32 backend
+        assertTrue(float32.passed() && !float32.float64(), float32.toString());
         // tutorial:end gradcheck
     }
 }

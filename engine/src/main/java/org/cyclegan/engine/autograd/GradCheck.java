@@ -7,18 +7,27 @@ import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.Backend;
+import org.cyclegan.engine.backend.Backends;
+import org.cyclegan.engine.backend.Float64Access;
+import org.cyclegan.engine.reference.Float64ReferenceBackend;
 
 /**
  * Checks an op's backward against central finite differences, as {@code torch.autograd.gradcheck} does, and the
- * backward of its backward, as {@code torch.autograd.gradgradcheck} does.
+ * backward of its backward, as {@code torch.autograd.gradgradcheck} does, in double precision as PyTorch's do.
  *
  * <p>First order ({@link #check}): the function's output y is reduced to a scalar L = Σ y·r with a fixed random r, so
  * every output element contributes with its own weight. For each input element x_j that requires grad, the numeric
- * derivative (L(x_j + ε) − L(x_j − ε)) / 2ε, accumulated in double, must match the analytic ∂L/∂x_j from backward()
- * within {@code atol + rtol·|numeric|}. The forward is float32, so ε and the tolerances must allow for its rounding
- * ({@link #EPS}, {@link #ATOL}, {@link #RTOL}: what {@link OpCatalog}'s cases are checked with). This is not PyTorch's
- * double-precision gradcheck: the engine computes in float32 only, so the differences are of float32 losses, taken and
- * divided in double.
+ * derivative (L(x_j + ε) − L(x_j − ε)) / 2ε must match the analytic ∂L/∂x_j from backward() within
+ * {@code atol + rtol·|numeric|}.
+ *
+ * <p>Where it runs: {@link #check(Function, List)} and {@link #checkSecondOrder(Function, List)} run f on a
+ * {@link Float64ReferenceBackend}: the inputs are copied there (when they live elsewhere), and it is the default backend
+ * while the check runs, so the constants f makes ({@code Tensor.zeros}, …) are float64 tensors too. The inputs are set,
+ * L and the differences are computed, and the analytic gradients are read, all in double, with PyTorch's tolerances
+ * ({@link #EPS}, {@link #ATOL}, {@link #RTOL}: what {@link OpCatalog}'s cases are checked with). The overloads that take
+ * ε and the tolerances run on the inputs' own backend, in its precision: in double on one that implements
+ * {@link Float64Access}, in float32 on any other (how a fast backend is checked, with float32's looser tolerances).
  *
  * <p>Second order ({@link #checkSecondOrder}): with a random seed v for y, the first-order gradients
  * g_k = grad(y, v) with respect to each input are reduced to L₂ = Σ_k ⟨g_k, r_k⟩ with fixed random r_k. Its analytic
@@ -28,25 +37,27 @@ import org.cyclegan.engine.Tensor;
  */
 public final class GradCheck {
     /**
-     * The step of the central differences. With ε = 1e-2 the float32 rounding of L = Σ y·r contributes about 1e-5 and
-     * the O(ε²) truncation about 1e-4 relative, so a wrong derivative (off by a factor, a sign, a missing term) fails
-     * by orders of magnitude. Inputs of ops with kinks (relu, abs, …) must stay at least 0.05 away from the kink, so no
-     * finite difference straddles it ({@link GradCheckInputs#awayFromZero}).
+     * The step of the central differences in double, PyTorch's. The rounding of L (about 1e-16 of it) divided by 2ε
+     * stays near 1e-10 and the O(ε²) truncation near 1e-12, so the tolerances below are all margin: a derivative off by
+     * more than 0.1 % fails, a wrong one (off by a factor, a sign, a missing term) by orders of magnitude. Inputs of ops
+     * with kinks (relu, abs, …) stay at least 0.05 away from the kink ({@link GradCheckInputs#awayFromZero}), so no
+     * difference straddles it. At second order the differences are of first-order gradients computed in double, with
+     * the same margins.
      *
-     * <p>At second order the differences are of float32 first-order gradients, whose rounding (about 1e-6 of their
-     * size) divided by 2ε stays near 1e-4; the O(ε²) truncation error grows with the third derivative, which is why the
-     * normalizations (whose derivatives grow as 1/σ) are checked on inputs with a spread of about 1.
+     * <p>In float32 (the overloads that take ε, on a float32 backend) this ε would drown in rounding: there ε = 1e-2,
+     * atol 1e-3 and rtol 1e-2 are what this project's float32 checks use, the rounding of L contributing about 1e-5 and
+     * the truncation about 1e-4 relative.
      */
-    public static final double EPS = 1e-2;
-    /** An element passes when |analytic − numeric| ≤ {@code ATOL + RTOL·|numeric|}; see {@link #EPS} for why. */
-    public static final double ATOL = 1e-3;
+    public static final double EPS = 1e-6;
+    /** An element passes when |analytic − numeric| ≤ {@code ATOL + RTOL·|numeric|}; PyTorch's gradcheck defaults. */
+    public static final double ATOL = 1e-5;
     /** See {@link #ATOL}. */
-    public static final double RTOL = 1e-2;
+    public static final double RTOL = 1e-3;
 
     private GradCheck() {}
 
-    /** The worst disagreement found. */
-    public record Report(double maxAbsError, double maxRatio, Worst worst, int checked) {
+    /** The worst disagreement found, and whether the check ran in float64. */
+    public record Report(double maxAbsError, double maxRatio, Worst worst, int checked, boolean float64) {
         /** True when every element was within tolerance (ratio = error / allowed ≤ 1). */
         public boolean passed() {
             return maxRatio <= 1.0;
@@ -61,32 +72,50 @@ public final class GradCheck {
         static final Worst NONE = new Worst(-1, "", -1, 0, 0);
 
         @Override public String toString() {
-            return input < 0 ? "none" : "input " + input + " " + shape + " element " + element + ": analytic " + (float) analytic + ", numeric " + numeric;
+            return input < 0 ? "none" : "input " + input + " " + shape + " element " + element + ": analytic " + analytic + ", numeric " + numeric;
         }
     }
 
-    /** {@link #check} with {@link #EPS}, {@link #ATOL} and {@link #RTOL}. */
+    /** The first-order check in double, on a float64 reference backend, with {@link #EPS}, {@link #ATOL} and {@link #RTOL}. */
     public static Report check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
-        return check(f, inputs, EPS, ATOL, RTOL);
+        return inFloat64(inputs, xs -> check(f, xs, EPS, ATOL, RTOL));
     }
 
-    /** {@link #checkSecondOrder} with {@link #EPS}, {@link #ATOL} and {@link #RTOL}. */
+    /** The second-order check in double, on a float64 reference backend, with {@link #EPS}, {@link #ATOL} and {@link #RTOL}. */
     public static Report checkSecondOrder(Function<List<Tensor>, Tensor> f, List<Tensor> inputs) {
-        return checkSecondOrder(f, inputs, EPS, ATOL, RTOL);
+        return inFloat64(inputs, xs -> checkSecondOrder(f, xs, EPS, ATOL, RTOL));
     }
 
     /**
-     * Runs the first-order check. {@code inputs} with requiresGrad are differentiated; the others are held constant.
-     * {@code f} must be deterministic (seed any randomness inside it).
+     * Runs {@code check} on copies of the inputs on a float64 backend (theirs, when they are on one already), with that
+     * backend as the default meanwhile.
+     */
+    private static Report inFloat64(List<Tensor> inputs, Function<List<Tensor>, Report> check) {
+        Backend own = inputs.get(0).backend();
+        Backend f64 = own instanceof Float64Access ? own : new Float64ReferenceBackend();
+        Backend previous = Backends.getDefault();
+        Backends.setDefault(f64);
+        try {
+            List<Tensor> xs = new ArrayList<>();
+            for (Tensor t : inputs) xs.add(t.backend() == f64 ? t : tensor(f64, values(t), t.shape()).requiresGrad(t.requiresGrad()));
+            return check.apply(xs);
+        } finally {
+            Backends.setDefault(previous);
+        }
+    }
+
+    /**
+     * Runs the first-order check on the inputs' backend, in its precision. {@code inputs} with requiresGrad are
+     * differentiated; the others are held constant. {@code f} must be deterministic (seed any randomness inside it).
      */
     public static Report check(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps, double atol, double rtol) {
         // Analytic gradients from one backward pass with seed r.
         List<Tensor> leaves = leavesLike(inputs);
         Tensor y = f.apply(leaves);
         Random rng = new Random(1234);
-        float[] r = gaussian(rng, y.numel());
-        y.backward(Tensor.of(y.backend(), r, y.shape()));
-        float[][] analytic = new float[inputs.size()][];
+        double[] r = gaussian(rng, y.numel());
+        y.backward(tensor(y.backend(), r, y.shape()));
+        double[][] analytic = new double[inputs.size()][];
         for (int k = 0; k < inputs.size(); k++) analytic[k] = gradOrZeros(leaves.get(k));
         return compare(inputs, analytic, xs -> {
             try (GradMode.Scope ignored = GradMode.noGrad()) {
@@ -96,9 +125,10 @@ public final class GradCheck {
     }
 
     /**
-     * Runs the second-order check: the gradient of L₂ = Σ_k ⟨grad(f, x_k; seed v), r_k⟩ with respect to every input
-     * that requires grad and to the seed v, against finite differences of L₂. {@code f} as for {@link #check}. The
-     * report names the seed as the input after the last of {@code inputs}.
+     * Runs the second-order check on the inputs' backend, in its precision: the gradient of
+     * L₂ = Σ_k ⟨grad(f, x_k; seed v), r_k⟩ with respect to every input that requires grad and to the seed v, against
+     * finite differences of L₂. {@code f} as for {@link #check}. The report names the seed as the input after the last
+     * of {@code inputs}.
      */
     public static Report checkSecondOrder(Function<List<Tensor>, Tensor> f, List<Tensor> inputs, double eps, double atol, double rtol) {
         Random rng = new Random(1234);
@@ -106,10 +136,10 @@ public final class GradCheck {
         try (GradMode.Scope ignored = GradMode.noGrad()) {
             yShape = f.apply(leavesLike(inputs)).shape();
         }
-        Tensor backendOf = inputs.get(0);
+        Backend backend = inputs.get(0).backend();
         List<Tensor> withSeed = new ArrayList<>(inputs);
-        withSeed.add(Tensor.of(backendOf.backend(), gaussian(rng, Shape.numel(yShape)), yShape).requiresGrad(true));
-        List<float[]> r = new ArrayList<>();
+        withSeed.add(tensor(backend, gaussian(rng, Shape.numel(yShape)), yShape).requiresGrad(true));
+        List<double[]> r = new ArrayList<>();
         for (Tensor t : inputs) r.add(t.requiresGrad() ? gaussian(rng, t.numel()) : null);
 
         List<Tensor> leaves = leavesLike(withSeed);
@@ -119,11 +149,11 @@ public final class GradCheck {
             if (r.get(k) == null) continue;
             Tensor gk = g[d++];
             if (gk == null) continue;
-            Tensor term = gk.mul(Tensor.of(gk.backend(), r.get(k), gk.shape())).sum();
+            Tensor term = gk.mul(tensor(gk.backend(), r.get(k), gk.shape())).sum();
             l2 = l2 == null ? term : l2.add(term);
         }
         if (l2 != null && l2.requiresGrad()) l2.backward();
-        float[][] analytic = new float[withSeed.size()][];
+        double[][] analytic = new double[withSeed.size()][];
         for (int k = 0; k < withSeed.size(); k++) analytic[k] = gradOrZeros(leaves.get(k));
         return compare(withSeed, analytic, xs -> {
             Tensor[] gx = firstOrderGradients(f, xs, r, false);
@@ -141,7 +171,7 @@ public final class GradCheck {
      * grad(f(x), v) with respect to each input that has an r_k, v the last of {@code xs} (nulls where no gradient
      * reaches one, all null when f's output does not require grad).
      */
-    private static Tensor[] firstOrderGradients(Function<List<Tensor>, Tensor> f, List<Tensor> xs, List<float[]> r, boolean createGraph) {
+    private static Tensor[] firstOrderGradients(Function<List<Tensor>, Tensor> f, List<Tensor> xs, List<double[]> r, boolean createGraph) {
         List<Tensor> x = xs.subList(0, xs.size() - 1);
         List<Tensor> differentiated = new ArrayList<>();
         for (int k = 0; k < x.size(); k++) if (r.get(k) != null) differentiated.add(x.get(k));
@@ -154,20 +184,21 @@ public final class GradCheck {
      * The largest disagreement between {@code analytic} and central differences of {@code loss} over every element of
      * every input that requires grad.
      */
-    private static Report compare(List<Tensor> inputs, float[][] analytic, ToDoubleFunction<List<Tensor>> loss,
+    private static Report compare(List<Tensor> inputs, double[][] analytic, ToDoubleFunction<List<Tensor>> loss,
                                   double eps, double atol, double rtol) {
         double maxAbs = 0, maxRatio = 0;
         Worst worst = Worst.NONE;
         int checked = 0;
+        Backend backend = inputs.get(0).backend();
         for (int k = 0; k < inputs.size(); k++) {
             if (!inputs.get(k).requiresGrad()) continue;
-            float[] base = inputs.get(k).toArray();
+            double[] base = values(inputs.get(k));
             for (int j = 0; j < base.length; j++) {
-                double plus = loss.applyAsDouble(perturbed(inputs, k, base, j, (float) eps));
-                double minus = loss.applyAsDouble(perturbed(inputs, k, base, j, (float) -eps));
-                // Divide by the step actually taken in float32, not the nominal 2ε.
-                double step = (double) (base[j] + (float) eps) - (double) (base[j] - (float) eps);
-                double numeric = (plus - minus) / step;
+                double up = stored(backend, base[j] + eps), down = stored(backend, base[j] - eps);
+                double plus = loss.applyAsDouble(perturbed(inputs, k, base, j, up));
+                double minus = loss.applyAsDouble(perturbed(inputs, k, base, j, down));
+                // Divide by the step actually taken (in float32, x ± ε rounds), not the nominal 2ε.
+                double numeric = (plus - minus) / (up - down);
                 double err = Math.abs(numeric - analytic[k][j]);
                 double ratio = err / (atol + rtol * Math.abs(numeric));
                 if (Double.isNaN(ratio)) ratio = Double.POSITIVE_INFINITY;   // a NaN on either side is a failure, not a pass
@@ -179,18 +210,18 @@ public final class GradCheck {
                 }
             }
         }
-        return new Report(maxAbs, maxRatio, worst, checked);
+        return new Report(maxAbs, maxRatio, worst, checked, backend instanceof Float64Access);
     }
 
-    /** The inputs with element j of input k moved by {@code delta}: fresh leaves, requiring grad where the inputs do. */
-    private static List<Tensor> perturbed(List<Tensor> inputs, int k, float[] base, int j, float delta) {
+    /** The inputs with element j of input k set to {@code value}: fresh leaves, requiring grad where the inputs do. */
+    private static List<Tensor> perturbed(List<Tensor> inputs, int k, double[] base, int j, double value) {
         List<Tensor> xs = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             Tensor t = inputs.get(i);
             if (i == k) {
-                float[] p = base.clone();
-                p[j] += delta;
-                xs.add(Tensor.of(t.backend(), p, t.shape()).requiresGrad(t.requiresGrad()));
+                double[] p = base.clone();
+                p[j] = value;
+                xs.add(tensor(t.backend(), p, t.shape()).requiresGrad(t.requiresGrad()));
             } else {
                 xs.add(t.detach().requiresGrad(t.requiresGrad()));
             }
@@ -201,24 +232,49 @@ public final class GradCheck {
     /** Copies of the inputs as fresh leaves, so the check's backward accumulates into none of the caller's tensors. */
     private static List<Tensor> leavesLike(List<Tensor> inputs) {
         List<Tensor> leaves = new ArrayList<>();
-        for (Tensor t : inputs) leaves.add(Tensor.of(t.backend(), t.toArray(), t.shape()).requiresGrad(t.requiresGrad()));
+        for (Tensor t : inputs) leaves.add(tensor(t.backend(), values(t), t.shape()).requiresGrad(t.requiresGrad()));
         return leaves;
     }
 
-    private static float[] gradOrZeros(Tensor leaf) {
-        return leaf.grad() == null ? new float[leaf.numel()] : leaf.grad().toArray();
+    // ---- values in the backend's precision ------------------------------------------------------------------------
+
+    /** The tensor's values: every bit of them on a float64 backend, float32 values widened on any other. */
+    private static double[] values(Tensor t) {
+        if (t.backend() instanceof Float64Access d) return d.downloadDouble(t.storage());
+        float[] f = t.toArray();
+        double[] v = new double[f.length];
+        for (int i = 0; i < f.length; i++) v[i] = f[i];
+        return v;
     }
 
-    private static float[] gaussian(Random rng, int n) {
-        float[] r = new float[n];
+    /** A tensor of {@code values} on {@code backend}: exactly them on a float64 backend, rounded to float on any other. */
+    private static Tensor tensor(Backend backend, double[] values, int[] shape) {
+        if (backend instanceof Float64Access d) return Tensor.wrap(backend, d.uploadDouble(values), shape);
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
+        return Tensor.of(backend, f, shape);
+    }
+
+    /** What {@code backend} stores for {@code value}. */
+    private static double stored(Backend backend, double value) {
+        return backend instanceof Float64Access ? value : (float) value;
+    }
+
+    private static double[] gradOrZeros(Tensor leaf) {
+        return leaf.grad() == null ? new double[leaf.numel()] : values(leaf.grad());
+    }
+
+    /** Standard normal weights, float32 values so that every backend holds them exactly. */
+    private static double[] gaussian(Random rng, int n) {
+        double[] r = new double[n];
         for (int i = 0; i < n; i++) r[i] = (float) rng.nextGaussian();
         return r;
     }
 
-    private static double dot(Tensor y, float[] r) {
-        float[] v = y.toArray();
+    private static double dot(Tensor y, double[] r) {
+        double[] v = values(y);
         double l = 0;
-        for (int i = 0; i < v.length; i++) l += (double) v[i] * r[i];
+        for (int i = 0; i < v.length; i++) l += v[i] * r[i];
         return l;
     }
 }

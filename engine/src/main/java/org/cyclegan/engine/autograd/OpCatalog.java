@@ -15,12 +15,12 @@ import org.cyclegan.engine.ops.MatMul;
 
 /**
  * The gradient-check cases of every op: a function of a few small inputs and how to draw them, checked by
- * {@link GradCheck} with its tolerances. An op has several cases where its backward has several paths (same shapes and
+ * {@link GradCheck} in double with its tolerances. An op has several cases where its backward has several paths (same shapes and
  * broadcasting, strides and padding, with and without bias). The first-order cases cover every op; the second-order
  * ones every op on a gradient penalty's path, most with a tanh or a product after the op, since a linear op's own
  * second derivative is 0 and would check nothing. Each case draws its inputs from a fresh generator, so a case
  * checks the same numbers however many others run before it; tensors a case holds constant are built on each call, on
- * the default backend of the moment.
+ * the default backend of the moment (during a check, the float64 backend the check runs on).
  */
 public final class OpCatalog {
     /** Seeds of the first- and second-order cases' generators. */
@@ -49,7 +49,10 @@ public final class OpCatalog {
             return inputs.apply(new GradCheckInputs(order == 1 ? FIRST_ORDER_SEED : SECOND_ORDER_SEED));
         }
 
-        /** Checks {@code f} at {@code xs} (from {@link #draw}) with {@link GradCheck}'s tolerances, at this case's order. */
+        /**
+         * Checks {@code f} at {@code xs} (from {@link #draw}) in double, on the float64 reference backend, with
+         * {@link GradCheck}'s tolerances, at this case's order.
+         */
         public GradCheck.Report check(List<Tensor> xs) {
             return order == 1 ? GradCheck.check(f, xs) : GradCheck.checkSecondOrder(f, xs);
         }

@@ -338,7 +338,7 @@ public final class ReferenceBackend implements Backend {
      * The elements of normalization group {@code g} as offsets into the NCHW array: group (n, c) is one plane for
      * instance norm; group c is that channel's plane in every sample for batch norm.
      */
-    private static int[] groupOffsets(int[] shape, boolean perInstance, int g) {
+    static int[] groupOffsets(int[] shape, boolean perInstance, int g) {
         int n = shape[0], c = shape[1], hw = shape[2] * shape[3];
         if (perInstance) {
             int[] o = new int[hw];
@@ -426,14 +426,14 @@ public final class ReferenceBackend implements Backend {
 
     // ---- index helpers ------------------------------------------------------------------------------------------
 
-    private static int offset(int[] index, int[] strides) {
+    static int offset(int[] index, int[] strides) {
         int o = 0;
         for (int d = 0; d < index.length; d++) o += index[d] * strides[d];
         return o;
     }
 
     /** Advances a row-major multi-index by one. */
-    private static void increment(int[] index, int[] shape) {
+    static void increment(int[] index, int[] shape) {
         for (int d = shape.length - 1; d >= 0; d--) {
             if (++index[d] < shape[d]) return;
             index[d] = 0;

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.util.List;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.autograd.Autograd;
+import org.cyclegan.engine.autograd.GradCheck;
 import org.cyclegan.engine.autograd.OpCatalog;
 import org.cyclegan.testing.Console;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,15 @@ class GradCheckCommandTest {
         assertTrue(console.out().strip().endsWith("FAILED: wrong_square"), console.out());
     }
 
+    @Test void aRuleOffByHalfAPercentFailsInDouble() {
+        // Forward x², backward 2x·(1 + 5e-3): within a float32 check's rtol of 1e-2, outside double's 1e-3.
+        OpCatalog.Case slightlyWrong = new OpCatalog.Case("slightly_wrong_square", "", 1, in -> List.of(in.randn(3, 3)), x -> Autograd.record("slightly_wrong_square",
+                x.get(0).detach().mul(x.get(0).detach()), Autograd.saves(x.get(0)), g -> new Tensor[] {g.mul(x.get(0).detach()).mul(2f * 1.005f)}, x.get(0)));
+        CommandLine cl = GradCheckCommand.options().parse(List.of("--op", "slightly_wrong_square"));
+        assertEquals(1, GradCheckCommand.run(cl, console.outStream, List.of(slightlyWrong)), console.out());
+        assertTrue(console.out().lines().anyMatch(l -> l.startsWith("slightly_wrong_square ") && l.contains(" FAIL ")), console.out());
+    }
+
     @Test void aWrongRuleOfTheOtherOrderIsLeftOut() {
         CommandLine cl = GradCheckCommand.options().parse(List.of("--op", "mul"));
         assertEquals(0, GradCheckCommand.run(cl, console.outStream, List.of(wrongSquare(2))), console.out());
@@ -80,6 +90,7 @@ class GradCheckCommandTest {
 
     @Test void helpSaysWhatPrecisionItChecksIn() {
         assertEquals(0, console.run("gradcheck", "--help"));
-        assertTrue(console.out().contains("not a double-precision check") && console.out().contains("float32"), console.out());
+        assertTrue(console.out().contains("in double precision") && console.out().contains("float64"), console.out());
+        assertTrue(console.out().contains("eps " + GradCheck.EPS) && console.out().contains(GradCheck.ATOL + " + " + GradCheck.RTOL + "*|numeric|"), console.out());
     }
 }

@@ -8,11 +8,12 @@ import org.cyclegan.engine.autograd.GradCheck;
 import org.cyclegan.engine.autograd.OpCatalog;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
-import org.cyclegan.engine.reference.ReferenceBackend;
+import org.cyclegan.engine.reference.Float64ReferenceBackend;
 
 /**
  * {@code gradcheck}: every op's backward (or one op's, {@code --op}) against central differences, the cases of
- * {@link OpCatalog} checked by {@link GradCheck} with its tolerances, on the reference backend; with
+ * {@link OpCatalog} checked by {@link GradCheck} with its tolerances, in double precision on the float64 reference
+ * backend ({@link Float64ReferenceBackend}, which is the default backend while the cases are drawn and checked); with
  * {@code --second-order}, the second derivatives of the ops on a gradient penalty's path. One line per case: the
  * elements checked, the worst of them (input, index, analytic, numeric), its error over the allowed error, ok or FAIL.
  * Exit status 0 when every case passes, 1 when one fails, 2 for an unknown op.
@@ -22,10 +23,10 @@ public final class GradCheckCommand {
 
     public static CommandLine options() {
         return new CommandLine("gradcheck", String.format(Locale.ROOT, String.join("\n",
-                "Checks each op's backward against central finite differences, on the reference backend.",
-                "The engine computes in float32 only, so this is not a double-precision check: the differences are of a",
-                "float32 forward, taken and divided in double, with eps %s; an element passes when",
-                "|analytic - numeric| <= %s + %s*|numeric|. Exit status 1 when any case fails."),
+                "Checks each op's backward against central finite differences in double precision, as PyTorch's",
+                "gradcheck on float64 tensors: the ops run on the reference backend's loops in float64 (reference64),",
+                "inputs, losses, differences and the analytic gradients are all double, with eps %s; an element passes",
+                "when |analytic - numeric| <= %s + %s*|numeric| (PyTorch's defaults). Exit status 1 when any case fails."),
                 GradCheck.EPS, GradCheck.ATOL, GradCheck.RTOL))
                 .option("op", null, "check only this op's cases (--list names the ops)")
                 .flag("second-order", "check second derivatives (as gradgradcheck) of the ops on a gradient penalty's path")
@@ -57,8 +58,8 @@ public final class GradCheckCommand {
             return 0;
         }
         Backend previous = Backends.getDefault();
-        try (Backend reference = new ReferenceBackend()) {
-            Backends.setDefault(reference);
+        try (Backend float64 = new Float64ReferenceBackend()) {
+            Backends.setDefault(float64);
             return check(out, cases, order);
         } finally {
             Backends.setDefault(previous);
@@ -76,13 +77,13 @@ public final class GradCheckCommand {
             boolean ok = r.passed() && r.checked() > 0;
             if (!ok) failed.add(c.name());
             GradCheck.Worst w = r.worst();
-            String worst = w.input() < 0 ? "no element checked" : String.format(Locale.ROOT, "input %d %s %d: %.6g, %.6g",
+            String worst = w.input() < 0 ? "no element checked" : String.format(Locale.ROOT, "input %d %s %d: %.9g, %.9g",
                     w.input(), w.shape(), w.element(), w.analytic(), w.numeric());
             out.printf(Locale.ROOT, row, c.name(), r.checked(), String.format(Locale.ROOT, "%.3g", r.maxRatio()), (ok ? "ok    " : "FAIL  ") + worst);
         }
         String what = (order == 1 ? "first" : "second") + "-order cases of " + OpCatalog.ops(cases).size() + " ops";
         if (failed.isEmpty()) {
-            out.println("gradcheck: all " + cases.size() + " " + what + " passed");
+            out.println("gradcheck: all " + cases.size() + " " + what + " passed, in float64");
             return 0;
         }
         out.println("gradcheck: " + failed.size() + " of " + cases.size() + " " + what + " FAILED: " + String.join(", ", failed));
