@@ -19,10 +19,18 @@ public final class CommandLine {
     private final Map<String, Spec> specs = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
     private boolean help;
+    private String invocation;
 
     public CommandLine(String command, String summary) {
         this.command = command;
         this.summary = summary;
+        this.invocation = "java -jar cyclegan-engine.jar " + command;
+    }
+
+    /** How the usage line says to run it, when not as a command of the jar (the Spark job: through spark-submit). */
+    public CommandLine invokedAs(String invocation) {
+        this.invocation = invocation;
+        return this;
     }
 
     public CommandLine option(String name, String defaultValue, String help) {
@@ -99,7 +107,7 @@ public final class CommandLine {
     }
 
     public String usage() {
-        StringBuilder sb = new StringBuilder("usage: java -jar cyclegan-engine.jar " + command + " [options]\n\n" + summary + "\n\noptions:\n");
+        StringBuilder sb = new StringBuilder("usage: " + invocation + " [options]\n\n" + summary + "\n\noptions:\n");
         for (Spec s : specs.values()) {
             String left = "  --" + s.name + (s.flag ? "" : " " + (s.defaultValue == null ? "VALUE" : s.defaultValue));
             sb.append(String.format("%-34s %s%n", left, s.help));

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.model.interop.GeneratorArchitecture;
@@ -73,8 +74,11 @@ public final class TranslateCommand {
                 + (w.droppedKeys.isEmpty() ? "" : "; ignored " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
         Files.createDirectories(output);
         List<String> skipped = new ArrayList<>();
+        long start = System.nanoTime();
         int done = translate(w, targets, backend, batchSize(cl), skipped, out, err);
-        out.printf("translated %d of %d images with %s (%s, ngf %d) into %s%n", done, targets.size(), weights, arch.netG(), arch.ngf(), output);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        out.printf(Locale.ROOT, "translated %d of %d images with %s (%s, ngf %d) into %s in %.1f s (%.2f images/s)%n", done, targets.size(), weights,
+                arch.netG(), arch.ngf(), output, seconds, done / seconds);
         if (!skipped.isEmpty()) out.println("skipped " + skipped.size() + " (see the warnings above): " + String.join(", ", skipped));
         return done > 0 ? 0 : 1;
     }

@@ -62,8 +62,9 @@ public final class SparkTranslate {
     private SparkTranslate() {}
 
     public static CommandLine options() {
-        CommandLine cl = new CommandLine("spark translate", "Translates images with one saved generator as an Apache Spark job"
-                + " (spark-submit --class " + SparkTranslate.class.getName() + " cyclegan-engine.jar ...).")
+        CommandLine cl = new CommandLine("translate", "Translates images with one saved generator as an Apache Spark job, one generator"
+                + " per executor task slot; the PNGs are translate's, byte for byte.")
+                .invokedAs("spark-submit [spark options] --class " + SparkTranslate.class.getName() + " cyclegan-engine.jar")
                 .option("weights", null, "generator weights, .safetensors or a PyTorch .pth (any Hadoop-readable path); shipped once to each executor")
                 .option("input", null, "a folder (read recursively), a glob such as 'photos/*/day*' or one image; any Hadoop path or URI")
                 .option("output", null, "folder for the translated PNGs (in/sub/x.jpg becomes out/sub/x.png, as translate names them),"
