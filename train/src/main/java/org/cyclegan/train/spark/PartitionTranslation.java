@@ -40,7 +40,10 @@ final class PartitionTranslation {
                 Row r = rows.next();
                 String path = r.getAs("path");
                 byte[] content = r.getAs("content");
-                return new ImageInput<>(names.get(path), path, () -> new ByteArrayInputStream(content));
+                String name = names.get(path);
+                // The driver named every path of this same listing; a path without a name would be written nowhere.
+                if (name == null) throw new IllegalStateException(path + " was not in the driver's listing of the input");
+                return new ImageInput<>(name, path, () -> new ByteArrayInputStream(content));
             }
         };
         Iterator<Translated<String>> results = slot.translator().translate(inputs);

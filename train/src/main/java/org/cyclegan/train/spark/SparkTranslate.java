@@ -149,16 +149,7 @@ public final class SparkTranslate {
         JavaPairRDD<String, byte[]> pngs = inputs.images().toJavaRDD()
                 .mapPartitionsToPair(rows -> PartitionTranslation.run(rows, job, shippedNames.value(), translated, skipped));
         long start = System.nanoTime();
-        if (format.equals("png")) {
-            Job hadoop = Job.getInstance(conf);
-            // Algorithm 1: a task's files become visible only through its committed folder (algorithm 2 moves them one by one).
-            hadoop.getConfiguration().setInt("mapreduce.fileoutputcommitter.algorithm.version", 1);
-            pngs.saveAsNewAPIHadoopFile(output.toString(), String.class, byte[].class, PngFilesOutputFormat.class, hadoop.getConfiguration());
-        } else {
-            StructType schema = new StructType().add("name", DataTypes.StringType, false).add("png", DataTypes.BinaryType, false);
-            spark.createDataFrame(pngs.map(p -> RowFactory.create(p._1(), p._2())), schema).write()
-                    .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output.toString());
-        }
+        write(spark, pngs, format, output, overwrite, conf);   // the job: each task translates its partition as the writer pulls
         double seconds = (System.nanoTime() - start) / 1e9;
 
         List<String> failures = new ArrayList<>(skipped.value());
@@ -169,6 +160,21 @@ public final class SparkTranslate {
                 format.equals("parquet") ? " (parquet: name, png)" : "");
         if (!failures.isEmpty()) out.println("skipped " + failures.size() + " (see the warnings above)");
         return done > 0 ? 0 : 1;
+    }
+
+    /** Runs the job: every (name, PNG) through the committer of {@code format}'s output. */
+    private static void write(SparkSession spark, JavaPairRDD<String, byte[]> pngs, String format, Path output, boolean overwrite,
+                              Configuration conf) throws IOException {
+        if (format.equals("png")) {
+            Job hadoop = Job.getInstance(conf);
+            // Algorithm 1: a task's files become visible only through its committed folder (algorithm 2 moves them one by one).
+            hadoop.getConfiguration().setInt("mapreduce.fileoutputcommitter.algorithm.version", 1);
+            pngs.saveAsNewAPIHadoopFile(output.toString(), String.class, byte[].class, PngFilesOutputFormat.class, hadoop.getConfiguration());
+        } else {
+            StructType schema = new StructType().add("name", DataTypes.StringType, false).add("png", DataTypes.BinaryType, false);
+            spark.createDataFrame(pngs.map(p -> RowFactory.create(p._1(), p._2())), schema).write()
+                    .mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output.toString());
+        }
     }
 
     /**
