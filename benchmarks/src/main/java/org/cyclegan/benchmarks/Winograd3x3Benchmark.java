@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cpu backend's stride-1 3×3 convolutions, the ResNet blocks' (256 and 128 channels, at 64, 128 and 256 px), on
- * the GEMM path ({@code off}) and as Winograd F(2×2, 3×3) and F(4×4, 3×3): the forward pass and the data gradient
- * (the weight gradient takes the GEMM path in every case). {@link BenchMain} reports each as effective GFLOP/s: the
+ * the GEMM path ({@code off}) and as Winograd F(2×2, 3×3) and F(4×4, 3×3): the forward pass and both gradients.
+ * {@link BenchMain} reports each as effective GFLOP/s: the
  * direct convolution's FLOPs ({@link ConvLayer#flops}) over the time, so the three are compared on one scale.
  */
 @State(Scope.Benchmark)
@@ -62,5 +62,10 @@ public class Winograd3x3Benchmark {
     @Benchmark
     public Tensor backwardData() {
         return calls.backwardData();
+    }
+
+    @Benchmark
+    public Tensor backwardWeight() {
+        return calls.backwardWeight();
     }
 }

@@ -82,6 +82,20 @@ final class ConvKernels {
         }
     }
 
+    /**
+     * The weight gradient, a Winograd convolution's where {@code winograd} says so (its bands of tiles within
+     * {@code colBudget} floats, at most {@link WinogradConv#BAND_BUDGET}).
+     */
+    static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw, int colBudget, WinogradChoice winograd, WorkerPool pool) {
+        int tile = winograd.tile(g);
+        if (tile > 0) {
+            WinogradConv.backwardWeight(g, tile, x, dy, dw, Math.min(colBudget, WinogradConv.BAND_BUDGET), pool);
+            return;
+        }
+        backwardWeight(g, x, dy, dw, pool);
+    }
+
+    /** The weight gradient on the GEMM path (or {@link DirectConv}). */
     static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
         if (DirectConv.applies(g)) {
             DirectConv.backwardWeight(g, x, dy, dw, pool);

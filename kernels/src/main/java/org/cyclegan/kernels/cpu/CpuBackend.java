@@ -293,7 +293,7 @@ public final class CpuBackend implements Backend {
         ConvGeometry g = ConvGeometry.ofGradient(x.shape(), wShape, dy.shape(), s);
         return timer.timeConv("conv2d.backward_weight", g, () -> {
             float[] dw = take(Shape.numel(wShape));
-            ConvKernels.backwardWeight(g, data(x), data(dy), dw, pool);
+            ConvKernels.backwardWeight(g, data(x), data(dy), dw, colBudget, winograd, pool);
             return make(dw, wShape);
         });
     }

@@ -10,7 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * layers with very few output channels, stride 1 and no padding: the generator's last 7×7 layer (64 → 3). Lowered to a
  * GEMM such a layer has only 1–3 rows of A, so each value of the im2col matrix (hundreds of megabytes at 256 px) would
  * be written and read for 1–3 multiply-adds: memory-bound. Here every output row segment is accumulated in vector
- * registers straight from the input planes, which stay in cache.
+ * registers straight from the input planes, which stay in cache, for all output channels at once: each input vector
+ * loaded feeds one multiply-add per output channel, where one channel at a time would load it again for each. Each
+ * output channel's sum is still taken in the same order, so the results do not depend on how many there are.
  */
 final class DirectConv {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
@@ -29,34 +31,53 @@ final class DirectConv {
     /** y[n, co, oy, ox] = bias[co] + Σ_{ci,i,j} w[co, ci, i, j] · x[n, ci, oy + i, ox + j]. */
     static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, WorkerPool pool) {
         int cin = g.cin(), h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
-        int rows = g.n() * cout * oh;
+        int rows = g.n() * oh, taps = cin * kh * kw;
         int[] offsets = tapOffsets(cin, kh, kw, h * wd, wd);
-        pool.forRange(rows, 8, (r0, r1) -> {
+        float[] wq = interleaved(w, cout, taps), b = new float[MAX_COUT];
+        if (bias != null) System.arraycopy(bias, 0, b, 0, cout);
+        pool.forRange(rows, 4, (r0, r1) -> {
+            float[] out = new float[MAX_COUT * L];
             for (int r = r0; r < r1; r++) {
-                int oy = r % oh, co = (r / oh) % cout, n = r / (oh * cout);
-                int xBase = n * cin * h * wd, wBase = co * cin * kh * kw, yRow = ((n * cout + co) * oh + oy) * ow;
-                float b = bias == null ? 0f : bias[co];
+                int oy = r % oh, n = r / oh, xBase = n * cin * h * wd;
                 // Vector segments of the output row; the last one is shifted left to end at the row's end (it
                 // recomputes a few outputs, which is harmless) so no scalar tail is needed.
                 for (int ox0 = 0; ox0 < ow; ox0 += L) {
                     int ox = Math.min(ox0, ow - L);
-                    segment(x, xBase + oy * wd + ox, offsets, w, wBase, b, y, yRow + ox);
+                    segment(x, xBase + oy * wd + ox, offsets, wq, b, out);
+                    for (int co = 0; co < cout; co++) System.arraycopy(out, co * L, y, ((n * cout + co) * oh + oy) * ow + ox, L);
                 }
             }
         });
     }
 
     /**
-     * One vector of outputs: y[yOff ..] = b + Σ_t w[wOff + t] · x[xOff + offsets[t] ..], where t runs over (ci, i, j)
-     * and offsets[t] = ci·plane + i·wd + j. One flat loop on purpose: JDK 17's JIT keeps a vector accumulator in a
-     * register across a single loop, but carried through three nested loops it allocated an object per step.
+     * One vector of outputs of every channel: out[co·L ..] = b[co] + Σ_t wq[t·4 + co] · x[xOff + offsets[t] ..], where
+     * t runs over (ci, i, j) and offsets[t] = ci·plane + i·wd + j. One flat loop with four accumulators on purpose: JDK
+     * 17's JIT keeps vector accumulators in registers across a single loop, but carried through nested loops it
+     * allocated an object per step.
      */
-    private static void segment(float[] x, int xOff, int[] offsets, float[] w, int wOff, float b, float[] y, int yOff) {
-        FloatVector acc = FloatVector.broadcast(S, b);
+    private static void segment(float[] x, int xOff, int[] offsets, float[] wq, float[] b, float[] out) {
+        FloatVector a0 = FloatVector.broadcast(S, b[0]), a1 = FloatVector.broadcast(S, b[1]);
+        FloatVector a2 = FloatVector.broadcast(S, b[2]), a3 = FloatVector.broadcast(S, b[3]);
         for (int t = 0; t < offsets.length; t++) {
-            acc = FloatVector.fromArray(S, x, xOff + offsets[t]).fma(FloatVector.broadcast(S, w[wOff + t]), acc);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + offsets[t]);
+            int q = t * MAX_COUT;
+            a0 = v.fma(FloatVector.broadcast(S, wq[q]), a0);
+            a1 = v.fma(FloatVector.broadcast(S, wq[q + 1]), a1);
+            a2 = v.fma(FloatVector.broadcast(S, wq[q + 2]), a2);
+            a3 = v.fma(FloatVector.broadcast(S, wq[q + 3]), a3);
         }
-        acc.intoArray(y, yOff);
+        a0.intoArray(out, 0);
+        a1.intoArray(out, L);
+        a2.intoArray(out, 2 * L);
+        a3.intoArray(out, 3 * L);
+    }
+
+    /** wq[t·4 + co] = w[co·taps + t], zero for the channels past cout: the four weights of one tap side by side. */
+    private static float[] interleaved(float[] w, int cout, int taps) {
+        float[] wq = new float[taps * MAX_COUT];
+        for (int co = 0; co < cout; co++) for (int t = 0; t < taps; t++) wq[t * MAX_COUT + co] = w[co * taps + t];
+        return wq;
     }
 
     /** offsets[(ci·kh + i)·kw + j] = ci·plane + i·wd + j. */
@@ -72,16 +93,20 @@ final class DirectConv {
     static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
         int cin = g.cin(), h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
         int vecEnd = ow / L * L;
-        pool.forRange(cout * cin, 1, (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                int co = p / cin, ci = p % cin;
+        pool.forRange(cin, 1, (c0, c1) -> {
+            double[] sum = new double[MAX_COUT], part = new double[MAX_COUT];
+            int[] dyOff = new int[MAX_COUT];
+            for (int ci = c0; ci < c1; ci++) {
                 for (int i = 0; i < kh; i++) {
                     for (int j = 0; j < kw; j++) {
-                        double sum = 0;
+                        java.util.Arrays.fill(sum, 0);
                         for (int n = 0; n < g.n(); n++) {
-                            sum += correlate(dy, ((n * cout + co) * oh) * ow, x, (n * cin + ci) * h * wd + i * wd + j, oh, ow, wd, vecEnd);
+                            // Channels past cout read channel 0's gradient again; their sums are dropped.
+                            for (int co = 0; co < MAX_COUT; co++) dyOff[co] = (n * cout + (co < cout ? co : 0)) * oh * ow;
+                            correlate(dy, dyOff, x, (n * cin + ci) * h * wd + i * wd + j, oh, ow, wd, vecEnd, part);
+                            for (int co = 0; co < cout; co++) sum[co] += part[co];
                         }
-                        dw[((co * cin + ci) * kh + i) * kw + j] = (float) sum;
+                        for (int co = 0; co < cout; co++) dw[((co * cin + ci) * kh + i) * kw + j] = (float) sum[co];
                     }
                 }
             }
@@ -89,28 +114,36 @@ final class DirectConv {
     }
 
     /**
-     * Σ_{oy, ox} dy[dyOff + oy·ow + ox] · x[xOff + oy·wd + ox]. The vector part is one flat loop over all row segments
-     * (row changes are integer bookkeeping only), for the same reason as {@link #segment}.
+     * out[co] = Σ_{oy, ox} dy[dyOff[co] + oy·ow + ox] · x[xOff + oy·wd + ox] for four output channels at once, each x
+     * vector loaded once for the four. The vector part is one flat loop over all row segments (row changes are integer
+     * bookkeeping only), for the same reason as {@link #segment}.
      */
-    private static double correlate(float[] dy, int dyOff, float[] x, int xOff, int oh, int ow, int wd, int vecEnd) {
-        FloatVector acc = FloatVector.zero(S);
+    private static void correlate(float[] dy, int[] dyOff, float[] x, int xOff, int oh, int ow, int wd, int vecEnd, double[] out) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int steps = oh * (vecEnd / L);
-        int d = dyOff, xr = xOff, ox = 0;
+        int d0 = dyOff[0], d1 = dyOff[1], d2 = dyOff[2], d3 = dyOff[3], row = 0, xr = xOff, ox = 0;
         for (int s = 0; s < steps; s++) {
-            acc = FloatVector.fromArray(S, dy, d + ox).fma(FloatVector.fromArray(S, x, xr + ox), acc);
+            FloatVector v = FloatVector.fromArray(S, x, xr + ox);
+            a0 = FloatVector.fromArray(S, dy, d0 + row + ox).fma(v, a0);
+            a1 = FloatVector.fromArray(S, dy, d1 + row + ox).fma(v, a1);
+            a2 = FloatVector.fromArray(S, dy, d2 + row + ox).fma(v, a2);
+            a3 = FloatVector.fromArray(S, dy, d3 + row + ox).fma(v, a3);
             ox += L;
             if (ox == vecEnd) {
                 ox = 0;
-                d += ow;
+                row += ow;
                 xr += wd;
             }
         }
-        double tail = 0;
-        if (vecEnd < ow) {
-            for (int oy = 0; oy < oh; oy++) {
-                for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff + oy * ow + c] * x[xOff + oy * wd + c];
+        FloatVector[] acc = {a0, a1, a2, a3};
+        for (int co = 0; co < MAX_COUT; co++) {
+            double tail = 0;
+            if (vecEnd < ow) {
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff[co] + oy * ow + c] * x[xOff + oy * wd + c];
+                }
             }
+            out[co] = acc[co].reduceLanes(VectorOperators.ADD) + tail;
         }
-        return acc.reduceLanes(VectorOperators.ADD) + tail;
     }
 }

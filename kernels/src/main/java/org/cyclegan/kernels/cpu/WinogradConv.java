@@ -39,8 +39,11 @@ final class WinogradConv {
     private static final int L = S.length();
     private static final int NR = Gemm.NR, KC = Gemm.KC;
 
-    /** Per calling thread: packed transformed weights, transformed input and output of a band, the input channels last. */
-    private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[4][0]);
+    /**
+     * Per calling thread: packed transformed weights (or the weight gradient's transformed sums), transformed input and
+     * output (or output gradient) of a band, the input channels last, the output gradient channels last.
+     */
+    private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[5][0]);
     /** Per worker: a kernel's taps, half-transformed kernels, patches or tiles, a transformed output tile. */
     private static final ThreadLocal<float[][]> WORKER = ThreadLocal.withInitial(() -> new float[4][0]);
 
@@ -79,6 +82,21 @@ final class WinogradConv {
         new WinogradConv(g, m, bandBudget).run(x, w, flipped, bias, y, pool);
     }
 
+    /**
+     * dw = ∂L/∂w of the convolution {@code g} from its input x and output gradient dy, with F(m×m, 3×3): the forward's
+     * adjoint with respect to the weights,
+     * <pre>
+     *   dw[co, ci] = Gᵀ [ Σ_tiles (A dy_tile Aᵀ)[co] ⊙ (Bᵀ d_tile B)[ci] ] G
+     * </pre>
+     * (dy_tile is zero where a tile overhangs the output). For each ξ the sum over the tiles is a matrix product,
+     * P_ξ[cout × cin] += Ŵ_ξᵀ · V_ξ, accumulated band by band: again α² GEMMs, each as deep as a band has tiles. Tiles of
+     * every image of the batch are summed, as the weight gradient sums over the batch.
+     */
+    static void backwardWeight(ConvGeometry g, int m, float[] x, float[] dy, float[] dw, int bandBudget, WorkerPool pool) {
+        if (m != 2 && m != 4) throw new IllegalArgumentException("Winograd tile must be 2 or 4, got " + m);
+        new WinogradConv(g, m, bandBudget).runBackwardWeight(x, dy, dw, pool);
+    }
+
     private void run(float[] x, float[] w, boolean flipped, float[] bias, float[] y, WorkerPool pool) {
         float[][] buf = CALLER.get();
         float[] u = grow(buf, 0, aa * g.cin() * coutP);
@@ -100,6 +118,37 @@ final class WinogradConv {
                 for (int t = s; t < e; t++) transformOutput(mm, t, first + t, bias, y);
             });
         }
+    }
+
+    private void runBackwardWeight(float[] x, float[] dy, float[] dw, WorkerPool pool) {
+        float[][] buf = CALLER.get();
+        int cout = g.cout();
+        float[] p = grow(buf, 0, aa * cout * cinL);
+        float[] v = grow(buf, 1, aa * band * cinL);
+        float[] wt = grow(buf, 2, aa * band * coutL);
+        float[] xc = grow(buf, 3, g.n() * paddedH * paddedW * cinL);
+        float[] dyc = grow(buf, 4, g.n() * tilesY * m * tilesX * m * coutL);
+        pool.forRange(g.n() * paddedH, 1, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) channelsLastRow(x, r, xc);
+        });
+        pool.forRange(g.n() * tilesY * m, 1, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) gradientChannelsLastRow(dy, r, dyc);
+        });
+        for (int t0 = 0; t0 < tiles; t0 += band) {
+            int first = t0, count = Math.min(band, tiles - t0);
+            boolean accumulate = t0 > 0;
+            pool.forRange(count, 1, (s, e) -> {
+                for (int t = s; t < e; t++) {
+                    transformInput(xc, first + t, v, t);
+                    transformOutputGradient(dyc, first + t, wt, t);
+                }
+            });
+            pool.forEach(aa, xi -> Gemm.gemm(cout, cinL, count, wt, xi * band * coutL, coutL, true, v, xi * band * cinL, cinL, false,
+                    p, xi * cout * cinL, cinL, accumulate, null));
+        }
+        pool.forRange(cout, 1, (c0, c1) -> {
+            for (int co = c0; co < c1; co++) weightGradient(p, co, dw);
+        });
     }
 
     // ---- weights: U_ξ = G g Gᵀ, packed as the GEMM's B panels -------------------------------------------------
@@ -154,6 +203,42 @@ final class WinogradConv {
         }
     }
 
+    /** dw[co, ·] = Gᵀ P_ξ[co, ·] G for every input channel, vectors over input channels. */
+    private void weightGradient(float[] p, int co, float[] dw) {
+        float[][] buf = WORKER.get();
+        float[] half = grow(buf, 1, 3 * a * L), out = grow(buf, 0, 9 * L);
+        int cin = g.cin(), xiStride = g.cout() * cinL;
+        for (int c = 0; c < cinL; c += L) {
+            // Gᵀ along the rows of the α×α sums (α → 3, for each of their α columns), then along their columns.
+            for (int j = 0; j < a; j++) kernelGradientTransform(p, j * xiStride + co * cinL + c, a * xiStride, half, j * L, a * L);
+            for (int i = 0; i < 3; i++) kernelGradientTransform(half, i * a * L, L, out, i * 3 * L, L);
+            for (int lane = 0; lane < L && c + lane < cin; lane++) {
+                int at = (co * cin + c + lane) * 9;
+                for (int k = 0; k < 9; k++) dw[at + k] = out[k * L + lane];
+            }
+        }
+    }
+
+    /** 3 values Gᵀ·(p0 … pα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], dst[d + 2ds]. */
+    private void kernelGradientTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        FloatVector p0 = FloatVector.fromArray(S, src, s), p1 = FloatVector.fromArray(S, src, s + ss);
+        FloatVector p2 = FloatVector.fromArray(S, src, s + 2 * ss), p3 = FloatVector.fromArray(S, src, s + 3 * ss);
+        if (m == 2) {
+            // Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]
+            FloatVector even = p1.add(p2).mul(0.5f);
+            p0.add(even).intoArray(dst, d);
+            p1.sub(p2).mul(0.5f).intoArray(dst, d + ds);
+            even.add(p3).intoArray(dst, d + 2 * ds);
+        } else {
+            // Gᵀ = [¼ −⅙ −⅙ 1/24 1/24 0; 0 −⅙ ⅙ 1/12 −1/12 0; 0 −⅙ −⅙ ⅙ ⅙ 1]
+            FloatVector p4 = FloatVector.fromArray(S, src, s + 4 * ss), p5 = FloatVector.fromArray(S, src, s + 5 * ss);
+            FloatVector e1 = p1.add(p2), o1 = p1.sub(p2), e2 = p3.add(p4), o2 = p3.sub(p4);
+            p0.mul(0.25f).sub(e1.mul(1f / 6)).add(e2.mul(1f / 24)).intoArray(dst, d);
+            o2.mul(1f / 12).sub(o1.mul(1f / 6)).intoArray(dst, d + ds);
+            e2.sub(e1).mul(1f / 6).add(p5).intoArray(dst, d + 2 * ds);
+        }
+    }
+
     // ---- input: V_ξ[tile, ci] = (Bᵀ d B)[ξ] -----------------------------------------------------------------------
 
     /** Tile {@code tile} of the whole output, written as row {@code row} of every V_ξ of the band. */
@@ -203,6 +288,56 @@ final class WinogradConv {
             p3.add(q3).intoArray(dst, d + 3 * ds);
             p3.sub(q3).intoArray(dst, d + 4 * ds);
             d1.mul(4f).sub(d3.mul(5f)).add(d5).intoArray(dst, d + 5 * ds);
+        }
+    }
+
+    // ---- output gradient: Ŵ_ξ[tile, co] = (A dy Aᵀ)[ξ] ----------------------------------------------------------
+
+    /**
+     * Row {@code r} (of n·tilesY·m) of dyc, dy channels last over whole tiles:
+     * dyc[((n·tilesY·m + oy)·tilesX·m + ox)·coutL + co] = dy[n, co, oy, ox], zero where the tiles overhang the output.
+     */
+    private void gradientChannelsLastRow(float[] dy, int r, float[] dyc) {
+        int rows = tilesY * m, cols = tilesX * m, n = r / rows, oy = r % rows;
+        int cout = g.cout(), oh = g.oh(), ow = g.ow(), base = r * cols * coutL;
+        Arrays.fill(dyc, base, base + cols * coutL, 0f);
+        if (oy >= oh) return;
+        for (int co = 0; co < cout; co++) {
+            int src = ((n * cout + co) * oh + oy) * ow, dst = base + co;
+            for (int ox = 0; ox < ow; ox++) dyc[dst + ox * coutL] = dy[src + ox];
+        }
+    }
+
+    /** Tile {@code tile}'s output gradient, transformed, written as row {@code row} of every Ŵ_ξ of the band. */
+    private void transformOutputGradient(float[] dyc, int tile, float[] wt, int row) {
+        float[] half = grow(WORKER.get(), 3, a * m * coutL);
+        int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
+        int rowStride = tilesX * m * coutL, patch = ((n * tilesY + ty) * m * tilesX * m + tx * m) * coutL, xiStride = band * coutL;
+        for (int c = 0; c < coutL; c += L) {
+            for (int j = 0; j < m; j++) gradientTransform(dyc, patch + j * coutL + c, rowStride, half, j * coutL + c, m * coutL);
+            for (int i = 0; i < a; i++) gradientTransform(half, i * m * coutL + c, coutL, wt, i * a * xiStride + row * coutL + c, xiStride);
+        }
+    }
+
+    /** α values A·(d0 … dm−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], ...: Aᵀ's adjoint. */
+    private void gradientTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        FloatVector d0 = FloatVector.fromArray(S, src, s), d1 = FloatVector.fromArray(S, src, s + ss);
+        if (m == 2) {
+            // A = [1 0; 1 1; 1 −1; 0 −1]
+            d0.intoArray(dst, d);
+            d0.add(d1).intoArray(dst, d + ds);
+            d0.sub(d1).intoArray(dst, d + 2 * ds);
+            d1.neg().intoArray(dst, d + 3 * ds);
+        } else {
+            // A = [1 0 0 0; 1 1 1 1; 1 −1 1 −1; 1 2 4 8; 1 −2 4 −8; 0 0 0 1]
+            FloatVector d2 = FloatVector.fromArray(S, src, s + 2 * ss), d3 = FloatVector.fromArray(S, src, s + 3 * ss);
+            FloatVector e1 = d0.add(d2), o1 = d1.add(d3), e2 = d0.add(d2.mul(4f)), o2 = d1.mul(2f).add(d3.mul(8f));
+            d0.intoArray(dst, d);
+            e1.add(o1).intoArray(dst, d + ds);
+            e1.sub(o1).intoArray(dst, d + 2 * ds);
+            e2.add(o2).intoArray(dst, d + 3 * ds);
+            e2.sub(o2).intoArray(dst, d + 4 * ds);
+            d3.intoArray(dst, d + 5 * ds);
         }
     }
 

@@ -139,8 +139,8 @@ public final class ContractProblems {
     }
 
     /**
-     * Forward with and without bias and the data gradient of each of {@link #CONVS_3X3}, within {@code tolerance}: for
-     * a backend that runs them as Winograd convolutions (whose weight gradient is a plain convolution's, in {@link #conv2d}).
+     * Forward with and without bias and both gradients of each of {@link #CONVS_3X3}, within {@code tolerance}: for a
+     * backend that runs them as Winograd convolutions.
      * {@code variant} names the way the backend computes them, in the families ("conv2d 3x3 f4").
      */
     public List<KernelProblem> conv3x3(String variant, double tolerance) {
@@ -153,6 +153,8 @@ public final class ContractProblems {
             out.add(new KernelProblem("conv2d 3x3 " + variant, what + " forward", tolerance, b -> b.conv2d(rand(b, 1, xs), rand(b, 2, ws), rand(b, 3, c[4]), s)));
             out.add(new KernelProblem("conv2d 3x3 " + variant, what + " forward without bias", tolerance, b -> b.conv2d(rand(b, 1, xs), rand(b, 2, ws), null, s)));
             out.add(new KernelProblem("conv2dBackwardData 3x3 " + variant, what + " backward data", tolerance, b -> b.conv2dBackwardData(rand(b, 4, ys), rand(b, 2, ws), xs, s)));
+            out.add(new KernelProblem("conv2dBackwardWeight 3x3 " + variant, what + " backward weight", tolerance,
+                    b -> b.conv2dBackwardWeight(rand(b, 1, xs), rand(b, 4, ys), ws, s)));
         }
         return out;
     }
