@@ -27,7 +27,8 @@ public class ConvBenchmark {
     @Param({"cpu-1", "cpu-2", "opencl", "reference"})
     public String backend;
 
-    @Param({"RES_3X3_256_64PX", "STEM_7X7_3_64_262PX", "DOWN_3X3S2_128_256_128PX", "PATCH_4X4S2_128_256_64PX"})
+    @Param({"RES_3X3_256_64PX", "STEM_7X7_3_64_262PX", "HEAD_7X7_64_3_262PX", "DOWN_3X3S2_128_256_128PX", "PATCH_4X4S2_128_256_64PX",
+            "PATCH_HEAD_4X4_512_1_31PX"})
     public ConvLayer layer;
 
     ConvCalls calls;

@@ -8,6 +8,10 @@ public enum ConvLayer {
     RES_3X3_256_64PX(256, 256, 64, 64, 3, 1, 1),
     /** Generator stem at 256 px: 3→64, 7×7, on the 262×262 reflection-padded input. */
     STEM_7X7_3_64_262PX(3, 64, 262, 262, 7, 1, 0),
+    /** Generator output layer at 256 px: 64→3, 7×7, on the 262×262 reflection-padded features (cpu: DirectConv). */
+    HEAD_7X7_64_3_262PX(64, 3, 262, 262, 7, 1, 0),
+    /** PatchGAN's output layer at 256 px: 512→1, 4×4, stride 1, pad 1, on 31×31. */
+    PATCH_HEAD_4X4_512_1_31PX(512, 1, 31, 31, 4, 1, 1),
     /** Generator down-sampling at 256 px: 128→256, 3×3, stride 2, on 128×128. */
     DOWN_3X3S2_128_256_128PX(128, 256, 128, 128, 3, 2, 1),
     /** PatchGAN at 256 px: 128→256, 4×4, stride 2, on 64×64. */

@@ -135,15 +135,19 @@ final class DirectConv {
                 xr += wd;
             }
         }
-        FloatVector[] acc = {a0, a1, a2, a3};
+        // Reduced one by one, not through an array: a vector stored in an object is boxed, and the JIT then boxes the
+        // accumulators in the loop too.
+        out[0] = a0.reduceLanes(VectorOperators.ADD);
+        out[1] = a1.reduceLanes(VectorOperators.ADD);
+        out[2] = a2.reduceLanes(VectorOperators.ADD);
+        out[3] = a3.reduceLanes(VectorOperators.ADD);
+        if (vecEnd == ow) return;
         for (int co = 0; co < MAX_COUT; co++) {
             double tail = 0;
-            if (vecEnd < ow) {
-                for (int oy = 0; oy < oh; oy++) {
-                    for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff[co] + oy * ow + c] * x[xOff + oy * wd + c];
-                }
+            for (int oy = 0; oy < oh; oy++) {
+                for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff[co] + oy * ow + c] * x[xOff + oy * wd + c];
             }
-            out[co] = acc[co].reduceLanes(VectorOperators.ADD) + tail;
+            out[co] += tail;
         }
     }
 }
