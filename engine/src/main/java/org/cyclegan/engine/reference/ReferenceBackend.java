@@ -42,6 +42,7 @@ public sealed class ReferenceBackend implements Backend permits Float64Reference
         this(Precision.FLOAT32);
     }
 
+    /** The same loops over storage of {@code precision}: how {@link Float64ReferenceBackend} is made. */
     ReferenceBackend(Precision precision) {
         this.precision = precision;
     }
