@@ -17,8 +17,15 @@ import org.cyclegan.engine.backend.UnaryOp;
  * The reference backend: every kernel as the plainest loops that match its definition, one output element at a time,
  * with sums accumulated in double. It is slow on purpose. It is the oracle every faster backend is tested against and
  * the text to read to learn what each kernel computes.
+ *
+ * <p>The loops read and write elements through {@link Values} ({@code x.get(i)}, {@code y.set(i, v)}), in double,
+ * so the same loops serve two precisions. This backend stores float32 in {@link HostStorage} (a {@code float[]}): a
+ * value is rounded to float where it is stored, so each kernel gives what a float32 loop gives. Its subclass
+ * {@link Float64ReferenceBackend} stores float64 and runs these loops unrounded, for the gradient check in double.
+ * Where a kernel computes in float32 arithmetic (the optimizer steps, in PyTorch's order) each operation's result
+ * goes through {@link Precision#round}, float32's rounding, which float64 leaves out.
  */
-public final class ReferenceBackend implements Backend {
+public sealed class ReferenceBackend implements Backend permits Float64ReferenceBackend {
 
     public static final BackendProvider PROVIDER = new BackendProvider() {
         @Override public String name() { return "reference"; }
@@ -27,6 +34,18 @@ public final class ReferenceBackend implements Backend {
         @Override public Backend create() { return new ReferenceBackend(); }
         @Override public java.util.List<String> devices() { return java.util.List.of("plain Java loops on one thread (the oracle: slow)"); }
     };
+
+    private final Precision precision;
+
+    /** The reference backend in float32, the engine's precision. */
+    public ReferenceBackend() {
+        this(Precision.FLOAT32);
+    }
+
+    /** The same loops over storage of {@code precision}: how {@link Float64ReferenceBackend} is made. */
+    ReferenceBackend(Precision precision) {
+        this.precision = precision;
+    }
 
     @Override
     public String name() {
@@ -40,39 +59,48 @@ public final class ReferenceBackend implements Backend {
 
     // ---- memory -------------------------------------------------------------------------------------------
 
-    private static float[] data(Tensor t) {
-        return ((HostStorage) t.storage()).array();
+    private Values values(Tensor t) {
+        return precision.view(t.storage());
     }
 
-    private Tensor make(float[] values, int... shape) {
-        return Tensor.wrap(this, new HostStorage(values), shape);
+    private Values zeros(int size) {
+        return precision.zeros(size);
+    }
+
+    private Tensor make(Values values, int... shape) {
+        return Tensor.wrap(this, values.storage(), shape);
+    }
+
+    /** Rounds one operation's result as this backend's arithmetic does (to float in float32). */
+    private double round(double x) {
+        return precision.round(x);
     }
 
     @Override
     public Storage allocate(int size) {
-        return new HostStorage(new float[size]);
+        return zeros(size).storage();
     }
 
     @Override
     public Storage upload(float[] values) {
-        return new HostStorage(values.clone());
+        return precision.upload(values);
     }
 
     @Override
     public float[] download(Storage storage) {
-        return ((HostStorage) storage).array().clone();
+        return precision.download(storage);
     }
 
     @Override
     public void copy(Tensor src, Tensor dst) {
         if (src.numel() != dst.numel()) throw new IllegalArgumentException("copy: " + src.numel() + " elements into " + dst.numel());
-        System.arraycopy(data(src), 0, data(dst), 0, src.numel());
+        values(dst).copy(values(src), 0, 0, src.numel());
     }
 
     @Override
     public Tensor full(int[] shape, float value) {
-        float[] v = new float[Shape.numel(shape)];
-        java.util.Arrays.fill(v, value);
+        Values v = zeros(Shape.numel(shape));
+        for (int i = 0; i < v.length(); i++) v.set(i, value);
         return make(v, shape);
     }
 
@@ -80,17 +108,20 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Tensor unary(UnaryOp op, Tensor x) {
-        float[] in = data(x);
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) out[i] = op.apply(in[i]);
+        Values in = values(x);
+        Values out = zeros(in.length());
+        for (int i = 0; i < in.length(); i++) out.set(i, op.apply(in.get(i)));
         return make(out, x.shape());
     }
 
     @Override
     public Tensor leakyRelu(Tensor x, float slope) {
-        float[] in = data(x);
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) out[i] = in[i] > 0 ? in[i] : slope * in[i];
+        Values in = values(x);
+        Values out = zeros(in.length());
+        for (int i = 0; i < in.length(); i++) {
+            double v = in.get(i);
+            out.set(i, v > 0 ? v : slope * v);   // float32: slope · v is exact in double, so set rounds it to the float product
+        }
         return make(out, x.shape());
     }
 
@@ -99,11 +130,11 @@ public final class ReferenceBackend implements Backend {
         int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
         int[] aStrides = Shape.broadcastStrides(a.shape(), shape);
         int[] bStrides = Shape.broadcastStrides(b.shape(), shape);
-        float[] da = data(a), db = data(b);
-        float[] out = new float[Shape.numel(shape)];
+        Values da = values(a), db = values(b);
+        Values out = zeros(Shape.numel(shape));
         int[] index = new int[shape.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = op.apply(da[offset(index, aStrides)], db[offset(index, bStrides)]);
+        for (int i = 0; i < out.length(); i++) {
+            out.set(i, op.apply(da.get(offset(index, aStrides)), db.get(offset(index, bStrides))));
             increment(index, shape);
         }
         return make(out, shape);
@@ -111,9 +142,9 @@ public final class ReferenceBackend implements Backend {
 
     @Override
     public Tensor binaryScalar(BinaryOp op, Tensor a, float s) {
-        float[] in = data(a);
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) out[i] = op.apply(in[i], s);
+        Values in = values(a);
+        Values out = zeros(in.length());
+        for (int i = 0; i < in.length(); i++) out.set(i, op.apply(in.get(i), s));
         return make(out, a.shape());
     }
 
@@ -126,25 +157,25 @@ public final class ReferenceBackend implements Backend {
         for (int a : axes) outShape[a] = 1;
         int[] outStrides = Shape.broadcastStrides(outShape, shape);   // summed axes get stride 0: all land on one output
         double[] acc = new double[Shape.numel(outShape)];
-        float[] in = data(x);
+        Values in = values(x);
         int[] index = new int[shape.length];
-        for (int i = 0; i < in.length; i++) {
-            acc[offset(index, outStrides)] += in[i];
+        for (int i = 0; i < in.length(); i++) {
+            acc[offset(index, outStrides)] += in.get(i);
             increment(index, shape);
         }
-        float[] out = new float[acc.length];
-        for (int i = 0; i < out.length; i++) out[i] = (float) acc[i];
+        Values out = zeros(acc.length);
+        for (int i = 0; i < acc.length; i++) out.set(i, acc[i]);
         return make(out, outShape);
     }
 
     @Override
     public Tensor broadcastTo(Tensor x, int[] shape) {
         int[] strides = Shape.broadcastStrides(x.shape(), shape);
-        float[] in = data(x);
-        float[] out = new float[Shape.numel(shape)];
+        Values in = values(x);
+        Values out = zeros(Shape.numel(shape));
         int[] index = new int[shape.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = in[offset(index, strides)];
+        for (int i = 0; i < out.length(); i++) {
+            out.set(i, in.get(offset(index, strides)));
             increment(index, shape);
         }
         return make(out, shape);
@@ -156,13 +187,13 @@ public final class ReferenceBackend implements Backend {
         shape[axis] = 0;
         for (Tensor t : xs) shape[axis] += t.dim(axis);
         int outer = Shape.outer(shape, axis), inner = Shape.inner(shape, axis);
-        float[] out = new float[Shape.numel(shape)];
+        Values out = zeros(Shape.numel(shape));
         int rowLength = shape[axis] * inner;   // one "row" = everything under one outer index
         int at = 0;
         for (Tensor t : xs) {
             int block = t.dim(axis) * inner;
-            float[] in = data(t);
-            for (int o = 0; o < outer; o++) System.arraycopy(in, o * block, out, o * rowLength + at, block);
+            Values in = values(t);
+            for (int o = 0; o < outer; o++) out.copy(in, o * block, o * rowLength + at, block);
             at += block;
         }
         return make(out, shape);
@@ -174,9 +205,9 @@ public final class ReferenceBackend implements Backend {
         int outer = Shape.outer(shape, axis), inner = Shape.inner(shape, axis);
         int rowLength = shape[axis] * inner;
         shape[axis] = length;
-        float[] in = data(x);
-        float[] out = new float[Shape.numel(shape)];
-        for (int o = 0; o < outer; o++) System.arraycopy(in, o * rowLength + start * inner, out, o * length * inner, length * inner);
+        Values in = values(x);
+        Values out = zeros(Shape.numel(shape));
+        for (int o = 0; o < outer; o++) out.copy(in, o * rowLength + start * inner, o * length * inner, length * inner);
         return make(out, shape);
     }
 
@@ -187,18 +218,18 @@ public final class ReferenceBackend implements Backend {
         int m = ta ? a.dim(1) : a.dim(0);
         int k = ta ? a.dim(0) : a.dim(1);
         int n = tb ? b.dim(0) : b.dim(1);
-        float[] da = data(a), db = data(b);
+        Values da = values(a), db = values(b);
         int lda = a.dim(1), ldb = b.dim(1);
-        float[] out = new float[m * n];
+        Values out = zeros(m * n);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
                 for (int p = 0; p < k; p++) {
-                    float av = ta ? da[p * lda + i] : da[i * lda + p];
-                    float bv = tb ? db[j * ldb + p] : db[p * ldb + j];
-                    s += (double) av * bv;
+                    double av = ta ? da.get(p * lda + i) : da.get(i * lda + p);
+                    double bv = tb ? db.get(j * ldb + p) : db.get(p * ldb + j);
+                    s += av * bv;
                 }
-                out[i * n + j] = (float) s;
+                out.set(i * n + j, s);
             }
         }
         return make(out, m, n);
@@ -210,13 +241,13 @@ public final class ReferenceBackend implements Backend {
         int n = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);
         int cout = w.dim(0), kh = w.dim(2), kw = w.dim(3);
         int oh = s.outH(h, kh), ow = s.outW(wd, kw);
-        float[] X = data(x), W = data(w), B = bias == null ? null : data(bias);
-        float[] Y = new float[n * cout * oh * ow];
+        Values X = values(x), W = values(w), B = bias == null ? null : values(bias);
+        Values Y = zeros(n * cout * oh * ow);
         for (int b = 0; b < n; b++)
             for (int co = 0; co < cout; co++)
                 for (int y = 0; y < oh; y++)
                     for (int xo = 0; xo < ow; xo++) {
-                        double acc = B == null ? 0 : B[co];
+                        double acc = B == null ? 0 : B.get(co);
                         for (int ci = 0; ci < cin; ci++)
                             for (int i = 0; i < kh; i++) {
                                 int iy = y * s.strideH() - s.padH() + i;
@@ -224,10 +255,10 @@ public final class ReferenceBackend implements Backend {
                                 for (int j = 0; j < kw; j++) {
                                     int ix = xo * s.strideW() - s.padW() + j;
                                     if (ix < 0 || ix >= wd) continue;
-                                    acc += (double) X[((b * cin + ci) * h + iy) * wd + ix] * W[((co * cin + ci) * kh + i) * kw + j];
+                                    acc += X.get(((b * cin + ci) * h + iy) * wd + ix) * W.get(((co * cin + ci) * kh + i) * kw + j);
                                 }
                             }
-                        Y[((b * cout + co) * oh + y) * ow + xo] = (float) acc;
+                        Y.set(((b * cout + co) * oh + y) * ow + xo, acc);
                     }
         return make(Y, n, cout, oh, ow);
     }
@@ -241,8 +272,8 @@ public final class ReferenceBackend implements Backend {
         int n = xShape[0], cin = xShape[1], h = xShape[2], wd = xShape[3];
         int cout = w.dim(0), kh = w.dim(2), kw = w.dim(3);
         int oh = dy.dim(2), ow = dy.dim(3);
-        float[] DY = data(dy), W = data(w);
-        float[] DX = new float[Shape.numel(xShape)];
+        Values DY = values(dy), W = values(w);
+        Values DX = zeros(Shape.numel(xShape));
         for (int b = 0; b < n; b++)
             for (int ci = 0; ci < cin; ci++)
                 for (int iy = 0; iy < h; iy++)
@@ -259,11 +290,11 @@ public final class ReferenceBackend implements Backend {
                                 int ox = tx / s.strideW();
                                 if (ox >= ow) continue;
                                 for (int co = 0; co < cout; co++) {
-                                    acc += (double) DY[((b * cout + co) * oh + oy) * ow + ox] * W[((co * cin + ci) * kh + i) * kw + j];
+                                    acc += DY.get(((b * cout + co) * oh + oy) * ow + ox) * W.get(((co * cin + ci) * kh + i) * kw + j);
                                 }
                             }
                         }
-                        DX[((b * cin + ci) * h + iy) * wd + ix] = (float) acc;
+                        DX.set(((b * cin + ci) * h + iy) * wd + ix, acc);
                     }
         return make(DX, xShape);
     }
@@ -274,8 +305,8 @@ public final class ReferenceBackend implements Backend {
         int n = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);
         int cout = wShape[0], kh = wShape[2], kw = wShape[3];
         int oh = dy.dim(2), ow = dy.dim(3);
-        float[] X = data(x), DY = data(dy);
-        float[] DW = new float[Shape.numel(wShape)];
+        Values X = values(x), DY = values(dy);
+        Values DW = zeros(Shape.numel(wShape));
         for (int co = 0; co < cout; co++)
             for (int ci = 0; ci < cin; ci++)
                 for (int i = 0; i < kh; i++)
@@ -288,10 +319,10 @@ public final class ReferenceBackend implements Backend {
                                 for (int xo = 0; xo < ow; xo++) {
                                     int ix = xo * s.strideW() - s.padW() + j;
                                     if (ix < 0 || ix >= wd) continue;
-                                    acc += (double) DY[((b * cout + co) * oh + y) * ow + xo] * X[((b * cin + ci) * h + iy) * wd + ix];
+                                    acc += DY.get(((b * cout + co) * oh + y) * ow + xo) * X.get(((b * cin + ci) * h + iy) * wd + ix);
                                 }
                             }
-                        DW[((co * cin + ci) * kh + i) * kw + j] = (float) acc;
+                        DW.set(((co * cin + ci) * kh + i) * kw + j, acc);
                     }
         return make(DW, wShape);
     }
@@ -302,14 +333,14 @@ public final class ReferenceBackend implements Backend {
     public Tensor pad2d(Tensor x, Padding p, Padding.Mode mode) {
         int planes = x.dim(0) * x.dim(1), h = x.dim(2), w = x.dim(3);
         int oh = h + p.top() + p.bottom(), ow = w + p.left() + p.right();
-        float[] X = data(x);
-        float[] Y = new float[planes * oh * ow];
+        Values X = values(x);
+        Values Y = zeros(planes * oh * ow);
         for (int c = 0; c < planes; c++)
             for (int y = 0; y < oh; y++) {
                 int sy = mode.source(y, p.top(), h);
                 for (int xo = 0; xo < ow; xo++) {
                     int sx = mode.source(xo, p.left(), w);
-                    if (sy >= 0 && sx >= 0) Y[(c * oh + y) * ow + xo] = X[(c * h + sy) * w + sx];
+                    if (sy >= 0 && sx >= 0) Y.set((c * oh + y) * ow + xo, X.get((c * h + sy) * w + sx));
                 }
             }
         return make(Y, x.dim(0), x.dim(1), oh, ow);
@@ -319,18 +350,18 @@ public final class ReferenceBackend implements Backend {
     public Tensor pad2dBackward(Tensor dy, int[] xShape, Padding p, Padding.Mode mode) {
         int planes = xShape[0] * xShape[1], h = xShape[2], w = xShape[3];
         int oh = dy.dim(2), ow = dy.dim(3);
-        float[] DY = data(dy);
+        Values DY = values(dy);
         double[] acc = new double[planes * h * w];
         for (int c = 0; c < planes; c++)
             for (int y = 0; y < oh; y++) {
                 int sy = mode.source(y, p.top(), h);
                 for (int xo = 0; xo < ow; xo++) {
                     int sx = mode.source(xo, p.left(), w);
-                    if (sy >= 0 && sx >= 0) acc[(c * h + sy) * w + sx] += DY[(c * oh + y) * ow + xo];
+                    if (sy >= 0 && sx >= 0) acc[(c * h + sy) * w + sx] += DY.get((c * oh + y) * ow + xo);
                 }
             }
-        float[] DX = new float[acc.length];
-        for (int i = 0; i < DX.length; i++) DX[i] = (float) acc[i];
+        Values DX = zeros(acc.length);
+        for (int i = 0; i < acc.length; i++) DX.set(i, acc[i]);
         return make(DX, xShape);
     }
 
@@ -355,22 +386,22 @@ public final class ReferenceBackend implements Backend {
     public NormResult normalize(Tensor x, boolean perInstance, float eps) {
         int[] shape = x.shape();
         int groups = perInstance ? shape[0] * shape[1] : shape[1];
-        float[] X = data(x);
-        float[] Y = new float[X.length];
-        float[] mean = new float[groups], var = new float[groups], invStd = new float[groups];
+        Values X = values(x);
+        Values Y = zeros(X.length());
+        Values mean = zeros(groups), var = zeros(groups), invStd = zeros(groups);
         for (int g = 0; g < groups; g++) {
             int[] idx = groupOffsets(shape, perInstance, g);
             double mu = 0;
-            for (int i : idx) mu += X[i];
+            for (int i : idx) mu += X.get(i);
             mu /= idx.length;
             double v = 0;
-            for (int i : idx) v += (X[i] - mu) * (X[i] - mu);
+            for (int i : idx) v += (X.get(i) - mu) * (X.get(i) - mu);
             v /= idx.length;   // biased, as PyTorch normalizes
             double inv = 1.0 / Math.sqrt(v + eps);
-            for (int i : idx) Y[i] = (float) ((X[i] - mu) * inv);
-            mean[g] = (float) mu;
-            var[g] = (float) v;
-            invStd[g] = (float) inv;
+            for (int i : idx) Y.set(i, (X.get(i) - mu) * inv);
+            mean.set(g, mu);
+            var.set(g, v);
+            invStd.set(g, inv);
         }
         int[] statShape = perInstance ? new int[] {shape[0], shape[1]} : new int[] {shape[1]};
         return new NormResult(make(Y, shape), make(mean, statShape), make(var, statShape), make(invStd, statShape));
@@ -379,48 +410,55 @@ public final class ReferenceBackend implements Backend {
     @Override
     public Tensor normalizeBackward(Tensor dy, Tensor xhat, Tensor invStd, boolean perInstance) {
         int[] shape = dy.shape();
-        float[] DY = data(dy), XH = data(xhat), INV = data(invStd);
-        float[] DX = new float[DY.length];
-        for (int g = 0; g < INV.length; g++) {
+        Values DY = values(dy), XH = values(xhat), INV = values(invStd);
+        Values DX = zeros(DY.length());
+        for (int g = 0; g < INV.length(); g++) {
             int[] idx = groupOffsets(shape, perInstance, g);
             double meanDy = 0, meanDyXhat = 0;
             for (int i : idx) {
-                meanDy += DY[i];
-                meanDyXhat += (double) DY[i] * XH[i];
+                meanDy += DY.get(i);
+                meanDyXhat += DY.get(i) * XH.get(i);
             }
             meanDy /= idx.length;
             meanDyXhat /= idx.length;
-            for (int i : idx) DX[i] = (float) (INV[g] * (DY[i] - meanDy - XH[i] * meanDyXhat));
+            for (int i : idx) DX.set(i, INV.get(g) * (DY.get(i) - meanDy - XH.get(i) * meanDyXhat));
         }
         return make(DX, shape);
     }
 
     // ---- optimizers ---------------------------------------------------------------------------------------------
+    //
+    // The steps are float arithmetic in PyTorch's order (see Backend): in float32 every operation's result is rounded
+    // to float. Written in double, each operation is wrapped in round(...), which is float32's rounding and does
+    // nothing in float64; set(...) rounds the last one. So the float32 step is the float loop's, bit for bit, and the
+    // float64 step is the same formula unrounded.
 
     @Override
     public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, float beta1, float beta2, float eps,
                            float weightDecay, float stepSize, float bc2Sqrt) {
-        float[] P = data(param), G = data(grad), M = data(m), V = data(v);
-        for (int i = 0; i < P.length; i++) {
-            float g = weightDecay != 0f ? G[i] + weightDecay * P[i] : G[i];
-            M[i] = M[i] * beta1 + g * (1f - beta1);
-            V[i] = V[i] * beta2 + (1f - beta2) * g * g;
-            float denom = (float) Math.sqrt(V[i]) / bc2Sqrt + eps;
-            P[i] = P[i] + (-stepSize) * (M[i] / denom);
+        Values P = values(param), G = values(grad), M = values(m), V = values(v);
+        double oneMinusBeta1 = round(1.0 - beta1), oneMinusBeta2 = round(1.0 - beta2);
+        for (int i = 0; i < P.length(); i++) {
+            double g = weightDecay != 0f ? round(G.get(i) + round(weightDecay * P.get(i))) : G.get(i);
+            M.set(i, round(M.get(i) * beta1) + round(g * oneMinusBeta1));
+            V.set(i, round(V.get(i) * beta2) + round(round(oneMinusBeta2 * g) * g));
+            double denom = round(round(round(Math.sqrt(V.get(i))) / bc2Sqrt) + eps);
+            P.set(i, P.get(i) + round(-stepSize * round(M.get(i) / denom)));
         }
     }
 
     @Override
     public void sgdUpdate(Tensor param, Tensor grad, Tensor buf, float lr, float momentum, float dampening,
                           float weightDecay, boolean nesterov, boolean firstStep) {
-        float[] P = data(param), G = data(grad), B = buf == null ? null : data(buf);
-        for (int i = 0; i < P.length; i++) {
-            float g = weightDecay != 0f ? G[i] + weightDecay * P[i] : G[i];
+        Values P = values(param), G = values(grad), B = buf == null ? null : values(buf);
+        double oneMinusDampening = round(1.0 - dampening);
+        for (int i = 0; i < P.length(); i++) {
+            double g = weightDecay != 0f ? round(G.get(i) + round(weightDecay * P.get(i))) : G.get(i);
             if (B != null) {
-                B[i] = firstStep ? g : B[i] * momentum + (1f - dampening) * g;
-                g = nesterov ? g + momentum * B[i] : B[i];
+                B.set(i, firstStep ? g : round(B.get(i) * momentum) + round(oneMinusDampening * g));
+                g = nesterov ? round(g + round(momentum * B.get(i))) : B.get(i);
             }
-            P[i] = P[i] - lr * g;
+            P.set(i, P.get(i) - round(lr * g));
         }
     }
 
