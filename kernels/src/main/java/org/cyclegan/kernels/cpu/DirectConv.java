@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Direct convolution: each output summed straight from the input planes, with no im2col and no matrix product. For
- * layers with very few output channels, stride 1 and no padding: the generator's last 7×7 layer (64 → 3). Lowered to a
+ * layers with very few output channels and stride 1: the generator's last 7×7 layer (64 → 3) and PatchGAN's last 4×4
+ * layer (512 → 1, zero padding 1, rows narrower than a vector at small sizes; see {@link #planes}). Lowered to a
  * GEMM such a layer has only 1–3 rows of A, so each value of the im2col matrix (hundreds of megabytes at 256 px) would
  * be written and read for 1–3 multiply-adds: memory-bound. Here every output row segment is accumulated in vector
  * registers straight from the input planes, which stay in cache, for all output channels at once: each input vector

@@ -60,6 +60,8 @@ public final class ContractProblems {
             {1, 3, 16, 16, 8, 4, 2, 1},    // PatchGAN 4×4 stride 2
             {1, 9, 7, 7, 1, 4, 1, 1},      // PatchGAN last layer: one output channel
             {2, 9, 7, 7, 1, 4, 1, 1},      // the same with a batch of 2
+            {1, 5, 20, 21, 4, 3, 1, 1},    // four outputs, padded, rows a vector and a bit wide (cpu: DirectConv on a padded copy)
+            {2, 3, 9, 30, 2, 5, 1, 2},     // two outputs, padding 2, a batch of 2
             {1, 16, 12, 9, 13, 3, 1, 0},   // channels not multiples of any micro-tile or tile
             {1, 2, 5, 5, 3, 1, 2, 0},      // 1×1 stride 2: needs lowering; half the input rows get no gradient (a phase with no taps)
             {1, 33, 34, 30, 40, 3, 2, 1},  // several GEMM blocks or tiles along M and N, K longer than a block
