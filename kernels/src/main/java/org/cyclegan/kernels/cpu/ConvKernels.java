@@ -19,12 +19,12 @@ import org.cyclegan.engine.backend.ConvSpec;
  *
  * <p>A pointwise convolution ({@link ConvGeometry#isPointwise}: 1×1, stride 1, unpadded) is already a matrix product
  * of the weight with each image, with no im2col. A layer with very few output channels (the generator's last) would
- * make a GEMM of one to four rows: its forward pass and weight gradient are {@link DirectConv}, and its data gradient
- * is the forward convolution of dy with flipped, transposed weights.
+ * make a GEMM of one to four rows (the generator's last, PatchGAN's last): its forward pass and weight gradient are
+ * {@link DirectConv}, and its data gradient is the forward convolution of dy with flipped, transposed weights.
  *
  * <p>Stride-1 3×3 convolutions may instead be Winograd convolutions ({@link WinogradConv}), as the backend's
- * {@link WinogradChoice} says: the forward pass, and the data gradient as the forward convolution of dy with flipped,
- * transposed weights padded by 2 − p. Their weight gradient stays on the GEMM path.
+ * {@link WinogradChoice} says: the forward pass, the data gradient as the forward convolution of dy with flipped,
+ * transposed weights padded by 2 − p, and the weight gradient as the forward's adjoint in the weights.
  */
 final class ConvKernels {
     /** Largest col band, in floats (16 MB). */

@@ -25,13 +25,42 @@ final class DirectConv {
     private DirectConv() {}
 
     static boolean applies(ConvGeometry g) {
-        return g.cout() <= MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1
-                && g.spec().padH() == 0 && g.spec().padW() == 0 && g.ow() >= L;
+        return g.cout() <= MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1;
+    }
+
+    /** Per calling thread: the zero-padded copy of the input, when one is needed. */
+    private static final ThreadLocal<float[]> PADDED = ThreadLocal.withInitial(() -> new float[0]);
+
+    /** The input as the kernels read it: h × w planes, w at least a vector of outputs wide. */
+    private record Planes(float[] x, int h, int w) {}
+
+    /**
+     * x itself when it has no zero padding to add and its rows are wide enough for a whole vector of outputs; else a
+     * copy with the padding in place, widened with zeros so that a vector of outputs can be read from every row (the
+     * outputs past the row's end are computed and dropped). PatchGAN's last layer: 512 planes of 33×33 instead of a
+     * lowering to a product with one row.
+     */
+    private static Planes planes(ConvGeometry g, float[] x) {
+        int ph = g.spec().padH(), pw = g.spec().padW(), h = g.h(), w = g.w();
+        int hp = h + 2 * ph, wp = Math.max(w + 2 * pw, L + g.kw() - 1), planes = g.n() * g.cin();
+        if (ph == 0 && pw == 0 && wp == w) return new Planes(x, h, w);
+        float[] xp = PADDED.get();
+        if (xp.length < planes * hp * wp) {
+            xp = new float[planes * hp * wp];
+            PADDED.set(xp);
+        }
+        java.util.Arrays.fill(xp, 0, planes * hp * wp, 0f);
+        for (int p = 0; p < planes; p++) {
+            for (int y = 0; y < h; y++) System.arraycopy(x, (p * h + y) * w, xp, (p * hp + y + ph) * wp + pw, w);
+        }
+        return new Planes(xp, hp, wp);
     }
 
     /** y[n, co, oy, ox] = bias[co] + Σ_{ci,i,j} w[co, ci, i, j] · x[n, ci, oy + i, ox + j]. */
-    static void forward(ConvGeometry g, float[] x, float[] w, float[] bias, float[] y, WorkerPool pool) {
-        int cin = g.cin(), h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
+    static void forward(ConvGeometry g, float[] input, float[] w, float[] bias, float[] y, WorkerPool pool) {
+        Planes in = planes(g, input);
+        float[] x = in.x();
+        int cin = g.cin(), h = in.h(), wd = in.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
         int rows = g.n() * oh, taps = cin * kh * kw;
         int[] offsets = tapOffsets(cin, kh, kw, h * wd, wd);
         float[] wq = interleaved(w, cout, taps), b = new float[MAX_COUT];
@@ -41,11 +70,12 @@ final class DirectConv {
             for (int r = r0; r < r1; r++) {
                 int oy = r % oh, n = r / oh, xBase = n * cin * h * wd;
                 // Vector segments of the output row; the last one is shifted left to end at the row's end (it
-                // recomputes a few outputs, which is harmless) so no scalar tail is needed.
+                // recomputes a few outputs, which is harmless) so no scalar tail is needed. A row narrower than a
+                // vector is one segment, of which the row's outputs are kept.
                 for (int ox0 = 0; ox0 < ow; ox0 += L) {
-                    int ox = Math.min(ox0, ow - L);
+                    int ox = Math.max(0, Math.min(ox0, ow - L)), kept = Math.min(L, ow);
                     segment(x, xBase + oy * wd + ox, offsets, wq, b, out);
-                    for (int co = 0; co < cout; co++) System.arraycopy(out, co * L, y, ((n * cout + co) * oh + oy) * ow + ox, L);
+                    for (int co = 0; co < cout; co++) System.arraycopy(out, co * L, y, ((n * cout + co) * oh + oy) * ow + ox, kept);
                 }
             }
         });
@@ -91,8 +121,10 @@ final class DirectConv {
     }
 
     /** dw[co, ci, i, j] = Σ_{n, oy, ox} dy[n, co, oy, ox] · x[n, ci, oy + i, ox + j]. */
-    static void backwardWeight(ConvGeometry g, float[] x, float[] dy, float[] dw, WorkerPool pool) {
-        int cin = g.cin(), h = g.h(), wd = g.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
+    static void backwardWeight(ConvGeometry g, float[] input, float[] dy, float[] dw, WorkerPool pool) {
+        Planes in = planes(g, input);
+        float[] x = in.x();
+        int cin = g.cin(), h = in.h(), wd = in.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
         int vecEnd = ow / L * L;
         pool.forRange(cin, 1, (c0, c1) -> {
             double[] sum = new double[MAX_COUT], part = new double[MAX_COUT];
@@ -150,5 +182,4 @@ final class DirectConv {
             }
             out[co] += tail;
         }
-    }
-}
+    }}
