@@ -32,8 +32,8 @@ import org.cyclegan.engine.backend.ConvGeometry;
  * 1e-4 ({@code ContractProblems.SUMMED} and {@code WINOGRAD_4X4}) on its stride-1 3×3 problems.
  */
 final class WinogradConv {
-    /** Largest transformed input or output of one band of tiles, in floats (2 MB). */
-    static final int BAND_BUDGET = 1 << 19;
+    /** Largest transformed input or output of one band of tiles, in floats (2 MB; system property winograd.band, for tuning experiments). */
+    static final int BAND_BUDGET = Integer.getInteger("winograd.band", 1 << 19);
 
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
