@@ -41,10 +41,22 @@ public final class TranslateCommand {
                 .option("input", null, "an image file or a folder of images")
                 .option("output", null, "folder for the translated PNG images (created if needed; not inside --input);"
                         + " in/sub/x.jpg becomes out/sub/x.png, or out/sub/x.jpg.png when in/sub/x.png exists too")
-                .flag("overwrite", "replace output images that already exist (without it, translate refuses before translating anything)")
-                .option("batch_size", "4", "images of one size per forward pass, up to " + Translator.MAX_BATCH_PIXELS / (1 << 20)
-                        + " Mpixels a batch (larger images go one at a time); results are the same whatever the batch");
-        return GeneratorOptions.declare(cl).deviceOptions();
+                .flag("overwrite", "replace output images that already exist (without it, translate refuses before translating anything)");
+        return GeneratorOptions.declare(declareBatchSize(cl)).deviceOptions();
+    }
+
+    /** --batch_size, which the Spark job takes too. */
+    public static CommandLine declareBatchSize(CommandLine cl) {
+        return cl.option("batch_size", "4", "images of one size per forward pass, up to " + Translator.MAX_BATCH_PIXELS / (1 << 20)
+                + " Mpixels a batch (larger images go one at a time); results are the same whatever the batch");
+    }
+
+    /** Refuses a generator that does not map RGB to RGB, naming {@code weights}. */
+    public static void requireRgb(String weights, GeneratorArchitecture arch) {
+        if (arch.inputNc() != 3 || arch.outputNc() != 3) {
+            throw new UsageException("translate: " + weights + " is a generator for " + arch.inputNc() + " -> " + arch.outputNc()
+                    + " channels; translate reads and writes RGB images (3 channels)");
+        }
     }
 
     /** --batch_size, checked. */
@@ -66,10 +78,7 @@ public final class TranslateCommand {
 
         GeneratorWeights w = GeneratorOptions.load("translate", cl, weights, backend);
         GeneratorArchitecture arch = w.architecture;
-        if (arch.inputNc() != 3 || arch.outputNc() != 3) {
-            throw new UsageException("translate: " + weights + " is a generator for " + arch.inputNc() + " -> " + arch.outputNc()
-                    + " channels; translate reads and writes RGB images (3 channels)");
-        }
+        requireRgb(weights.toString(), arch);
         out.println("weights: " + weights + " (" + w.format + "): " + arch.describe() + " (" + w.architectureSource + ")"
                 + (w.droppedKeys.isEmpty() ? "" : "; ignored " + w.droppedKeys.size() + " instance norm statistics, as the reference does"));
         Files.createDirectories(output);

@@ -70,12 +70,17 @@ final class ExecutorTranslators {
     private static Path weightsFile(TranslationJob job) throws IOException {
         Path file = WEIGHT_FILES.get(job.key());
         if (file != null) return file;
-        Path dir = Files.createTempDirectory("cyclegan-weights-");
-        file = dir.resolve(job.weightsName());
-        Files.write(file, job.weights().value());
-        dir.toFile().deleteOnExit();   // runs after the file's, registered later: deleteOnExit works in reverse order
+        file = localCopy(job.weightsName(), job.weights().value());
+        file.getParent().toFile().deleteOnExit();   // runs after the file's, registered later: deleteOnExit works in reverse order
         file.toFile().deleteOnExit();
         WEIGHT_FILES.put(job.key(), file);
+        return file;
+    }
+
+    /** {@code bytes} as a file named {@code name} in a new temporary folder (the name keeps a .pth recognisable). */
+    static Path localCopy(String name, byte[] bytes) throws IOException {
+        Path file = Files.createTempDirectory("cyclegan-weights-").resolve(name);
+        Files.write(file, bytes);
         return file;
     }
 }

@@ -71,8 +71,7 @@ public final class SparkTranslate {
                         + " or, with --format parquet, the table's folder")
                 .option("format", "png", "png (one file per image) | parquet (a table of name and png bytes)")
                 .flag("overwrite", "replace outputs that already exist (without it, the job refuses before starting)");
-        cl.option("batch_size", "4", "images of one size per forward pass, as translate's --batch_size");
-        return GeneratorOptions.declare(cl)
+        return GeneratorOptions.declare(TranslateCommand.declareBatchSize(cl))
                 .option("device", "cpu", "each executor's backend: cpu | opencl | opencl:N | auto | reference")
                 .option("threads", "", "cpu backend threads per task (default: the task's spark.task.cpus)");
     }
@@ -191,7 +190,7 @@ public final class SparkTranslate {
             throw new UsageException("translate: --output " + output + " and --input " + inputs.root()
                     + " overlap (the outputs would overwrite inputs, or be translated on the next run); give a folder outside the input");
         }
-        if (inputs.root() == null && names.containsValue(output.getName()) && within(inputs.single(), output)) {
+        if (inputs.root() == null && new Path(output, names.values().iterator().next()).equals(inputs.single())) {
             throw new UsageException("translate: the output would be written over the input " + inputs.single());
         }
         if (!fs.exists(output) || overwrite) return;
@@ -235,20 +234,14 @@ public final class SparkTranslate {
 
     /** Loads the generator once on the driver, on the reference backend, so that bad weights fail before any task. */
     private static GeneratorArchitecture checkWeights(String name, byte[] weights, GeneratorWeights.Requested requested) throws IOException {
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cyclegan-weights-");
-        java.nio.file.Path file = dir.resolve(name);
+        java.nio.file.Path file = ExecutorTranslators.localCopy(name, weights);
         try (ReferenceBackend reference = new ReferenceBackend()) {
-            java.nio.file.Files.write(file, weights);
-            GeneratorWeights w = GeneratorOptions.load("translate", requested, file, reference);
-            GeneratorArchitecture arch = w.architecture;
-            if (arch.inputNc() != 3 || arch.outputNc() != 3) {
-                throw new UsageException("translate: " + name + " is a generator for " + arch.inputNc() + " -> " + arch.outputNc()
-                        + " channels; translate reads and writes RGB images (3 channels)");
-            }
+            GeneratorArchitecture arch = GeneratorOptions.load("translate", requested, file, reference).architecture;
+            TranslateCommand.requireRgb(name, arch);
             return arch;
         } finally {
             java.nio.file.Files.deleteIfExists(file);
-            java.nio.file.Files.deleteIfExists(dir);
+            java.nio.file.Files.deleteIfExists(file.getParent());
         }
     }
 
