@@ -20,9 +20,12 @@ import org.cyclegan.engine.backend.ConvGeometry;
  * version to cache by), straight into the GEMM's packed panel layout ({@link Gemm.PackedB}: the GEMMs read them in
  * place). Then, band by band of tiles (a band's transformed input and output each stay within {@link #BAND_BUDGET}
  * floats, or the backend's smaller budget): the input transform (Bᵀ d B with vectors over input channels, read from a
- * copy of the input with channels last and its zero padding in place, made once per call), the α² GEMMs (in parallel, one per task), and the output transform
- * (Aᵀ M A with vectors over output channels, then the tile's in-bounds pixels stored, plus bias). The vectors are the
- * {@link VectorWidth} species; channel counts are padded to whole vectors with zeros.
+ * copy of the input with channels last and its zero padding in place, made once per call), the α² GEMMs (in
+ * parallel, one per task), and the output transform (Aᵀ M A with vectors over output channels, into a copy of the
+ * output with channels last over whole tiles). Last, the in-bounds part of that copy goes back to planes, plus bias.
+ * The layout changes (and the weights' taps, read as vectors over output channels) are vector gathers
+ * ({@link Transpose}). The vectors are the {@link VectorWidth} species; channel counts are padded to whole vectors
+ * with zeros.
  *
  * <p>Numerical error. The transforms are exact in real arithmetic, but in float they round values larger than the
  * inputs. F(2×2)'s matrices hold only 0, ±1 and ±½: its error is no larger than the GEMM path's (relative error in
@@ -41,10 +44,10 @@ final class WinogradConv {
 
     /**
      * Per calling thread: packed transformed weights (or the weight gradient's transformed sums), transformed input and
-     * output (or output gradient) of a band, the input channels last, the output gradient channels last.
+     * output (or output gradient) of a band, the input channels last, the output (or output gradient) channels last.
      */
     private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[5][0]);
-    /** Per worker: a kernel's taps, half-transformed kernels, patches or tiles, a transformed output tile. */
+    /** Per worker: a kernel's taps (or its weight gradient), half-transformed kernels, patches or tiles, a half-transformed output gradient tile. */
     private static final ThreadLocal<float[][]> WORKER = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private final ConvGeometry g;
@@ -103,6 +106,7 @@ final class WinogradConv {
         float[] v = grow(buf, 1, aa * band * cinL);
         float[] mm = grow(buf, 2, aa * band * coutL);
         float[] xc = grow(buf, 3, g.n() * paddedH * paddedW * cinL);
+        float[] yc = grow(buf, 4, g.n() * tilesY * m * tilesX * m * coutL);
         pool.forRange(g.cin(), 1, (c0, c1) -> transformWeights(w, flipped, c0, c1, u));
         pool.forRange(g.n() * paddedH, 1, (r0, r1) -> {
             for (int r = r0; r < r1; r++) channelsLastRow(x, r, xc);
@@ -115,9 +119,12 @@ final class WinogradConv {
             pool.forEach(aa, xi -> Gemm.gemm(count, coutL, g.cin(), v, xi * band * cinL, cinL, false,
                     new Gemm.PackedB(u, xi * g.cin() * coutP, coutP), mm, xi * band * coutL, coutL, false, null));
             pool.forRange(count, 1, (s, e) -> {
-                for (int t = s; t < e; t++) transformOutput(mm, t, first + t, bias, y);
+                for (int t = s; t < e; t++) transformOutput(mm, t, first + t, yc);
             });
         }
+        pool.forRange(g.n() * g.oh(), 1, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) outputRow(yc, r, bias, y);
+        });
     }
 
     private void runBackwardWeight(float[] x, float[] dy, float[] dw, WorkerPool pool) {
@@ -162,14 +169,19 @@ final class WinogradConv {
         float[][] buf = WORKER.get();
         float[] taps = grow(buf, 0, 9 * L), half = grow(buf, 1, 3 * a * L);
         int cin = g.cin(), cout = g.cout();
+        // flipped: this convolution's w'[co][ci][k] is the stored w[ci][co][8 − k]; consecutive co are 9 apart, else 9·cin
+        int coStride = flipped ? 9 : 9 * cin;
+        int[] index = new int[L];
+        for (int lane = 0; lane < L; lane++) index[lane] = lane * coStride;
         for (int ci = c0; ci < c1; ci++) {
             int p0 = ci / KC * KC, kc = Math.min(KC, cin - p0);
             for (int co0 = 0; co0 < coutP; co0 += L) {
-                for (int lane = 0; lane < L; lane++) {
-                    int co = co0 + lane;
-                    for (int k = 0; k < 9; k++) {
-                        // flipped: this convolution's w'[co][ci][k] is the stored w[ci][co][8 − k]
-                        taps[k * L + lane] = co >= cout ? 0f : flipped ? w[(ci * cout + co) * 9 + 8 - k] : w[(co * cin + ci) * 9 + k];
+                for (int k = 0; k < 9; k++) {
+                    int first = flipped ? (ci * cout + co0) * 9 + 8 - k : (co0 * cin + ci) * 9 + k;
+                    if (co0 + L <= cout) {
+                        FloatVector.fromArray(S, w, first, index, 0).intoArray(taps, k * L);
+                    } else {
+                        for (int lane = 0; lane < L; lane++) taps[k * L + lane] = co0 + lane < cout ? w[first + lane * coStride] : 0f;
                     }
                 }
                 // G along the kernel's rows (3 → α, for each of its 3 columns), then along its columns.
@@ -261,10 +273,7 @@ final class WinogradConv {
         int cin = g.cin(), h = g.h(), wd = g.w(), base = r * paddedW * cinL;
         Arrays.fill(xc, base, base + paddedW * cinL, 0f);
         if (iy < 0 || iy >= h) return;
-        for (int ci = 0; ci < cin; ci++) {
-            int src = ((n * cin + ci) * h + iy) * wd, dst = base + pw * cinL + ci;
-            for (int ix = 0; ix < wd; ix++) xc[dst + ix * cinL] = x[src + ix];
-        }
+        Transpose.gathered(x, (n * cin * h + iy) * wd, h * wd, 1, xc, base + pw * cinL, cinL, cin, wd, null);
     }
 
     /** α values Bᵀ·(d0 … dα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], ... */
@@ -302,10 +311,7 @@ final class WinogradConv {
         int cout = g.cout(), oh = g.oh(), ow = g.ow(), base = r * cols * coutL;
         Arrays.fill(dyc, base, base + cols * coutL, 0f);
         if (oy >= oh) return;
-        for (int co = 0; co < cout; co++) {
-            int src = ((n * cout + co) * oh + oy) * ow, dst = base + co;
-            for (int ox = 0; ox < ow; ox++) dyc[dst + ox * coutL] = dy[src + ox];
-        }
+        Transpose.gathered(dy, (n * cout * oh + oy) * ow, oh * ow, 1, dyc, base, coutL, cout, ow, null);
     }
 
     /** Tile {@code tile}'s output gradient, transformed, written as row {@code row} of every Ŵ_ξ of the band. */
@@ -343,24 +349,24 @@ final class WinogradConv {
 
     // ---- output: y_tile = Aᵀ M A, plus bias --------------------------------------------------------------------
 
-    /** Row {@code row} of every M_ξ of the band, which is tile {@code tile} of the whole output, into y. */
-    private void transformOutput(float[] mm, int row, int tile, float[] bias, float[] y) {
-        float[][] buf = WORKER.get();
-        float[] half = grow(buf, 2, m * a * coutL), out = grow(buf, 3, m * m * coutL);
-        int xiStride = band * coutL;
+    /**
+     * Row {@code row} of every M_ξ of the band, which is tile {@code tile} of the whole output, into yc: the output
+     * channels last over whole tiles, yc[((n·tilesY·m + oy)·tilesX·m + ox)·coutL + co].
+     */
+    private void transformOutput(float[] mm, int row, int tile, float[] yc) {
+        float[] half = grow(WORKER.get(), 2, m * a * coutL);
+        int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
+        int xiStride = band * coutL, cols = tilesX * m, at = ((n * tilesY + ty) * m * cols + tx * m) * coutL;
         for (int c = 0; c < coutL; c += L) {
             for (int j = 0; j < a; j++) outputTransform(mm, j * xiStride + row * coutL + c, a * xiStride, half, j * coutL + c, a * coutL);
-            for (int i = 0; i < m; i++) outputTransform(half, i * a * coutL + c, coutL, out, i * m * coutL + c, coutL);
+            for (int i = 0; i < m; i++) outputTransform(half, i * a * coutL + c, coutL, yc, at + i * cols * coutL + c, coutL);
         }
-        int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int oh = g.oh(), ow = g.ow(), rows = Math.min(m, oh - ty * m), cols = Math.min(m, ow - tx * m);
-        for (int co = 0; co < g.cout(); co++) {
-            float b = bias == null ? 0f : bias[co];
-            int plane = ((n * g.cout() + co) * oh + ty * m) * ow + tx * m;
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) y[plane + i * ow + j] = out[(i * m + j) * coutL + co] + b;
-            }
-        }
+    }
+
+    /** Output row {@code r} (of n·oh) of y from yc, plus bias: the in-bounds part of the tiles, back to planes. */
+    private void outputRow(float[] yc, int r, float[] bias, float[] y) {
+        int oh = g.oh(), ow = g.ow(), n = r / oh, oy = r % oh;
+        Transpose.gathered(yc, (n * tilesY * m + oy) * tilesX * m * coutL, coutL, 1, y, (n * g.cout() * oh + oy) * ow, oh * ow, ow, g.cout(), bias);
     }
 
     /** m values Aᵀ·(m0 … mα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], ... */
