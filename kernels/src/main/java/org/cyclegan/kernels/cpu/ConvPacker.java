@@ -1,8 +1,9 @@
 package org.cyclegan.kernels.cpu;
 
-import org.cyclegan.engine.backend.ConvGeometry;
-
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.cyclegan.engine.backend.ConvGeometry;
 
 /**
  * Packs blocks of a convolution's im2col matrix straight from the input image into the GEMM's panel layout, so the
@@ -12,14 +13,21 @@ import java.util.Arrays;
  * position (oy, ox) = (q / ow, q mod ow); the entry is x[ci, oy·sh − ph + i, ox·sw − pw + j], zero outside the image.
  */
 final class ConvPacker {
+    private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
+    private static final int L = S.length();
+
     private final float[] x;
     private final int xOff;
     private final ConvGeometry g;
+    /** For strided rows: lane t reads t·strideW along the image row. */
+    private final int[] strided;
 
     ConvPacker(float[] x, int xOff, ConvGeometry g) {
         this.x = x;
         this.xOff = xOff;
         this.g = g;
+        this.strided = new int[L];
+        for (int t = 0; t < L; t++) strided[t] = t * g.spec().strideW();
     }
 
     /** B = im2col (k = taps, n = positions): the forward product W · B. */
@@ -75,6 +83,16 @@ final class ConvPacker {
                         System.arraycopy(x, src + lo, dst, d + lo - ox, hi - lo);
                         if (hi < ox + run) Arrays.fill(dst, d + hi - ox, d + run, 0f);
                     }
+                } else if (stride == 1) {
+                    // Strided, into contiguous panel rows: zeros where the taps fall outside the image, vector
+                    // gathers of L outputs (L·sw image columns, a few cache lines) in between.
+                    int lo = Math.min(ox + run, Math.max(ox, Math.floorDiv(pw - j + sw - 1, sw)));
+                    int hi = Math.max(lo, Math.min(ox + run, Math.floorDiv(wd - 1 + pw - j, sw) + 1));
+                    Arrays.fill(dst, d, d + lo - ox, 0f);
+                    int o = lo;
+                    for (; o + L <= hi; o += L) FloatVector.fromArray(S, x, src + o * sw, strided, 0).intoArray(dst, d + o - ox);
+                    for (; o < hi; o++) dst[d + o - ox] = x[src + o * sw];
+                    Arrays.fill(dst, d + hi - ox, d + run, 0f);
                 } else {
                     for (int t = 0; t < run; t++) {
                         int ix = (ox + t) * sw - pw + j;
