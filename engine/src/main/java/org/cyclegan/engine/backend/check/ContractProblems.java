@@ -69,6 +69,8 @@ public final class ContractProblems {
             {1, 4, 20, 19, 1, 3, 1, 0},    // few outputs: one output channel, row not a multiple of the vector
             {1, 20, 12, 12, 70, 3, 1, 1},  // M above a 64-row tile
             {2, 5, 11, 9, 17, 4, 2, 1},    // 4×4 stride 2 on odd sizes, 17 outputs (just past a thin tile)
+            {1, 3, 9, 70, 5, 3, 2, 1},     // stride 2, 35 outputs a row: several vectors of them between the zero margins
+            {2, 4, 8, 75, 6, 4, 2, 1},     // 4×4 stride 2, 37 outputs a row, a batch of 2
     };
 
     /**
