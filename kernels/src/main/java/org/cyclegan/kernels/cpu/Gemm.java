@@ -35,6 +35,10 @@ final class Gemm {
             new float[KC * NC], new float[MR * NR]});
     /** Per calling thread: all of op(A), packed once per product and read by every worker. */
     private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per calling thread: all of B, packed once when several row chunks would each pack the same blocks. */
+    private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[0]);
+    /** Largest B packed whole for {@link #PACKED_B}, in floats (16 MB); a larger one is packed by each row chunk. */
+    static final int PACKED_B_BUDGET = 1 << 22;
 
     private Gemm() {}
 
@@ -115,11 +119,33 @@ final class Gemm {
         Task pack = rp -> packA(a, aOff, lda, ta, rp * MR, Math.min(MR, m - rp * MR), 0, k, packedA, rp * MR * k);
         run(pool, rowPanels, pack);
 
+        // Rows split into chunks (few columns): every chunk would pack the same blocks of B, so pack B once, block by
+        // block in parallel, and let the chunks read it in place.
+        int width = nPanels * NR;
+        if (mChunks > 1 && !(packer instanceof PackedB) && (long) k * width <= PACKED_B_BUDGET) {
+            float[] bp = PACKED_B.get();
+            if (bp.length < k * width) {
+                bp = new float[k * width];
+                PACKED_B.set(bp);
+            }
+            PackedB whole = new PackedB(bp, 0, width);
+            BPacker source = packer;
+            int blocks = nBlocks, kBlocks = (k + KC - 1) / KC;
+            run(pool, kBlocks * blocks, kj -> {
+                int p0 = kj / blocks * KC, kc = Math.min(KC, k - p0), j0 = kj % blocks * blockWidth, nc = Math.min(blockWidth, n - j0);
+                float[] scratch = BUFFERS.get()[0];
+                source.pack(p0, kc, j0, nc, scratch);
+                System.arraycopy(scratch, 0, whole.b(), whole.at(p0, kc, j0), (nc + NR - 1) / NR * kc * NR);
+            });
+            packer = whole;
+        }
+
+        BPacker b = packer;
         Task task = (t) -> {
             int jb = t / mChunks, mc = t % mChunks;
             int j0 = jb * blockWidth, nc = Math.min(blockWidth, n - j0);
             int i0 = mc * panelsPerChunk * MR, i1 = Math.min(m, i0 + panelsPerChunk * MR);
-            if (i0 < i1) block(i0, i1, j0, nc, k, packedA, packer, c, cOff, ldc, accumulate);
+            if (i0 < i1) block(i0, i1, j0, nc, k, packedA, b, c, cOff, ldc, accumulate);
         };
         run(pool, tasks, task);
     }
