@@ -19,6 +19,19 @@ final class Transpose {
 
     private Transpose() {}
 
+    /** Per thread: the last gather index map made, lane i at i·stride (callers repeat a stride many times over). */
+    private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[L + 1]);
+
+    /** The gather index map {0, stride, 2·stride, ...}, made again only when the stride changes. */
+    static int[] lanesApart(int stride) {
+        int[] index = INDEX.get();
+        if (index[L] != stride) {
+            for (int i = 0; i < L; i++) index[i] = i * stride;
+            index[L] = stride;
+        }
+        return index;
+    }
+
     /** Sources rows this many floats apart (2 KB) put a vector's lanes in at most two sets of the first-level cache. */
     private static final int CONFLICTING_ROWS = 512;
 
@@ -30,8 +43,7 @@ final class Transpose {
                          int rows, int cols, float[] add) {
         int whole = srcRow % CONFLICTING_ROWS == 0 ? 0 : rows - rows % L;
         if (whole > 0) {
-            int[] index = new int[L];
-            for (int i = 0; i < L; i++) index[i] = i * srcRow;
+            int[] index = lanesApart(srcRow);
             // Row chunk outside, columns inside: a chunk's L source lines serve every column before the next chunk.
             for (int r0 = 0; r0 < whole; r0 += L) {
                 for (int c = 0; c < cols; c++) {

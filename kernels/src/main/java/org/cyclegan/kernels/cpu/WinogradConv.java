@@ -171,8 +171,7 @@ final class WinogradConv {
         int cin = g.cin(), cout = g.cout();
         // flipped: this convolution's w'[co][ci][k] is the stored w[ci][co][8 − k]; consecutive co are 9 apart, else 9·cin
         int coStride = flipped ? 9 : 9 * cin;
-        int[] index = new int[L];
-        for (int lane = 0; lane < L; lane++) index[lane] = lane * coStride;
+        int[] index = Transpose.lanesApart(coStride);
         for (int ci = c0; ci < c1; ci++) {
             int p0 = ci / KC * KC, kc = Math.min(KC, cin - p0);
             for (int co0 = 0; co0 < coutP; co0 += L) {
