@@ -40,9 +40,9 @@ final class Gemm {
     /**
      * Largest B packed whole for {@link #PACKED_B}, in floats (2 MB); a larger one is packed by each row chunk. The
      * buffer stays with the thread, so the budget is memory kept: 2 MB takes the small products of PatchGAN's deeper
-     * layers (256←128, 4×4, stride 2 on 32×32 at 128 px: exactly 2 MB of B);
-     * 16 MB would also take the 128 px generator's first-layer weight gradient (10.5 MB of B; measured 41 → 30 ms an
-     * iteration) for 10.5 MB more resident memory.
+     * layers (256←128, 4×4, stride 2 on 32×32 at 128 px: exactly 2 MB of B); 16 MB would also take the 128 px
+     * generator's first-layer weight gradient (10.5 MB of B; measured 41 → 30 ms an iteration) for 10.5 MB more
+     * resident memory.
      */
     static final int PACKED_B_BUDGET = 1 << 19;
 

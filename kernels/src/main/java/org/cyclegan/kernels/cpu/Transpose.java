@@ -16,11 +16,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class Transpose {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
-
-    private Transpose() {}
-
+    /** Source rows this many floats apart (2 KB) put a vector's lanes in at most two sets of the first-level cache. */
+    private static final int CONFLICTING_ROWS = 512;
     /** Per thread: the last gather index map made, lane i at i·stride (callers repeat a stride many times over). */
     private static final ThreadLocal<int[]> INDEX = ThreadLocal.withInitial(() -> new int[L + 1]);
+
+    private Transpose() {}
 
     /** The gather index map {0, stride, 2·stride, ...}, made again only when the stride changes. */
     static int[] lanesApart(int stride) {
@@ -32,9 +33,6 @@ final class Transpose {
         return index;
     }
 
-    /** Sources rows this many floats apart (2 KB) put a vector's lanes in at most two sets of the first-level cache. */
-    private static final int CONFLICTING_ROWS = 512;
-
     /**
      * dst[dstOff + c·dstRow + r] = src[srcOff + r·srcRow + c·srcCol] (+ add[c] when {@code add} is not null) for r in
      * [0, rows) and c in [0, cols). {@code srcCol} may be negative (a reversed source row).
@@ -45,11 +43,13 @@ final class Transpose {
         if (whole > 0) {
             int[] index = lanesApart(srcRow);
             // Row chunk outside, columns inside: a chunk's L source lines serve every column before the next chunk.
+            // Two copies of the loop, so that no vector reaches a join from two places (see Gemm#kernel).
             for (int r0 = 0; r0 < whole; r0 += L) {
-                for (int c = 0; c < cols; c++) {
-                    FloatVector v = FloatVector.fromArray(S, src, srcOff + r0 * srcRow + c * srcCol, index, 0);
-                    if (add != null) v = v.add(add[c]);
-                    v.intoArray(dst, dstOff + c * dstRow + r0);
+                int s = srcOff + r0 * srcRow, d = dstOff + r0;
+                if (add == null) {
+                    for (int c = 0; c < cols; c++) FloatVector.fromArray(S, src, s + c * srcCol, index, 0).intoArray(dst, d + c * dstRow);
+                } else {
+                    for (int c = 0; c < cols; c++) FloatVector.fromArray(S, src, s + c * srcCol, index, 0).add(add[c]).intoArray(dst, d + c * dstRow);
                 }
             }
         }

@@ -47,7 +47,10 @@ final class WinogradConv {
      * output (or output gradient) of a band, the input channels last, the output (or output gradient) channels last.
      */
     private static final ThreadLocal<float[][]> CALLER = ThreadLocal.withInitial(() -> new float[5][0]);
-    /** Per worker: a kernel's taps (or its weight gradient), half-transformed kernels, patches or tiles, a half-transformed output gradient tile. */
+    /**
+     * Per worker: a kernel's taps (or its weight gradient), half-transformed kernels, patches or tiles, a
+     * half-transformed output gradient tile.
+     */
     private static final ThreadLocal<float[][]> WORKER = ThreadLocal.withInitial(() -> new float[4][0]);
 
     private final ConvGeometry g;
