@@ -15,9 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.cyclegan.train.FolderContents;
 import org.cyclegan.train.cli.Main;
 import org.cyclegan.train.gan.CycleGan;
 import org.cyclegan.train.gan.CycleGanConfig;
@@ -87,14 +86,6 @@ class TranslateCommandTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
-    private static Map<String, byte[]> snapshot(Path folder) throws IOException {
-        Map<String, byte[]> files = new TreeMap<>();
-        try (Stream<Path> s = Files.walk(folder)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) files.put(folder.relativize(p).toString(), Files.readAllBytes(p));
-        }
-        return files;
-    }
-
     private static void assertSameFiles(Map<String, byte[]> before, Map<String, byte[]> after) {
         assertEquals(before.keySet(), after.keySet(), "the same files");
         for (String k : before.keySet()) assertArrayEquals(before.get(k), after.get(k), k + " unchanged");
@@ -107,7 +98,7 @@ class TranslateCommandTest {
         png(in.resolve("a.png"), 16, 16);
         png(in.resolve("sub/b.png"), 16, 16);
         Path link = Files.createSymbolicLink(dir.resolve("link"), in);
-        Map<String, byte[]> before = snapshot(dir);
+        Map<String, byte[]> before = FolderContents.of(dir);
         String[][] cases = {
             {in.toString(), "is the input folder"},
             {in.resolve("out").toString(), "lies inside the input folder"},
@@ -122,7 +113,7 @@ class TranslateCommandTest {
             assertEquals(2, run("translate", "--weights", w.toString(), "--input", in.toString(), "--output", c[0], "--device", "cpu"), c[0]);
             assertTrue(stderr().contains("--output " + c[0]) && stderr().contains(c[1]), c[0] + ": " + stderr());
         }
-        assertSameFiles(before, snapshot(dir));
+        assertSameFiles(before, FolderContents.of(dir));
         assertFalse(Files.exists(in.resolve("out")), "no folder created");
     }
 
@@ -153,7 +144,7 @@ class TranslateCommandTest {
         png(in.resolve("sub/x.png"), 24, 16);
         png(in.resolve("y.jpg"), 28, 16);
         assertEquals(0, run("translate", "--weights", w.toString(), "--input", in.toString(), "--output", outDir.toString(), "--device", "cpu"), stderr());
-        assertEquals(java.util.Set.of("x.png", "x.jpg.png", "sub/x.png", "y.png"), snapshot(outDir).keySet());
+        assertEquals(java.util.Set.of("x.png", "x.jpg.png", "sub/x.png", "y.png"), FolderContents.of(outDir).keySet());
         assertEquals(16, ImageIO.read(outDir.resolve("x.png").toFile()).getWidth());
         assertEquals(20, ImageIO.read(outDir.resolve("x.jpg.png").toFile()).getWidth());
         assertEquals(24, ImageIO.read(outDir.resolve("sub/x.png").toFile()).getWidth());
@@ -202,7 +193,7 @@ class TranslateCommandTest {
         assertEquals(0, run("translate", "--weights", w.toString(), "--input", in.toString(), "--output", outDir.toString(), "--device", "cpu"), stderr());
         assertTrue(stderr().contains("a_tiny.png: 4x4 px is too small for --netG resnet_6blocks"), stderr());
         assertTrue(stderr().contains("b_line.png: 40x2 px is too small"), stderr());
-        assertEquals(java.util.Set.of("c_ok.png"), snapshot(outDir).keySet());
+        assertEquals(java.util.Set.of("c_ok.png"), FolderContents.of(outDir).keySet());
         assertTrue(stdout().contains("translated 1 of 3 images"), stdout());
         assertTrue(stdout().contains("skipped 2") && stdout().contains("a_tiny.png") && stdout().contains("b_line.png"), stdout());
     }
@@ -216,7 +207,7 @@ class TranslateCommandTest {
         Path link = Files.createSymbolicLink(dir.resolve("in"), real);
         Path outDir = dir.resolve("out");
         assertEquals(0, run("translate", "--weights", w.toString(), "--input", link.toString(), "--output", outDir.toString(), "--device", "cpu"), stderr());
-        assertEquals(java.util.Set.of("a.png"), snapshot(outDir).keySet());
+        assertEquals(java.util.Set.of("a.png"), FolderContents.of(outDir).keySet());
         assertTrue(stderr().contains(link.resolve("again").toString()) && stderr().contains("loop"), stderr());
         assertTrue(Files.isSymbolicLink(loop));
     }

@@ -16,13 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.Backends;
 import org.cyclegan.kernels.cpu.CpuBackend;
+import org.cyclegan.train.FolderContents;
 import org.cyclegan.train.cli.Main;
 import org.cyclegan.train.commands.CommandLine;
 import org.cyclegan.train.gan.CycleGan;
@@ -123,16 +123,6 @@ class SparkTranslateTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
-    /** Every regular file under {@code folder} by relative path, with its bytes. */
-    private static Map<String, byte[]> files(Path folder) throws IOException {
-        Map<String, byte[]> files = new TreeMap<>();
-        if (!Files.exists(folder)) return files;
-        try (Stream<Path> s = Files.walk(folder)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) files.put(folder.relativize(p).toString(), Files.readAllBytes(p));
-        }
-        return files;
-    }
-
     private static void assertSameImages(Map<String, byte[]> expected, Map<String, byte[]> actual) {
         assertEquals(expected.keySet(), actual.keySet());
         for (String k : expected.keySet()) assertArrayEquals(expected.get(k), actual.get(k), k + ": the same bytes as translate's");
@@ -140,7 +130,7 @@ class SparkTranslateTest {
 
     /** The job's PNGs, without Hadoop's marker and the checksum files its local file system writes beside each. */
     private static Map<String, byte[]> pngs(Path folder) throws IOException {
-        Map<String, byte[]> all = files(folder);
+        Map<String, byte[]> all = FolderContents.of(folder);
         all.keySet().removeIf(k -> !k.endsWith(".png"));
         return all;
     }
@@ -149,7 +139,7 @@ class SparkTranslateTest {
         Path in = inputs(), expected = dir.resolve("expected"), actual = dir.resolve("actual");
         assertEquals(0, translate(in, expected));
         assertEquals(0, job(in, actual.toString()), stderr());
-        Map<String, byte[]> reference = files(expected);
+        Map<String, byte[]> reference = FolderContents.of(expected);
         assertEquals(9, reference.size(), reference.keySet().toString());
         assertTrue(reference.containsKey("sub/x.jpg.png") && reference.containsKey("sub/deeper/d.png"), reference.keySet().toString());
         assertSameImages(reference, pngs(actual));
@@ -166,7 +156,7 @@ class SparkTranslateTest {
         FailingFileSystem.failWrites("c_wide", 1);
         assertEquals(0, job(in, "failing://" + actual), stderr());
         assertEquals(1, FailingFileSystem.failures(), "the first attempt's write broke off");
-        assertSameImages(files(expected), pngs(actual));
+        assertSameImages(FolderContents.of(expected), pngs(actual));
         assertFalse(Files.exists(actual.resolve("_temporary")), "no attempt folders left");
         assertTrue(stdout().contains("translated 9 of 10 images"), "counted once, not once per attempt: " + stdout());
     }
@@ -186,7 +176,7 @@ class SparkTranslateTest {
         assertEquals(0, job(in, table.toString(), "--format", "parquet"), stderr());
         Map<String, byte[]> rows = new TreeMap<>();
         for (Row r : spark.read().parquet(table.toString()).collectAsList()) rows.put(r.getString(0), (byte[]) r.get(1));
-        assertSameImages(files(expected), rows);
+        assertSameImages(FolderContents.of(expected), rows);
         assertEquals(2, job(in, table.toString(), "--format", "parquet"), "an existing table is not replaced without --overwrite");
         assertTrue(stderr().contains(table + " exists"), stderr());
     }
