@@ -15,93 +15,141 @@ import org.cyclegan.engine.backend.ConvGeometry;
 final class ConvPacker {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
+    /**
+     * Per thread: for the weight gradient's panel of taps, each tap's offset in x from its window's corner, its row i
+     * and its column j (three runs of NR).
+     */
+    private static final ThreadLocal<int[]> PANEL_TAPS = ThreadLocal.withInitial(() -> new int[3 * Gemm.NR]);
 
     private final float[] x;
     private final int xOff;
-    private final ConvGeometry g;
+    private final int h, w, kh, kw, ow, sh, sw, ph, pw;
     /** For strided rows: lane t reads t·strideW along the image row. */
     private final int[] strided;
 
     ConvPacker(float[] x, int xOff, ConvGeometry g) {
         this.x = x;
         this.xOff = xOff;
-        this.g = g;
+        this.h = g.h();
+        this.w = g.w();
+        this.kh = g.kh();
+        this.kw = g.kw();
+        this.ow = g.ow();
+        this.sh = g.spec().strideH();
+        this.sw = g.spec().strideW();
+        this.ph = g.spec().padH();
+        this.pw = g.spec().padW();
         this.strided = new int[L];
-        for (int t = 0; t < L; t++) strided[t] = t * g.spec().strideW();
+        for (int t = 0; t < L; t++) strided[t] = t * sw;
     }
 
-    /** B = im2col (k = taps, n = positions): the forward product W · B. */
+    /**
+     * B = im2col (k = taps, n = positions): the forward product W · B. Tap by tap (its channel and offsets decoded
+     * once), the block's positions are walked output row by output row, each run cut where a panel ends: a panel row
+     * is NR values, so work done per run rather than per value is what this packing's speed is made of.
+     */
     void packTapsByPositions(int p0, int kc, int j0, int nc, float[] bp) {
-        int nr = Gemm.NR;
-        int panels = (nc + nr - 1) / nr;
-        for (int jp = 0; jp < panels; jp++) {
-            int base = jp * kc * nr;
-            int q0 = j0 + jp * nr, w = Math.min(nr, nc - jp * nr);
-            for (int p = 0; p < kc; p++) {
-                int d = base + p * nr;
-                row(p0 + p, q0, w, bp, d, 1);
-                if (w < nr) Arrays.fill(bp, d + w, d + nr, 0f);
-            }
-        }
-    }
-
-    /** B = im2colᵀ (k = positions, n = taps): the weight-gradient product dy · B. */
-    void packPositionsByTaps(int p0, int kc, int j0, int nc, float[] bp) {
-        int nr = Gemm.NR;
-        int panels = (nc + nr - 1) / nr;
-        for (int jp = 0; jp < panels; jp++) {
-            int base = jp * kc * nr;
-            int w = Math.min(nr, nc - jp * nr);
-            for (int t = 0; t < w; t++) row(j0 + jp * nr + t, p0, kc, bp, base + t, nr);
-            for (int t = w; t < nr; t++) for (int p = 0; p < kc; p++) bp[base + p * nr + t] = 0f;
-        }
-    }
-
-    /** Writes im2col[r][q0 .. q0+len) to dst[d], dst[d + stride], ... */
-    private void row(int r, int q0, int len, float[] dst, int d, int stride) {
-        int kk = g.kh() * g.kw();
-        int ci = r / kk, i = (r / g.kw()) % g.kh(), j = r % g.kw();
-        int sh = g.spec().strideH(), sw = g.spec().strideW(), ph = g.spec().padH(), pw = g.spec().padW();
-        int h = g.h(), wd = g.w(), ow = g.ow();
-        int plane = xOff + ci * h * wd;
-        int q = q0, end = q0 + len;
-        while (q < end) {
-            int oy = q / ow, ox = q - oy * ow;
-            int run = Math.min(end - q, ow - ox);   // positions left in this output row
-            int iy = oy * sh - ph + i;
-            if (iy < 0 || iy >= h) {
-                for (int t = 0; t < run; t++) dst[d + t * stride] = 0f;
-            } else {
-                int src = plane + iy * wd - pw + j;   // x index of ox = 0 (before the bounds check)
-                if (sw == 1 && stride == 1) {
-                    // Contiguous: zeros left of the image, one copy, zeros right of it.
-                    int lo = Math.max(ox, pw - j), hi = Math.min(ox + run, wd + pw - j);
-                    if (hi <= lo) {
-                        Arrays.fill(dst, d, d + run, 0f);
-                    } else {
-                        if (lo > ox) Arrays.fill(dst, d, d + lo - ox, 0f);
-                        System.arraycopy(x, src + lo, dst, d + lo - ox, hi - lo);
-                        if (hi < ox + run) Arrays.fill(dst, d + hi - ox, d + run, 0f);
-                    }
-                } else if (stride == 1) {
-                    // Strided, into contiguous panel rows: zeros where the taps fall outside the image, vector
-                    // gathers of L outputs (L·sw image columns, a few cache lines) in between.
-                    int lo = Math.min(ox + run, Math.max(ox, Math.floorDiv(pw - j + sw - 1, sw)));
-                    int hi = Math.max(lo, Math.min(ox + run, Math.floorDiv(wd - 1 + pw - j, sw) + 1));
-                    Arrays.fill(dst, d, d + lo - ox, 0f);
-                    int o = lo;
-                    for (; o + L <= hi; o += L) FloatVector.fromArray(S, x, src + o * sw, strided, 0).intoArray(dst, d + o - ox);
-                    for (; o < hi; o++) dst[d + o - ox] = x[src + o * sw];
-                    Arrays.fill(dst, d + hi - ox, d + run, 0f);
-                } else {
-                    for (int t = 0; t < run; t++) {
-                        int ix = (ox + t) * sw - pw + j;
-                        dst[d + t * stride] = ix >= 0 && ix < wd ? x[src + (ox + t) * sw] : 0f;
-                    }
+        int nr = Gemm.NR, end = j0 + nc;
+        for (int p = 0; p < kc; p++) {
+            int r = p0 + p, plane = xOff + r / (kh * kw) * h * w, i = (r / kw) % kh, j = r % kw;
+            int oy = j0 / ow, ox = j0 - oy * ow, lane = 0, d = p * nr;
+            for (int q = j0; q < end; ) {
+                int len = Math.min(Math.min(end - q, ow - ox), nr - lane);
+                segment(plane, i, j, oy, ox, len, bp, d + lane);
+                q += len;
+                ox += len;
+                lane += len;
+                if (ox == ow) {
+                    ox = 0;
+                    oy++;
+                }
+                if (lane == nr) {
+                    lane = 0;
+                    d += kc * nr;
                 }
             }
-            d += run * stride;
-            q += run;
+            if (lane > 0) Arrays.fill(bp, d + lane, d + nr, 0f);   // the last panel's padding columns
+        }
+    }
+
+    /**
+     * B = im2colᵀ (k = positions, n = taps): the weight-gradient product dy · B. A panel row is NR taps at one output
+     * position; a tap's value is x at a fixed offset from the position's window, so where the whole window lies
+     * inside the image the row is L-wide vector gathers through the panel's map of tap offsets, the same for every
+     * position. Windows crossing the image's edge (and a last panel of fewer taps) go value by value.
+     */
+    void packPositionsByTaps(int p0, int kc, int j0, int nc, float[] bp) {
+        int nr = Gemm.NR, plane = h * w;
+        int[] tap = PANEL_TAPS.get();
+        int panels = (nc + nr - 1) / nr;
+        for (int jp = 0; jp < panels; jp++) {
+            int base = jp * kc * nr, t0 = j0 + jp * nr, taps = Math.min(nr, nc - jp * nr);
+            int iMin = kh, iMax = 0, jMin = kw, jMax = 0;
+            for (int t = 0; t < taps; t++) {
+                int r = t0 + t, i = (r / kw) % kh, j = r % kw;
+                tap[nr + t] = i;
+                tap[2 * nr + t] = j;
+                iMin = Math.min(iMin, i);
+                iMax = Math.max(iMax, i);
+                jMin = Math.min(jMin, j);
+                jMax = Math.max(jMax, j);
+            }
+            for (int t = 0; t < taps; t++) tap[t] = (t0 + t) / (kh * kw) * plane + (tap[nr + t] - iMin) * w + tap[2 * nr + t] - jMin;
+            int oy = p0 / ow, ox = p0 - oy * ow;
+            for (int p = 0; p < kc; p++) {
+                int y0 = oy * sh - ph, x0 = ox * sw - pw, d = base + p * nr;
+                if (taps == nr && y0 + iMin >= 0 && y0 + iMax < h && x0 + jMin >= 0 && x0 + jMax < w) {
+                    int corner = xOff + (y0 + iMin) * w + x0 + jMin;
+                    for (int v = 0; v < nr; v += L) FloatVector.fromArray(S, x, corner, tap, v).intoArray(bp, d + v);
+                } else {
+                    for (int t = 0; t < nr; t++) {
+                        int iy = y0 + tap[nr + t], ix = x0 + tap[2 * nr + t];
+                        bp[d + t] = t < taps && iy >= 0 && iy < h && ix >= 0 && ix < w
+                                ? x[xOff + (y0 + iMin) * w + x0 + jMin + tap[t]] : 0f;
+                    }
+                }
+                if (++ox == ow) {
+                    ox = 0;
+                    oy++;
+                }
+            }
+        }
+    }
+
+    /**
+     * dst[d .. d + len) = the values tap (plane, i, j) reads for output row oy, columns [ox, ox + len) (within one
+     * output row): x[plane, oy·sh − ph + i, (ox + t)·sw − pw + j], zero outside the image.
+     */
+    private void segment(int plane, int i, int j, int oy, int ox, int len, float[] dst, int d) {
+        int iy = oy * sh - ph + i;
+        if (iy < 0 || iy >= h) {
+            Arrays.fill(dst, d, d + len, 0f);
+            return;
+        }
+        int src = plane + iy * w - pw + j;   // x index of output column 0 (before the bounds check)
+        int end = ox + len;
+        if (sw == 1 && ox >= pw - j && end <= w + pw - j) {
+            // Contiguous and inside the image: vector copies (a panel row is a few vectors; a call to arraycopy
+            // would cost more than the copy).
+            int o = 0;
+            for (; o + L <= len; o += L) FloatVector.fromArray(S, x, src + ox + o).intoArray(dst, d + o);
+            for (; o < len; o++) dst[d + o] = x[src + ox + o];
+        } else if (sw == 1) {
+            // Contiguous, crossing the image's edge: zeros left of the image, one copy, zeros right of it.
+            int lo = Math.min(end, Math.max(ox, pw - j)), hi = Math.max(lo, Math.min(end, w + pw - j));
+            Arrays.fill(dst, d, d + lo - ox, 0f);
+            if (hi > lo) System.arraycopy(x, src + lo, dst, d + lo - ox, hi - lo);   // (a run wholly outside may start past x's end)
+            Arrays.fill(dst, d + hi - ox, d + len, 0f);
+        } else {
+            // Strided: zeros where the taps fall outside the image, vector gathers of L outputs (L·sw image columns,
+            // a few cache lines) in between.
+            int lo = Math.min(end, Math.max(ox, Math.floorDiv(pw - j + sw - 1, sw)));
+            int hi = Math.max(lo, Math.min(end, Math.floorDiv(w - 1 + pw - j, sw) + 1));
+            Arrays.fill(dst, d, d + lo - ox, 0f);
+            int o = lo;
+            for (; o + L <= hi; o += L) FloatVector.fromArray(S, x, src + o * sw, strided, 0).intoArray(dst, d + o - ox);
+            for (; o < hi; o++) dst[d + o - ox] = x[src + o * sw];
+            Arrays.fill(dst, d + hi - ox, d + len, 0f);
         }
     }
 }
