@@ -44,12 +44,14 @@ final class DirectConv {
         int ph = g.spec().padH(), pw = g.spec().padW(), h = g.h(), w = g.w();
         int hp = h + 2 * ph, wp = Math.max(w + 2 * pw, L + g.kw() - 1), planes = g.n() * g.cin();
         if (ph == 0 && pw == 0 && wp == w) return new Planes(x, h, w);
+        // Zeros past the last plane: a weight gradient over narrow rows reads up to kw − 1 values past a plane's end.
+        int size = planes * hp * wp + g.kw();
         float[] xp = PADDED.get();
-        if (xp.length < planes * hp * wp) {
-            xp = new float[planes * hp * wp];
+        if (xp.length < size) {
+            xp = new float[size];
             PADDED.set(xp);
         }
-        java.util.Arrays.fill(xp, 0, planes * hp * wp, 0f);
+        java.util.Arrays.fill(xp, 0, size, 0f);
         for (int p = 0; p < planes; p++) {
             for (int y = 0; y < h; y++) System.arraycopy(x, (p * h + y) * w, xp, (p * hp + y + ph) * wp + pw, w);
         }
@@ -120,11 +122,21 @@ final class DirectConv {
         return o;
     }
 
-    /** dw[co, ci, i, j] = Σ_{n, oy, ox} dy[n, co, oy, ox] · x[n, ci, oy + i, ox + j]. */
+    /**
+     * dw[co, ci, i, j] = Σ_{n, oy, ox} dy[n, co, oy, ox] · x[n, ci, oy + i, ox + j].
+     *
+     * <p>Output rows narrower than a vector (PatchGAN's last layer at small sizes: 14 wide at 128 px) would leave the
+     * whole sum to the scalar tail. There dy is first widened to rows as long as the padded input's, zeros past ow:
+     * then each tap's sum is one flat dot product of two contiguous runs, the widened dy and the input from the tap's
+     * corner, in which the zeros drop the input's values between the window's rows.
+     */
     static void backwardWeight(ConvGeometry g, float[] input, float[] dy, float[] dw, WorkerPool pool) {
         Planes in = planes(g, input);
         float[] x = in.x();
-        int cin = g.cin(), h = in.h(), wd = in.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
+        int cin = g.cin(), h = in.h(), wd = in.w(), kh = g.kh(), kw = g.kw(), cout = g.cout();
+        boolean narrow = g.ow() < L;
+        float[] dyRows = narrow ? widened(dy, g.n() * cout, g.oh(), g.ow(), wd) : dy;
+        int oh = narrow ? 1 : g.oh(), ow = narrow ? g.oh() * wd : g.ow(), rowStride = narrow ? ow : wd;
         int vecEnd = ow / L * L;
         pool.forRange(cin, 1, (c0, c1) -> {
             double[] sum = new double[MAX_COUT], part = new double[MAX_COUT];
@@ -136,7 +148,7 @@ final class DirectConv {
                         for (int n = 0; n < g.n(); n++) {
                             // Channels past cout read channel 0's gradient again; their sums are dropped.
                             for (int co = 0; co < MAX_COUT; co++) dyOff[co] = (n * cout + (co < cout ? co : 0)) * oh * ow;
-                            correlate(dy, dyOff, x, (n * cin + ci) * h * wd + i * wd + j, oh, ow, wd, vecEnd, part);
+                            correlate(dyRows, dyOff, x, (n * cin + ci) * h * wd + i * wd + j, oh, ow, rowStride, vecEnd, part);
                             for (int co = 0; co < cout; co++) sum[co] += part[co];
                         }
                         for (int co = 0; co < cout; co++) dw[((co * cin + ci) * kh + i) * kw + j] = (float) sum[co];
@@ -144,6 +156,15 @@ final class DirectConv {
                 }
             }
         });
+    }
+
+    /** dy's planes (count of them, oh × ow) with rows widened to wd by zeros. */
+    private static float[] widened(float[] dy, int count, int oh, int ow, int wd) {
+        float[] out = new float[count * oh * wd];
+        for (int p = 0; p < count; p++) {
+            for (int oy = 0; oy < oh; oy++) System.arraycopy(dy, (p * oh + oy) * ow, out, (p * oh + oy) * wd, ow);
+        }
+        return out;
     }
 
     /**
