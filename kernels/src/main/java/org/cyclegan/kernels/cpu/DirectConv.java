@@ -68,13 +68,18 @@ final class DirectConv {
         float[] wq = interleaved(w, cout, taps), b = new float[MAX_COUT];
         if (bias != null) System.arraycopy(bias, 0, b, 0, cout);
         pool.forRange(rows, 4, (r0, r1) -> {
-            float[] out = new float[MAX_COUT * L];
+            float[] out = new float[2 * MAX_COUT * L];
             for (int r = r0; r < r1; r++) {
                 int oy = r % oh, n = r / oh, xBase = n * cin * h * wd;
-                // Vector segments of the output row; the last one is shifted left to end at the row's end (it
-                // recomputes a few outputs, which is harmless) so no scalar tail is needed. A row narrower than a
-                // vector is one segment, of which the row's outputs are kept.
-                for (int ox0 = 0; ox0 < ow; ox0 += L) {
+                // Vector segments of the output row, two at a time while two fit; the last one is shifted left to end
+                // at the row's end (it recomputes a few outputs, which is harmless) so no scalar tail is needed. A row
+                // narrower than a vector is one segment, of which the row's outputs are kept.
+                int ox0 = 0;
+                for (; ox0 + 2 * L <= ow; ox0 += 2 * L) {
+                    pair(x, xBase + oy * wd + ox0, offsets, wq, b, out);
+                    for (int co = 0; co < cout; co++) System.arraycopy(out, co * 2 * L, y, ((n * cout + co) * oh + oy) * ow + ox0, 2 * L);
+                }
+                for (; ox0 < ow; ox0 += L) {
                     int ox = Math.max(0, Math.min(ox0, ow - L)), kept = Math.min(L, ow);
                     segment(x, xBase + oy * wd + ox, offsets, wq, b, out);
                     for (int co = 0; co < cout; co++) System.arraycopy(out, co * L, y, ((n * cout + co) * oh + oy) * ow + ox, kept);
@@ -104,6 +109,39 @@ final class DirectConv {
         a1.intoArray(out, L);
         a2.intoArray(out, 2 * L);
         a3.intoArray(out, 3 * L);
+    }
+
+    /**
+     * Two adjacent vectors of outputs of every channel, as {@link #segment} does one: out[co·2L ..] the first, out[co·2L
+     * + L ..] the second. Each tap's four weights, broadcast once, serve both: per tap two loads of x and four of
+     * weights for eight multiply-adds, where one segment needs one and four for four.
+     */
+    private static void pair(float[] x, int xOff, int[] offsets, float[] wq, float[] b, float[] out) {
+        FloatVector a0 = FloatVector.broadcast(S, b[0]), a1 = FloatVector.broadcast(S, b[1]);
+        FloatVector a2 = FloatVector.broadcast(S, b[2]), a3 = FloatVector.broadcast(S, b[3]);
+        FloatVector c0 = a0, c1 = a1, c2 = a2, c3 = a3;
+        for (int t = 0; t < offsets.length; t++) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + offsets[t]), u = FloatVector.fromArray(S, x, xOff + offsets[t] + L);
+            int q = t * MAX_COUT;
+            FloatVector w0 = FloatVector.broadcast(S, wq[q]), w1 = FloatVector.broadcast(S, wq[q + 1]);
+            FloatVector w2 = FloatVector.broadcast(S, wq[q + 2]), w3 = FloatVector.broadcast(S, wq[q + 3]);
+            a0 = v.fma(w0, a0);
+            c0 = u.fma(w0, c0);
+            a1 = v.fma(w1, a1);
+            c1 = u.fma(w1, c1);
+            a2 = v.fma(w2, a2);
+            c2 = u.fma(w2, c2);
+            a3 = v.fma(w3, a3);
+            c3 = u.fma(w3, c3);
+        }
+        a0.intoArray(out, 0);
+        c0.intoArray(out, L);
+        a1.intoArray(out, 2 * L);
+        c1.intoArray(out, 3 * L);
+        a2.intoArray(out, 4 * L);
+        c2.intoArray(out, 5 * L);
+        a3.intoArray(out, 6 * L);
+        c3.intoArray(out, 7 * L);
     }
 
     /** wq[t·4 + co] = w[co·taps + t], zero for the channels past cout: the four weights of one tap side by side. */
