@@ -177,19 +177,28 @@ final class DirectConv {
         int oh = narrow ? 1 : g.oh(), ow = narrow ? g.oh() * wd : g.ow(), rowStride = narrow ? ow : wd;
         int vecEnd = ow / L * L;
         pool.forRange(cin, 1, (c0, c1) -> {
-            double[] sum = new double[MAX_COUT], part = new double[MAX_COUT];
+            double[] sum = new double[2 * MAX_COUT], part = new double[2 * MAX_COUT];
             int[] dyOff = new int[MAX_COUT];
             for (int ci = c0; ci < c1; ci++) {
                 for (int i = 0; i < kh; i++) {
-                    for (int j = 0; j < kw; j++) {
+                    // Two taps of a kernel row at a time (one where kw is odd): they read the same dy.
+                    for (int j = 0; j < kw; j += 2) {
+                        int taps = Math.min(2, kw - j);
                         java.util.Arrays.fill(sum, 0);
                         for (int n = 0; n < g.n(); n++) {
                             // Channels past cout read channel 0's gradient again; their sums are dropped.
                             for (int co = 0; co < MAX_COUT; co++) dyOff[co] = (n * cout + (co < cout ? co : 0)) * oh * ow;
-                            correlate(dyRows, dyOff, x, (n * cin + ci) * h * wd + i * wd + j, oh, ow, rowStride, vecEnd, part);
-                            for (int co = 0; co < cout; co++) sum[co] += part[co];
+                            int xOff = (n * cin + ci) * h * wd + i * wd + j;
+                            if (taps == 2) {
+                                correlatePair(dyRows, dyOff, x, xOff, oh, ow, rowStride, vecEnd, part);
+                            } else {
+                                correlate(dyRows, dyOff, x, xOff, oh, ow, rowStride, vecEnd, part);
+                            }
+                            for (int t = 0; t < taps * MAX_COUT; t++) sum[t] += part[t];
                         }
-                        for (int co = 0; co < cout; co++) dw[((co * cin + ci) * kh + i) * kw + j] = (float) sum[co];
+                        for (int t = 0; t < taps; t++) {
+                            for (int co = 0; co < cout; co++) dw[((co * cin + ci) * kh + i) * kw + j + t] = (float) sum[t * MAX_COUT + co];
+                        }
                     }
                 }
             }
@@ -241,4 +250,52 @@ final class DirectConv {
             }
             out[co] += tail;
         }
-    }}
+    }
+
+    /**
+     * {@link #correlate} for two neighbouring taps at once, x from xOff (into out[0 .. 4)) and from xOff + 1 (into
+     * out[4 .. 8)): each dy vector, loaded once, feeds both, which halves the loads per multiply-add.
+     */
+    private static void correlatePair(float[] dy, int[] dyOff, float[] x, int xOff, int oh, int ow, int wd, int vecEnd, double[] out) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int steps = oh * (vecEnd / L);
+        int d0 = dyOff[0], d1 = dyOff[1], d2 = dyOff[2], d3 = dyOff[3], row = 0, xr = xOff, ox = 0;
+        for (int s = 0; s < steps; s++) {
+            FloatVector v = FloatVector.fromArray(S, x, xr + ox), u = FloatVector.fromArray(S, x, xr + ox + 1);
+            FloatVector e0 = FloatVector.fromArray(S, dy, d0 + row + ox), e1 = FloatVector.fromArray(S, dy, d1 + row + ox);
+            FloatVector e2 = FloatVector.fromArray(S, dy, d2 + row + ox), e3 = FloatVector.fromArray(S, dy, d3 + row + ox);
+            a0 = e0.fma(v, a0);
+            b0 = e0.fma(u, b0);
+            a1 = e1.fma(v, a1);
+            b1 = e1.fma(u, b1);
+            a2 = e2.fma(v, a2);
+            b2 = e2.fma(u, b2);
+            a3 = e3.fma(v, a3);
+            b3 = e3.fma(u, b3);
+            ox += L;
+            if (ox == vecEnd) {
+                ox = 0;
+                row += ow;
+                xr += wd;
+            }
+        }
+        out[0] = a0.reduceLanes(VectorOperators.ADD);
+        out[1] = a1.reduceLanes(VectorOperators.ADD);
+        out[2] = a2.reduceLanes(VectorOperators.ADD);
+        out[3] = a3.reduceLanes(VectorOperators.ADD);
+        out[4] = b0.reduceLanes(VectorOperators.ADD);
+        out[5] = b1.reduceLanes(VectorOperators.ADD);
+        out[6] = b2.reduceLanes(VectorOperators.ADD);
+        out[7] = b3.reduceLanes(VectorOperators.ADD);
+        if (vecEnd == ow) return;
+        for (int t = 0; t < 2; t++) {
+            for (int co = 0; co < MAX_COUT; co++) {
+                double tail = 0;
+                for (int oy = 0; oy < oh; oy++) {
+                    for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff[co] + oy * ow + c] * x[xOff + t + oy * wd + c];
+                }
+                out[t * MAX_COUT + co] += tail;
+            }
+        }
+    }
+}
