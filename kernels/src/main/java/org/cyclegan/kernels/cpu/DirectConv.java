@@ -38,13 +38,13 @@ final class DirectConv {
      * x itself when it has no zero padding to add and its rows are wide enough for a whole vector of outputs; else a
      * copy with the padding in place, widened with zeros so that a vector of outputs can be read from every row (the
      * outputs past the row's end are computed and dropped). PatchGAN's last layer: 512 planes of 33×33 instead of a
-     * lowering to a product with one row.
+     * lowering to a product with one row. With {@code copy}, a copy always.
      */
-    private static Planes planes(ConvGeometry g, float[] x) {
+    private static Planes planes(ConvGeometry g, float[] x, boolean copy) {
         int ph = g.spec().padH(), pw = g.spec().padW(), h = g.h(), w = g.w();
         int hp = h + 2 * ph, wp = Math.max(w + 2 * pw, L + g.kw() - 1), planes = g.n() * g.cin();
-        if (ph == 0 && pw == 0 && wp == w) return new Planes(x, h, w);
-        // Zeros past the last plane: a weight gradient over narrow rows reads up to kw − 1 values past a plane's end.
+        if (ph == 0 && pw == 0 && wp == w && !copy) return new Planes(x, h, w);
+        // Zeros past the last plane: a weight gradient over flat rows reads up to kw − 1 values past a plane's end.
         int size = planes * hp * wp + g.kw();
         float[] xp = PADDED.get();
         if (xp.length < size) {
@@ -60,7 +60,7 @@ final class DirectConv {
 
     /** y[n, co, oy, ox] = bias[co] + Σ_{ci,i,j} w[co, ci, i, j] · x[n, ci, oy + i, ox + j]. */
     static void forward(ConvGeometry g, float[] input, float[] w, float[] bias, float[] y, WorkerPool pool) {
-        Planes in = planes(g, input);
+        Planes in = planes(g, input, false);
         float[] x = in.x();
         int cin = g.cin(), h = in.h(), wd = in.w(), kh = g.kh(), kw = g.kw(), oh = g.oh(), ow = g.ow(), cout = g.cout();
         int rows = g.n() * oh, taps = cin * kh * kw;
@@ -163,18 +163,18 @@ final class DirectConv {
     /**
      * dw[co, ci, i, j] = Σ_{n, oy, ox} dy[n, co, oy, ox] · x[n, ci, oy + i, ox + j].
      *
-     * <p>Output rows narrower than a vector (PatchGAN's last layer at small sizes: 14 wide at 128 px) would leave the
-     * whole sum to the scalar tail. There dy is first widened to rows as long as the padded input's, zeros past ow:
-     * then each tap's sum is one flat dot product of two contiguous runs, the widened dy and the input from the tap's
-     * corner, in which the zeros drop the input's values between the window's rows.
+     * <p>Output rows that are not whole vectors (PatchGAN's last layer: 14 wide at 128 px, 30 at 256) would leave all
+     * or part of each row to the scalar tail. There dy is first widened to rows as long as the padded input's, zeros
+     * past ow: then each tap's sum is one flat dot product of two contiguous runs, the widened dy and the input from
+     * the tap's corner, in which the zeros drop the input's values between the window's rows.
      */
     static void backwardWeight(ConvGeometry g, float[] input, float[] dy, float[] dw, WorkerPool pool) {
-        Planes in = planes(g, input);
+        boolean flat = g.ow() % L != 0;
+        Planes in = planes(g, input, flat);
         float[] x = in.x();
         int cin = g.cin(), h = in.h(), wd = in.w(), kh = g.kh(), kw = g.kw(), cout = g.cout();
-        boolean narrow = g.ow() < L;
-        float[] dyRows = narrow ? widened(dy, g.n() * cout, g.oh(), g.ow(), wd) : dy;
-        int oh = narrow ? 1 : g.oh(), ow = narrow ? g.oh() * wd : g.ow(), rowStride = narrow ? ow : wd;
+        float[] dyRows = flat ? widened(dy, g.n() * cout, g.oh(), g.ow(), wd) : dy;
+        int oh = flat ? 1 : g.oh(), ow = flat ? g.oh() * wd : g.ow(), rowStride = flat ? ow : wd;
         int vecEnd = ow / L * L;
         pool.forRange(cin, 1, (c0, c1) -> {
             double[] sum = new double[2 * MAX_COUT], part = new double[2 * MAX_COUT];
