@@ -45,8 +45,8 @@ final class ConvPacker {
 
     /**
      * B = im2col (k = taps, n = positions): the forward product W · B. Tap by tap (its channel and offsets decoded
-     * once), the block's positions are walked output row by output row, each run cut where a panel ends: a panel row
-     * is NR values, so work done per run rather than per value is what this packing's speed is made of.
+     * once), the block's positions are walked output row by output row, each run cut where a panel ends, and each run
+     * copied by {@link #segment}.
      */
     void packTapsByPositions(int p0, int kc, int j0, int nc, float[] bp) {
         int nr = Gemm.NR, end = j0 + nc;
