@@ -71,57 +71,35 @@ final class DirectConv {
             float[] out = new float[2 * MAX_COUT * L];
             for (int r = r0; r < r1; r++) {
                 int oy = r % oh, n = r / oh, xBase = n * cin * h * wd;
-                // Vector segments of the output row, two at a time while two fit; the last one is shifted left to end
-                // at the row's end (it recomputes a few outputs, which is harmless) so no scalar tail is needed. A row
-                // narrower than a vector is one segment, of which the row's outputs are kept.
-                int ox0 = 0;
-                for (; ox0 + 2 * L <= ow; ox0 += 2 * L) {
-                    pair(x, xBase + oy * wd + ox0, offsets, wq, b, out);
-                    for (int co = 0; co < cout; co++) System.arraycopy(out, co * 2 * L, y, ((n * cout + co) * oh + oy) * ow + ox0, 2 * L);
-                }
-                for (; ox0 < ow; ox0 += L) {
-                    int ox = Math.max(0, Math.min(ox0, ow - L)), kept = Math.min(L, ow);
-                    segment(x, xBase + oy * wd + ox, offsets, wq, b, out);
-                    for (int co = 0; co < cout; co++) System.arraycopy(out, co * L, y, ((n * cout + co) * oh + oy) * ow + ox, kept);
+                // Vector segments of the output row, two at a time while two fit; a last single one (computed twice
+                // by the same kernel, kept once) is shifted left to end at the row's end (it recomputes a few outputs,
+                // which is harmless) so no scalar tail is needed. A row narrower than a vector is one segment, of
+                // which the row's outputs are kept.
+                for (int ox0 = 0; ox0 < ow; ) {
+                    boolean two = ox0 + 2 * L <= ow;
+                    int ox = two ? ox0 : Math.max(0, Math.min(ox0, ow - L)), kept = two ? 2 * L : Math.min(L, ow);
+                    segments(x, xBase + oy * wd + ox, two ? L : 0, offsets, wq, b, out);
+                    for (int co = 0; co < cout; co++) System.arraycopy(out, co * 2 * L, y, ((n * cout + co) * oh + oy) * ow + ox, kept);
+                    ox0 += two ? 2 * L : L;
                 }
             }
         });
     }
 
     /**
-     * One vector of outputs of every channel: out[co·L ..] = b[co] + Σ_t wq[t·4 + co] · x[xOff + offsets[t] ..], where
-     * t runs over (ci, i, j) and offsets[t] = ci·plane + i·wd + j. One flat loop with four accumulators on purpose: JDK
-     * 17's JIT keeps vector accumulators in registers across a single loop, but carried through nested loops it
-     * allocated an object per step.
+     * Two vectors of outputs of every channel, from xOff and from xOff + second (L: adjacent; 0: the same one twice,
+     * for a single segment): out[co·2L ..] = b[co] + Σ_t wq[t·4 + co] · x[xOff + offsets[t] ..] and out[co·2L + L ..]
+     * likewise, where t runs over (ci, i, j) and offsets[t] = ci·plane + i·wd + j. Each tap's four weights, broadcast
+     * once, serve both: per tap two loads of x and four of weights for eight multiply-adds. One flat loop with its
+     * accumulators on purpose: JDK 17's JIT keeps vector accumulators in registers across a single loop, but carried
+     * through nested loops it allocated an object per step.
      */
-    private static void segment(float[] x, int xOff, int[] offsets, float[] wq, float[] b, float[] out) {
-        FloatVector a0 = FloatVector.broadcast(S, b[0]), a1 = FloatVector.broadcast(S, b[1]);
-        FloatVector a2 = FloatVector.broadcast(S, b[2]), a3 = FloatVector.broadcast(S, b[3]);
-        for (int t = 0; t < offsets.length; t++) {
-            FloatVector v = FloatVector.fromArray(S, x, xOff + offsets[t]);
-            int q = t * MAX_COUT;
-            a0 = v.fma(FloatVector.broadcast(S, wq[q]), a0);
-            a1 = v.fma(FloatVector.broadcast(S, wq[q + 1]), a1);
-            a2 = v.fma(FloatVector.broadcast(S, wq[q + 2]), a2);
-            a3 = v.fma(FloatVector.broadcast(S, wq[q + 3]), a3);
-        }
-        a0.intoArray(out, 0);
-        a1.intoArray(out, L);
-        a2.intoArray(out, 2 * L);
-        a3.intoArray(out, 3 * L);
-    }
-
-    /**
-     * Two adjacent vectors of outputs of every channel, as {@link #segment} does one: out[co·2L ..] the first, out[co·2L
-     * + L ..] the second. Each tap's four weights, broadcast once, serve both: per tap two loads of x and four of
-     * weights for eight multiply-adds, where one segment needs one and four for four.
-     */
-    private static void pair(float[] x, int xOff, int[] offsets, float[] wq, float[] b, float[] out) {
+    private static void segments(float[] x, int xOff, int second, int[] offsets, float[] wq, float[] b, float[] out) {
         FloatVector a0 = FloatVector.broadcast(S, b[0]), a1 = FloatVector.broadcast(S, b[1]);
         FloatVector a2 = FloatVector.broadcast(S, b[2]), a3 = FloatVector.broadcast(S, b[3]);
         FloatVector c0 = a0, c1 = a1, c2 = a2, c3 = a3;
         for (int t = 0; t < offsets.length; t++) {
-            FloatVector v = FloatVector.fromArray(S, x, xOff + offsets[t]), u = FloatVector.fromArray(S, x, xOff + offsets[t] + L);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + offsets[t]), u = FloatVector.fromArray(S, x, xOff + offsets[t] + second);
             int q = t * MAX_COUT;
             FloatVector w0 = FloatVector.broadcast(S, wq[q]), w1 = FloatVector.broadcast(S, wq[q + 1]);
             FloatVector w2 = FloatVector.broadcast(S, wq[q + 2]), w3 = FloatVector.broadcast(S, wq[q + 3]);
@@ -181,7 +159,7 @@ final class DirectConv {
             int[] dyOff = new int[MAX_COUT];
             for (int ci = c0; ci < c1; ci++) {
                 for (int i = 0; i < kh; i++) {
-                    // Two taps of a kernel row at a time (one where kw is odd): they read the same dy.
+                    // Two taps of a kernel row at a time (the last one twice where kw is odd): they read the same dy.
                     for (int j = 0; j < kw; j += 2) {
                         int taps = Math.min(2, kw - j);
                         java.util.Arrays.fill(sum, 0);
@@ -189,11 +167,7 @@ final class DirectConv {
                             // Channels past cout read channel 0's gradient again; their sums are dropped.
                             for (int co = 0; co < MAX_COUT; co++) dyOff[co] = (n * cout + (co < cout ? co : 0)) * oh * ow;
                             int xOff = (n * cin + ci) * h * wd + i * wd + j;
-                            if (taps == 2) {
-                                correlatePair(dyRows, dyOff, x, xOff, oh, ow, rowStride, vecEnd, part);
-                            } else {
-                                correlate(dyRows, dyOff, x, xOff, oh, ow, rowStride, vecEnd, part);
-                            }
+                            correlate(dyRows, dyOff, x, xOff, taps - 1, oh, ow, rowStride, vecEnd, part);
                             for (int t = 0; t < taps * MAX_COUT; t++) sum[t] += part[t];
                         }
                         for (int t = 0; t < taps; t++) {
@@ -215,53 +189,18 @@ final class DirectConv {
     }
 
     /**
-     * out[co] = Σ_{oy, ox} dy[dyOff[co] + oy·ow + ox] · x[xOff + oy·wd + ox] for four output channels at once, each x
-     * vector loaded once for the four. The vector part is one flat loop over all row segments (row changes are integer
-     * bookkeeping only), for the same reason as {@link #segment}.
+     * out[co] = Σ_{oy, ox} dy[dyOff[co] + oy·ow + ox] · x[xOff + oy·wd + ox] for four output channels at once, and
+     * out[4 + co] the same from xOff + second (1: the next tap of the kernel row; 0: the same tap again, for a last
+     * single one): each dy vector, loaded once, feeds both taps, and each x vector the four channels. The vector part
+     * is one flat loop over all row segments (row changes are integer bookkeeping only), for the same reason as
+     * {@link #segments}.
      */
-    private static void correlate(float[] dy, int[] dyOff, float[] x, int xOff, int oh, int ow, int wd, int vecEnd, double[] out) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-        int steps = oh * (vecEnd / L);
-        int d0 = dyOff[0], d1 = dyOff[1], d2 = dyOff[2], d3 = dyOff[3], row = 0, xr = xOff, ox = 0;
-        for (int s = 0; s < steps; s++) {
-            FloatVector v = FloatVector.fromArray(S, x, xr + ox);
-            a0 = FloatVector.fromArray(S, dy, d0 + row + ox).fma(v, a0);
-            a1 = FloatVector.fromArray(S, dy, d1 + row + ox).fma(v, a1);
-            a2 = FloatVector.fromArray(S, dy, d2 + row + ox).fma(v, a2);
-            a3 = FloatVector.fromArray(S, dy, d3 + row + ox).fma(v, a3);
-            ox += L;
-            if (ox == vecEnd) {
-                ox = 0;
-                row += ow;
-                xr += wd;
-            }
-        }
-        // Reduced one by one, not through an array: a vector stored in an object is boxed, and the JIT then boxes the
-        // accumulators in the loop too.
-        out[0] = a0.reduceLanes(VectorOperators.ADD);
-        out[1] = a1.reduceLanes(VectorOperators.ADD);
-        out[2] = a2.reduceLanes(VectorOperators.ADD);
-        out[3] = a3.reduceLanes(VectorOperators.ADD);
-        if (vecEnd == ow) return;
-        for (int co = 0; co < MAX_COUT; co++) {
-            double tail = 0;
-            for (int oy = 0; oy < oh; oy++) {
-                for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff[co] + oy * ow + c] * x[xOff + oy * wd + c];
-            }
-            out[co] += tail;
-        }
-    }
-
-    /**
-     * {@link #correlate} for two neighbouring taps at once, x from xOff (into out[0 .. 4)) and from xOff + 1 (into
-     * out[4 .. 8)): each dy vector, loaded once, feeds both, which halves the loads per multiply-add.
-     */
-    private static void correlatePair(float[] dy, int[] dyOff, float[] x, int xOff, int oh, int ow, int wd, int vecEnd, double[] out) {
+    private static void correlate(float[] dy, int[] dyOff, float[] x, int xOff, int second, int oh, int ow, int wd, int vecEnd, double[] out) {
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
         int steps = oh * (vecEnd / L);
         int d0 = dyOff[0], d1 = dyOff[1], d2 = dyOff[2], d3 = dyOff[3], row = 0, xr = xOff, ox = 0;
         for (int s = 0; s < steps; s++) {
-            FloatVector v = FloatVector.fromArray(S, x, xr + ox), u = FloatVector.fromArray(S, x, xr + ox + 1);
+            FloatVector v = FloatVector.fromArray(S, x, xr + ox), u = FloatVector.fromArray(S, x, xr + ox + second);
             FloatVector e0 = FloatVector.fromArray(S, dy, d0 + row + ox), e1 = FloatVector.fromArray(S, dy, d1 + row + ox);
             FloatVector e2 = FloatVector.fromArray(S, dy, d2 + row + ox), e3 = FloatVector.fromArray(S, dy, d3 + row + ox);
             a0 = e0.fma(v, a0);
@@ -279,6 +218,8 @@ final class DirectConv {
                 xr += wd;
             }
         }
+        // Reduced one by one, not through an array: a vector stored in an object is boxed, and the JIT then boxes the
+        // accumulators in the loop too.
         out[0] = a0.reduceLanes(VectorOperators.ADD);
         out[1] = a1.reduceLanes(VectorOperators.ADD);
         out[2] = a2.reduceLanes(VectorOperators.ADD);
@@ -292,7 +233,7 @@ final class DirectConv {
             for (int co = 0; co < MAX_COUT; co++) {
                 double tail = 0;
                 for (int oy = 0; oy < oh; oy++) {
-                    for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff[co] + oy * ow + c] * x[xOff + t + oy * wd + c];
+                    for (int c = vecEnd; c < ow; c++) tail += (double) dy[dyOff[co] + oy * ow + c] * x[xOff + t * second + oy * wd + c];
                 }
                 out[t * MAX_COUT + co] += tail;
             }
