@@ -73,6 +73,28 @@ class CpuBackendContractTest extends BackendContractTest {
         }
     }
 
+    /**
+     * The default choice runs a layer with a 32×32 output as F(4×4) in all three passes (one tile per layer): bit for
+     * bit what forcing f4 gives, and not what f2 gives. Both are held to their bounds by the contract's problems.
+     */
+    @Test void autoRunsALayerWithA32By32OutputAsF4InAllThreePasses() {
+        ConvSpec s = ConvSpec.of(1, 0);
+        int[] xs = {1, 16, 34, 34}, ws = {16, 16, 3, 3}, ys = {1, 16, 32, 32};
+        List<List<float[]>> byChoice = new ArrayList<>();
+        for (String winograd : new String[] {"auto", "f4", "f2"}) {
+            try (CpuBackend be = CpuBackend.forTesting(2, 1 << 22, winograd)) {
+                byChoice.add(List.of(be.conv2d(rand(be, 1, xs), rand(be, 2, ws), null, s).toArray(),
+                        be.conv2dBackwardData(rand(be, 3, ys), rand(be, 2, ws), xs, s).toArray(),
+                        be.conv2dBackwardWeight(rand(be, 1, xs), rand(be, 3, ys), ws, s).toArray()));
+            }
+        }
+        String[] pass = {"forward", "data gradient", "weight gradient"};
+        for (int i = 0; i < 3; i++) {
+            assertTrue(Arrays.equals(byChoice.get(0).get(i), byChoice.get(1).get(i)), pass[i] + ": auto is not f4 bit for bit");
+            assertFalse(Arrays.equals(byChoice.get(0).get(i), byChoice.get(2).get(i)), pass[i] + ": auto gave f2's result bit for bit");
+        }
+    }
+
     @Test void winogradChoiceOtherThanAutoOffF2F4IsRefusedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuBackend.forTesting(1, 2_000, "f3"));
         assertTrue(e.getMessage().contains("cyclegan.cpu.winograd") && e.getMessage().contains("'f3'"), e.getMessage());

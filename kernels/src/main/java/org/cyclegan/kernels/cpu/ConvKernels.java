@@ -119,7 +119,7 @@ final class ConvKernels {
 
     static void backwardData(ConvGeometry g, float[] dy, float[] wt, float[] dx, int colBudget, WinogradChoice winograd, WorkerPool pool) {
         ConvGeometry asForward = winogradDataGradient(g);
-        int tile = asForward == null ? 0 : winograd.tile(asForward);
+        int tile = asForward == null ? 0 : winograd.tile(g);   // the layer's tile, as for its forward pass
         if (tile > 0) {
             WinogradConv.forward(asForward, tile, dy, wt, true, null, dx, Math.min(colBudget, WinogradConv.BAND_BUDGET), pool);
             return;

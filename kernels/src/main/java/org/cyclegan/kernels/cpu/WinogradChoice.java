@@ -38,22 +38,32 @@ enum WinogradChoice {
     }
 
     /**
-     * The output tile m of F(m×m, 3×3) for the forward convolution {@code g}, or 0 for the GEMM path.
+     * AUTO's threshold for F(4×4): at least this many output positions (batch included). Below it the weights'
+     * transforms, paid once a call and twice F(2×2)'s, outweigh the saving. Per call, 256 channels, 2 threads
+     * (Intel AVX-512): at 16×16 outputs F(4×4) took 1.85 against F(2×2)'s 1.54 ms for the data gradient and 1.66
+     * against 1.63 for the weight gradient; at 32×32 15–27 % less than F(2×2) in all three passes; at 64×64 25–35 %
+     * less in the gradients.
+     */
+    static final int MIN_F4_POSITIONS = 32 * 32;
+
+    /**
+     * The output tile m of F(m×m, 3×3) for convolution {@code g}, or 0 for the GEMM path: one tile for the layer's
+     * forward pass and both its gradients (the data gradient runs as the forward convolution of dy).
      *
-     * <p>AUTO: F(2×2, 3×3) when both channel counts are at least {@link #MIN_CHANNELS} and the output is at least 4×4,
-     * else the GEMM path. In multiplications F(2×2) needs 16 per 4 outputs and channel pair against the direct
+     * <p>AUTO: F(4×4, 3×3) when both channel counts are at least {@link #MIN_CHANNELS} and the output has at least
+     * {@link #MIN_F4_POSITIONS} positions (the ResNet blocks from 128 px up); F(2×2, 3×3) for smaller outputs down to
+     * 4×4; else the GEMM path. In multiplications F(2×2) needs 16 per 4 outputs and channel pair against the direct
      * convolution's 36 (2.25× fewer), F(4×4) 36 per 16 (4× fewer); the transforms add a few operations per channel
-     * and tile, and the weights' once per call. AUTO stops at F(2×2) for its numerics: its error is that of the GEMM
-     * path, while F(4×4)'s is about ten times larger (measured at 256 channels: 1e-5 of the output's largest value
-     * against 1e-6), enough to move a few Adam updates of the PyTorch step-parity fixtures past their limits when it
-     * runs every 3×3 convolution. {@code f4} asks for it.
+     * and tile, and the weights' once per call.
      *
-     * <p>Nor do the gradients take F(4×4), though by the numbers they could: per call (JMH, 256 channels) it takes
-     * 12–25 % less time than F(2×2) for both gradients at 34 and 66 px, and with every 3×3 gradient in F(4×4) the
-     * parity fixtures stay within their limits (worst update 5e-3·lr against 4e-3·lr). But in a whole training run on
-     * JDK 17 the JIT compiled some of the F(4×4) transforms without the Vector API's intrinsics in some JVMs and not
-     * in others: 40 to 520 MB of boxed vectors allocated per iteration at 128 px, the same with {@code f4}
-     * everywhere, and an iteration no faster than with F(2×2) alone (which allocates 7 MB).
+     * <p>Numerics: F(2×2)'s error is that of the GEMM path; F(4×4)'s about ten times larger (measured at 256 channels:
+     * 1e-5 of the output's largest value against 1e-6), held to {@code ContractProblems.WINOGRAD_4X4} (1e-4) by the
+     * backend contract. The PyTorch step-parity fixtures (32 px, their ResNet blocks 8×8) run F(2×2); with F(4×4)
+     * forced on every 3×3 convolution a few of their Adam updates move past the limits.
+     *
+     * <p>Why one tile for all three passes: with the forward pass at F(2×2) and the gradients at F(4×4), some JVMs (JDK
+     * 17) compiled the transforms with their vectors boxed, 150–620 MB allocated an iteration at 128 px, even with the
+     * two sizes' code in separate classes; with one size per layer every JVM seen allocated 7 MB.
      */
     int tile(ConvGeometry g) {
         if (!WinogradConv.applies(g)) return 0;
@@ -61,7 +71,10 @@ enum WinogradChoice {
             case OFF -> 0;
             case F2 -> 2;
             case F4 -> 4;
-            case AUTO -> g.cin() >= MIN_CHANNELS && g.cout() >= MIN_CHANNELS && g.oh() >= 4 && g.ow() >= 4 ? 2 : 0;
+            case AUTO -> {
+                if (g.cin() < MIN_CHANNELS || g.cout() < MIN_CHANNELS || g.oh() < 4 || g.ow() < 4) yield 0;
+                yield (long) g.n() * g.oh() * g.ow() >= MIN_F4_POSITIONS ? 4 : 2;
+            }
         };
     }
 }

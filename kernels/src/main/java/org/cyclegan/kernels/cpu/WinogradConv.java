@@ -69,7 +69,10 @@ final class WinogradConv {
         this.cinL = roundUp(g.cin(), L);
         this.coutL = roundUp(g.cout(), L);
         this.coutP = roundUp(g.cout(), NR);
-        this.band = Math.max(1, Math.min(tiles, bandBudget / (aa * Math.max(cinL, coutL))));
+        int widest = Math.max(1, Math.min(tiles, bandBudget / (aa * Math.max(cinL, coutL))));
+        // As many bands as the budget needs, of equal size rounded up to whole GEMM row panels: no short last band.
+        int bands = (tiles + widest - 1) / widest, even = roundUp((tiles + bands - 1) / bands, Gemm.MR);
+        this.band = even <= widest ? even : widest;
     }
 
     /** Stride 1, 3×3: the convolutions this class computes (any padding). */
@@ -175,9 +178,11 @@ final class WinogradConv {
         // flipped: this convolution's w'[co][ci][k] is the stored w[ci][co][8 − k]; consecutive co are 9 apart, else 9·cin
         int coStride = flipped ? 9 : 9 * cin;
         int[] index = Transpose.lanesApart(coStride);
-        for (int ci = c0; ci < c1; ci++) {
-            int p0 = ci / KC * KC, kc = Math.min(KC, cin - p0);
-            for (int co0 = 0; co0 < coutP; co0 += L) {
+        // Output channels outermost: each of the L weight rows a gather reads is then walked in order (about 1.6× faster
+        // than input channels outermost, whose gathers jump 9·cin floats per lane between rows).
+        for (int co0 = 0; co0 < coutP; co0 += L) {
+            for (int ci = c0; ci < c1; ci++) {
+                int p0 = ci / KC * KC, kc = Math.min(KC, cin - p0);
                 for (int k = 0; k < 9; k++) {
                     int first = flipped ? (ci * cout + co0) * 9 + 8 - k : (co0 * cin + ci) * 9 + k;
                     if (co0 + L <= cout) {
@@ -194,26 +199,27 @@ final class WinogradConv {
         }
     }
 
-    /** α values G·(g0, g1, g2) from src[s], src[s + ss], src[s + 2ss] (vectors) to dst[d], dst[d + ds], ... */
+    /**
+     * G, α × 3, row by row: the kernel transform's matrix. F(2×2): [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]. F(4×4): [¼ 0 0;
+     * −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1].
+     */
+    private static final float[] G2 = {1, 0, 0, .5f, .5f, .5f, .5f, -.5f, .5f, 0, 0, 1};
+    private static final float[] G4 = {.25f, 0, 0, -1f / 6, -1f / 6, -1f / 6, -1f / 6, 1f / 6, -1f / 6,
+            1f / 24, 1f / 12, 1f / 6, 1f / 24, -1f / 12, 1f / 6, 0, 0, 1};
+
+    /**
+     * α values G·(g0, g1, g2) from src[s], src[s + ss], src[s + 2ss] (vectors) to dst[d], dst[d + ds], ...
+     *
+     * <p>Why a loop over G's rows rather than the transform written out for each tile size, as the data transforms are:
+     * these run as long loops a few times a call (over all channel pairs), and written out for both tile sizes the
+     * JIT of JDK 17 compiled them, in some JVMs, without the Vector API's intrinsics (hundreds of MB of boxed vectors
+     * an iteration with F(4×4)). One short loop over a table is one small body for both.
+     */
     private void kernelTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
+        float[] gm = m == 2 ? G2 : G4;
         FloatVector g0 = FloatVector.fromArray(S, src, s), g1 = FloatVector.fromArray(S, src, s + ss), g2 = FloatVector.fromArray(S, src, s + 2 * ss);
-        if (m == 2) {
-            // G = [1 0 0; ½ ½ ½; ½ −½ ½; 0 0 1]
-            FloatVector even = g0.add(g2).mul(0.5f), odd = g1.mul(0.5f);
-            g0.intoArray(dst, d);
-            even.add(odd).intoArray(dst, d + ds);
-            even.sub(odd).intoArray(dst, d + 2 * ds);
-            g2.intoArray(dst, d + 3 * ds);
-        } else {
-            // G = [¼ 0 0; −⅙ −⅙ −⅙; −⅙ ⅙ −⅙; 1/24 1/12 ⅙; 1/24 −1/12 ⅙; 0 0 1]
-            FloatVector e1 = g0.add(g2).mul(-1f / 6), o1 = g1.mul(-1f / 6);
-            FloatVector e2 = g0.mul(1f / 24).add(g2.mul(1f / 6)), o2 = g1.mul(1f / 12);
-            g0.mul(0.25f).intoArray(dst, d);
-            e1.add(o1).intoArray(dst, d + ds);
-            e1.sub(o1).intoArray(dst, d + 2 * ds);
-            e2.add(o2).intoArray(dst, d + 3 * ds);
-            e2.sub(o2).intoArray(dst, d + 4 * ds);
-            g2.intoArray(dst, d + 5 * ds);
+        for (int i = 0; i < a; i++) {
+            g0.mul(gm[3 * i]).add(g1.mul(gm[3 * i + 1])).add(g2.mul(gm[3 * i + 2])).intoArray(dst, d + i * ds);
         }
     }
 
@@ -233,24 +239,19 @@ final class WinogradConv {
         }
     }
 
-    /** 3 values Gᵀ·(p0 … pα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], dst[d + 2ds]. */
+    /** 3 values Gᵀ·(p0 … pα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], dst[d + 2ds]: a loop over G's rows, as {@link #kernelTransform}. */
     private void kernelGradientTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
-        FloatVector p0 = FloatVector.fromArray(S, src, s), p1 = FloatVector.fromArray(S, src, s + ss);
-        FloatVector p2 = FloatVector.fromArray(S, src, s + 2 * ss), p3 = FloatVector.fromArray(S, src, s + 3 * ss);
-        if (m == 2) {
-            // Gᵀ = [1 ½ ½ 0; 0 ½ −½ 0; 0 ½ ½ 1]
-            FloatVector even = p1.add(p2).mul(0.5f);
-            p0.add(even).intoArray(dst, d);
-            p1.sub(p2).mul(0.5f).intoArray(dst, d + ds);
-            even.add(p3).intoArray(dst, d + 2 * ds);
-        } else {
-            // Gᵀ = [¼ −⅙ −⅙ 1/24 1/24 0; 0 −⅙ ⅙ 1/12 −1/12 0; 0 −⅙ −⅙ ⅙ ⅙ 1]
-            FloatVector p4 = FloatVector.fromArray(S, src, s + 4 * ss), p5 = FloatVector.fromArray(S, src, s + 5 * ss);
-            FloatVector e1 = p1.add(p2), o1 = p1.sub(p2), e2 = p3.add(p4), o2 = p3.sub(p4);
-            p0.mul(0.25f).sub(e1.mul(1f / 6)).add(e2.mul(1f / 24)).intoArray(dst, d);
-            o2.mul(1f / 12).sub(o1.mul(1f / 6)).intoArray(dst, d + ds);
-            e2.sub(e1).mul(1f / 6).add(p5).intoArray(dst, d + 2 * ds);
+        float[] gm = m == 2 ? G2 : G4;
+        FloatVector r0 = FloatVector.zero(S), r1 = r0, r2 = r0;
+        for (int i = 0; i < a; i++) {
+            FloatVector pi = FloatVector.fromArray(S, src, s + i * ss);
+            r0 = pi.mul(gm[3 * i]).add(r0);
+            r1 = pi.mul(gm[3 * i + 1]).add(r1);
+            r2 = pi.mul(gm[3 * i + 2]).add(r2);
         }
+        r0.intoArray(dst, d);
+        r1.intoArray(dst, d + ds);
+        r2.intoArray(dst, d + 2 * ds);
     }
 
     // ---- input: V_ξ[tile, ci] = (Bᵀ d B)[ξ] -----------------------------------------------------------------------

@@ -26,6 +26,15 @@ class WinogradChoiceTest {
         assertEquals(0, WinogradChoice.AUTO.tile(conv(64, 64, 32, 32, 7, 1, 0)), "7×7 kernel");
     }
 
+    @Test void autoTakesF4FromA32By32OutputBatchIncluded() {
+        assertEquals(4, WinogradChoice.AUTO.tile(conv(256, 256, 34, 34, 3, 1, 0)));   // a ResNet block's conv at 128 px
+        assertEquals(4, WinogradChoice.AUTO.tile(conv(16, 16, 32, 32, 3, 1, 1)));     // 16 channels, 32×32 output
+        assertEquals(2, WinogradChoice.AUTO.tile(conv(256, 256, 33, 34, 3, 1, 0)), "31×32 output: one row short");
+        ConvGeometry batchOfTwo = ConvGeometry.of(new int[] {2, 64, 18, 34}, new int[] {64, 64, 3, 3}, ConvSpec.of(1, 0));
+        assertEquals(4, WinogradChoice.AUTO.tile(batchOfTwo), "2 × 16×32 outputs");
+        assertEquals(0, WinogradChoice.AUTO.tile(conv(8, 256, 66, 66, 3, 1, 0)), "too few input channels, however large");
+    }
+
     @Test void forcedChoicesTakeEveryStride1By3AndNothingElse() {
         ConvGeometry tiny = conv(1, 2, 3, 5, 3, 1, 1);
         assertEquals(2, WinogradChoice.F2.tile(tiny));
