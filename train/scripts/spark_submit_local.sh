@@ -20,8 +20,11 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do submit+=("$1"); shift; done
 classpath_file=train/target/spark-classpath.txt
 if [ ! -s "$classpath_file" ] || [ train/pom.xml -nt "$classpath_file" ] || [ pom.xml -nt "$classpath_file" ]; then
   # Spark and what it needs: train's provided dependencies (the project's own modules and libraries are in the jar).
-  mvn -B -q dependency:build-classpath -pl train -am -Dmdep.outputFile="$PWD/$classpath_file.all" -Dmdep.includeScope=provided >/dev/null
-  tr ':' '\n' < "$classpath_file.all" | grep -v -e /org/cyclegan/ -e /org/jocl/ -e /org/ejml/ | paste -sd: > "$classpath_file"
+  # With compile in the same run the reactor resolves the project's own modules to their target/classes (dropped below
+  # with the rest of the project's own): on a machine where they were never installed into the local repository,
+  # dependency:build-classpath alone cannot resolve them.
+  mvn -B -q compile dependency:build-classpath -pl train -am -Dmdep.outputFile="$PWD/$classpath_file.all" -Dmdep.includeScope=provided >/dev/null
+  tr ':' '\n' < "$classpath_file.all" | grep -v -e /org/cyclegan/ -e /org/jocl/ -e /org/ejml/ -e '/target/classes$' | paste -sd: > "$classpath_file"
   rm -f "$classpath_file.all"
 fi
 classpath=$(cat "$classpath_file")
