@@ -125,9 +125,16 @@ final class Gemm {
         Task pack = rp -> packA(a, aOff, lda, ta, rp * MR, Math.min(MR, m - rp * MR), 0, k, packedA, rp * MR * k);
         run(pool, rowPanels, pack);
 
+        int width = nPanels * NR;
+        // Few rows and columns over a long k (a first layer's weight gradient: 64 × 147 over 65,536 positions at
+        // 256 px): row chunks would each pack all of a B too large to pack once, so split k instead, each share summed
+        // into its own copy of C, the copies added at the end.
+        if (mChunks > 1 && !(packer instanceof PackedB) && (long) k * width > PACKED_B_BUDGET && (long) m * n <= SPLIT_K_BUDGET) {
+            splitK(m, n, k, packedA, packer, c, cOff, ldc, accumulate, blockWidth, nBlocks, threads, pool);
+            return;
+        }
         // Rows split into chunks (few columns): every chunk would pack the same blocks of B, so pack B once, block by
         // block in parallel, and let the chunks read it in place.
-        int width = nPanels * NR;
         if (mChunks > 1 && !(packer instanceof PackedB) && (long) k * width <= PACKED_B_BUDGET) {
             float[] bp = PACKED_B.get();
             if (bp.length < k * width) {
@@ -151,9 +158,49 @@ final class Gemm {
             int jb = t / mChunks, mc = t % mChunks;
             int j0 = jb * blockWidth, nc = Math.min(blockWidth, n - j0);
             int i0 = mc * panelsPerChunk * MR, i1 = Math.min(m, i0 + panelsPerChunk * MR);
-            if (i0 < i1) block(i0, i1, j0, nc, k, packedA, b, c, cOff, ldc, accumulate);
+            if (i0 < i1) block(i0, i1, j0, nc, 0, k, k, packedA, b, c, cOff, ldc, accumulate);
         };
         run(pool, tasks, task);
+    }
+
+    /** Largest C that {@link #splitK} copies for each share of k but the first, in floats (256 KB). */
+    static final int SPLIT_K_BUDGET = 1 << 16;
+
+    /** Per calling thread: the copies of C for the shares of k after the first. */
+    private static final ThreadLocal<float[]> PARTIAL_C = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * C (+)= A · B over k cut into one share per thread (whole KC blocks each): the first share sums into C itself,
+     * the others into copies of C (m × n, dense), added into C at the end.
+     */
+    private static void splitK(int m, int n, int k, float[] packedA, BPacker packer, float[] c, int cOff, int ldc,
+                               boolean accumulate, int blockWidth, int nBlocks, int threads, WorkerPool pool) {
+        int kBlocks = (k + KC - 1) / KC, blocksPerShare = (kBlocks + threads - 1) / threads;
+        int shares = (kBlocks + blocksPerShare - 1) / blocksPerShare, perShare = blocksPerShare * KC;   // none empty
+        float[] partial = PARTIAL_C.get();
+        if (partial.length < (shares - 1) * m * n) {
+            partial = new float[(shares - 1) * m * n];
+            PARTIAL_C.set(partial);
+        }
+        float[] copies = partial;
+        run(pool, shares, t -> {
+            int k0 = t * perShare, k1 = Math.min(k, k0 + perShare);
+            for (int jb = 0; jb < nBlocks; jb++) {
+                int j0 = jb * blockWidth, nc = Math.min(blockWidth, n - j0);
+                if (t == 0) block(0, m, j0, nc, k0, k1, k, packedA, packer, c, cOff, ldc, accumulate);
+                else block(0, m, j0, nc, k0, k1, k, packedA, packer, copies, (t - 1) * m * n, n, false);
+            }
+        });
+        for (int t = 1; t < shares; t++) {
+            int at = (t - 1) * m * n;
+            for (int i = 0; i < m; i++) {
+                int row = cOff + i * ldc, from = at + i * n, j = 0;
+                for (; j <= n - L; j += L) {
+                    FloatVector.fromArray(S, c, row + j).add(FloatVector.fromArray(S, copies, from + j)).intoArray(c, row + j);
+                }
+                for (; j < n; j++) c[row + j] += copies[from + j];
+            }
+        }
     }
 
     private static void run(WorkerPool pool, int tasks, Task task) {
@@ -169,14 +216,17 @@ final class Gemm {
         void run(int t);
     }
 
-    /** Rows [i0, i1) × columns [j0, j0 + nc) of C, over the whole k. */
-    private static void block(int i0, int i1, int j0, int nc, int k, float[] ap, BPacker packer,
+    /**
+     * Rows [i0, i1) × columns [j0, j0 + nc) of C, over k in [k0, k1) (k0 a multiple of KC) of the whole depth k that A
+     * was packed with.
+     */
+    private static void block(int i0, int i1, int j0, int nc, int k0, int k1, int k, float[] ap, BPacker packer,
                               float[] c, int cOff, int ldc, boolean accumulate) {
         float[][] buf = BUFFERS.get();
         float[] bp = buf[0], tile = buf[1];
         int panels = (nc + NR - 1) / NR;
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
+        for (int p0 = k0; p0 < k1; p0 += KC) {
+            int kc = Math.min(KC, k1 - p0);
             float[] src = bp;
             int srcOff = 0;
             if (packer instanceof PackedB packed) {
@@ -185,7 +235,7 @@ final class Gemm {
             } else {
                 packer.pack(p0, kc, j0, nc, bp);
             }
-            boolean load = accumulate || p0 > 0;
+            boolean load = accumulate || p0 > k0;
             for (int i = i0; i < i1; i += MR) {
                 int mr = Math.min(MR, i1 - i);
                 int ao = (i / MR) * MR * k + p0 * MR;

@@ -196,13 +196,20 @@ public final class ContractProblems {
         return out;
     }
 
-    /** 131×230×211 passes the OpenCL tiles; 301×530×611 the cpu GEMM's packed blocks (KC = 256 deep, NC panels wide). */
+    /**
+     * 131×230×211 passes the OpenCL tiles; 301×530×611 the cpu GEMM's packed blocks (KC = 256 deep, NC panels wide);
+     * 20×20000×33 and the weight gradient of a 7×7 convolution from 3 channels on 100×100 (16 × 147 over 8,836
+     * positions, as a first layer's) have few rows and columns over a long k, which the cpu GEMM splits over k.
+     */
     public List<KernelProblem> matmulLargerThanOneBlock() {
         List<KernelProblem> out = new ArrayList<>();
-        for (int[] mkn : new int[][] {{131, 230, 211}, {301, 530, 611}}) {
+        for (int[] mkn : new int[][] {{131, 230, 211}, {301, 530, 611}, {20, 20000, 33}}) {
             out.add(new KernelProblem("matmul", "matmul " + mkn[0] + "x" + mkn[1] + "x" + mkn[2], SUMMED,
                     b -> b.matmul(rand(b, 1, mkn[0], mkn[1]), rand(b, 2, mkn[1], mkn[2]), false, false)));
         }
+        ConvSpec s = ConvSpec.of(1, 0);
+        out.add(new KernelProblem("conv2dBackwardWeight", "conv 7x7 3->16 on 100x100 backward weight (long k)", SUMMED,
+                b -> b.conv2dBackwardWeight(rand(b, 1, 1, 3, 100, 100), rand(b, 4, 1, 16, 94, 94), new int[] {16, 3, 7, 7}, s)));
         return out;
     }
 
