@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * Transposed operands are handled by the packing routines, so one kernel serves A·B, A·Bᵀ and Aᵀ·B — the three
  * products a convolution's forward, weight gradient and data gradient need. Threads take separate column blocks of
- * C (or separate row ranges when C has too few columns), so they never write the same element.
+ * C (or separate row ranges when C has too few columns, or, when C is small and k long, separate shares of k summed
+ * into separate copies of C), so they never write the same element.
  */
 final class Gemm {
     static final VectorSpecies<Float> S = VectorWidth.SPECIES;

@@ -75,7 +75,8 @@ final class WinogradConv {
         this.coutL = roundUp(g.cout(), L);
         this.coutP = roundUp(g.cout(), NR);
         int widest = Math.max(1, Math.min(tiles, bandBudget / (aa * Math.max(cinL, coutL))));
-        // As many bands as the budget needs, of equal size rounded up to whole GEMM row panels: no short last band.
+        // As few bands as the budget allows, sharing the tiles evenly (rounded up to whole GEMM row panels; the last
+        // band takes the rest) rather than full bands and a short last one.
         int bands = (tiles + widest - 1) / widest, even = roundUp((tiles + bands - 1) / bands, Gemm.MR);
         this.band = even <= widest ? even : widest;
     }
