@@ -14,8 +14,6 @@ public enum ConvLayer {
     PATCH_HEAD_4X4_512_1_31PX(512, 1, 31, 31, 4, 1, 1),
     /** The same at 128 px: on 15×15, rows narrower than a vector. */
     PATCH_HEAD_4X4_512_1_15PX(512, 1, 15, 15, 4, 1, 1),
-    /** PatchGAN's 4×4 stride-1 layer at 128 px: 256→512, pad 1, on 16×16 (15×15 out: few columns, a deep product). */
-    PATCH_4X4_256_512_16PX(256, 512, 16, 16, 4, 1, 1),
     /** Generator down-sampling at 256 px: 128→256, 3×3, stride 2, on 128×128. */
     DOWN_3X3S2_128_256_128PX(128, 256, 128, 128, 3, 2, 1),
     /** PatchGAN at 256 px: 128→256, 4×4, stride 2, on 64×64. */

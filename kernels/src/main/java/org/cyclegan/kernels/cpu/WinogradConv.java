@@ -60,11 +60,14 @@ final class WinogradConv {
 
     private final ConvGeometry g;
     private final int m, a, aa, tilesY, tilesX, tiles, paddedH, paddedW, cinL, coutL, coutP, band;
+    /** G of this tile size, {@link #G2} or {@link #G4}. */
+    private final float[] gm;
 
     private WinogradConv(ConvGeometry g, int m, int bandBudget) {
         this.g = g;
         this.m = m;
         this.a = m + 2;
+        this.gm = m == 2 ? G2 : G4;
         this.aa = a * a;
         this.tilesY = (g.oh() + m - 1) / m;
         this.tilesX = (g.ow() + m - 1) / m;
@@ -222,7 +225,6 @@ final class WinogradConv {
      * an iteration with F(4×4)). One short loop over a table is one small body for both.
      */
     private void kernelTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
-        float[] gm = m == 2 ? G2 : G4;
         FloatVector g0 = FloatVector.fromArray(S, src, s), g1 = FloatVector.fromArray(S, src, s + ss), g2 = FloatVector.fromArray(S, src, s + 2 * ss);
         for (int i = 0; i < a; i++) {
             g0.mul(gm[3 * i]).add(g1.mul(gm[3 * i + 1])).add(g2.mul(gm[3 * i + 2])).intoArray(dst, d + i * ds);
@@ -247,7 +249,6 @@ final class WinogradConv {
 
     /** 3 values Gᵀ·(p0 … pα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], dst[d + 2ds]: a loop over G's rows, as {@link #kernelTransform}. */
     private void kernelGradientTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
-        float[] gm = m == 2 ? G2 : G4;
         FloatVector r0 = FloatVector.zero(S), r1 = r0, r2 = r0;
         for (int i = 0; i < a; i++) {
             FloatVector pi = FloatVector.fromArray(S, src, s + i * ss);
