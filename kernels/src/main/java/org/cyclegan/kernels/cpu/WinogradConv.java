@@ -46,6 +46,13 @@ final class WinogradConv {
     private static final VectorSpecies<Float> S = VectorWidth.SPECIES;
     private static final int L = S.length();
     private static final int NR = Gemm.NR, KC = Gemm.KC;
+    /**
+     * Floats added between consecutive ξ's matrices in U, V and M (one cache line; system property winograd.skew, for
+     * tuning experiments). Those matrices' sizes are usually powers of two (256 × 256, 64 tiles × 256 channels), so
+     * without it the α² vectors a transform writes for one tile or channel pair would all fall in the same cache set:
+     * the weight transform alone (one thread, 256 channels, F(4×4)) took 1.0 ms with the skew against 1.3 ms without.
+     */
+    static final int SKEW = Integer.getInteger("winograd.skew", 16);
 
     /**
      * Per calling thread: packed transformed weights (or the weight gradient's transformed sums), transformed input and
@@ -60,6 +67,8 @@ final class WinogradConv {
 
     private final ConvGeometry g;
     private final int m, a, aa, tilesY, tilesX, tiles, paddedH, paddedW, cinL, coutL, coutP, band;
+    /** Floats from one ξ's matrix to the next's: U (or the weight gradient's sums P), V, and M (or Ŵ); see {@link #SKEW}. */
+    private final int uXi, vXi, mXi;
     /** G of this tile size, {@link #G2} or {@link #G4}. */
     private final float[] gm;
 
@@ -82,6 +91,9 @@ final class WinogradConv {
         // band takes the rest) rather than full bands and a short last one.
         int bands = (tiles + widest - 1) / widest, even = roundUp((tiles + bands - 1) / bands, Gemm.MR);
         this.band = even <= widest ? even : widest;
+        this.uXi = Math.max(g.cin() * coutP, g.cout() * cinL) + SKEW;
+        this.vXi = band * cinL + SKEW;
+        this.mXi = band * coutL + SKEW;
     }
 
     /** Stride 1, 3×3: the convolutions this class computes (any padding). */
@@ -117,9 +129,9 @@ final class WinogradConv {
 
     private void run(float[] x, float[] w, boolean flipped, float[] bias, float[] y, WorkerPool pool) {
         float[][] buf = CALLER.get();
-        float[] u = grow(buf, 0, aa * g.cin() * coutP);
-        float[] v = grow(buf, 1, aa * band * cinL);
-        float[] mm = grow(buf, 2, aa * band * coutL);
+        float[] u = grow(buf, 0, aa * uXi);
+        float[] v = grow(buf, 1, aa * vXi);
+        float[] mm = grow(buf, 2, aa * mXi);
         float[] xc = grow(buf, 3, g.n() * paddedH * paddedW * cinL);
         float[] yc = grow(buf, 4, g.n() * tilesY * m * tilesX * m * coutL);
         pool.forRange(g.cin(), 1, (c0, c1) -> transformWeights(w, flipped, c0, c1, u));
@@ -131,8 +143,8 @@ final class WinogradConv {
             pool.forRange(count, 1, (s, e) -> {
                 for (int t = s; t < e; t++) transformInput(xc, first + t, v, t);
             });
-            pool.forEach(aa, xi -> Gemm.gemm(count, coutL, g.cin(), v, xi * band * cinL, cinL, false,
-                    new Gemm.PackedB(u, xi * g.cin() * coutP, coutP), mm, xi * band * coutL, coutL, false, null));
+            pool.forEach(aa, xi -> Gemm.gemm(count, coutL, g.cin(), v, xi * vXi, cinL, false,
+                    new Gemm.PackedB(u, xi * uXi, coutP), mm, xi * mXi, coutL, false, null));
             pool.forRange(count, 1, (s, e) -> {
                 for (int t = s; t < e; t++) transformOutput(mm, t, first + t, yc);
             });
@@ -145,9 +157,9 @@ final class WinogradConv {
     private void runBackwardWeight(float[] x, float[] dy, float[] dw, WorkerPool pool) {
         float[][] buf = CALLER.get();
         int cout = g.cout();
-        float[] p = grow(buf, 0, aa * cout * cinL);
-        float[] v = grow(buf, 1, aa * band * cinL);
-        float[] wt = grow(buf, 2, aa * band * coutL);
+        float[] p = grow(buf, 0, aa * uXi);
+        float[] v = grow(buf, 1, aa * vXi);
+        float[] wt = grow(buf, 2, aa * mXi);
         float[] xc = grow(buf, 3, g.n() * paddedH * paddedW * cinL);
         float[] dyc = grow(buf, 4, g.n() * tilesY * m * tilesX * m * coutL);
         pool.forRange(g.n() * paddedH, 1, (r0, r1) -> {
@@ -165,8 +177,8 @@ final class WinogradConv {
                     transformOutputGradient(dyc, first + t, wt, t);
                 }
             });
-            pool.forEach(aa, xi -> Gemm.gemm(cout, cinL, count, wt, xi * band * coutL, coutL, true, v, xi * band * cinL, cinL, false,
-                    p, xi * cout * cinL, cinL, accumulate, null));
+            pool.forEach(aa, xi -> Gemm.gemm(cout, cinL, count, wt, xi * mXi, coutL, true, v, xi * vXi, cinL, false,
+                    p, xi * uXi, cinL, accumulate, null));
         }
         pool.forRange(cout, 1, (c0, c1) -> {
             for (int co = c0; co < c1; co++) weightGradient(p, co, dw);
@@ -202,7 +214,7 @@ final class WinogradConv {
                 }
                 // G along the kernel's rows (3 → α, for each of its 3 columns), then along its columns.
                 for (int j = 0; j < 3; j++) kernelTransform(taps, j * L, 3 * L, half, j * L, 3 * L);
-                int out = p0 * coutP + co0 / NR * kc * NR + (ci - p0) * NR + co0 % NR, xiStride = cin * coutP;
+                int out = p0 * coutP + co0 / NR * kc * NR + (ci - p0) * NR + co0 % NR, xiStride = uXi;
                 for (int i = 0; i < a; i++) kernelTransform(half, i * 3 * L, L, u, out + i * a * xiStride, xiStride);
             }
         }
@@ -222,12 +234,14 @@ final class WinogradConv {
      * <p>Why a loop over G's rows rather than the transform written out for each tile size, as the data transforms are:
      * these run as long loops a few times a call (over all channel pairs), and written out for both tile sizes the
      * JIT of JDK 17 compiled them, in some JVMs, without the Vector API's intrinsics (hundreds of MB of boxed vectors
-     * an iteration with F(4×4)). One short loop over a table is one small body for both.
+     * an iteration with F(4×4); again in 2 of 5 JVMs when tried once more). One short loop over a table is one small
+     * body for both. Each row is one multiply and two fused multiply-adds (it was three multiplies and two adds): 7–10 %
+     * less time a Winograd forward or data-gradient call, 256 channels on 34×34 (medians of six JVMs each, alternating).
      */
     private void kernelTransform(float[] src, int s, int ss, float[] dst, int d, int ds) {
         FloatVector g0 = FloatVector.fromArray(S, src, s), g1 = FloatVector.fromArray(S, src, s + ss), g2 = FloatVector.fromArray(S, src, s + 2 * ss);
         for (int i = 0; i < a; i++) {
-            g0.mul(gm[3 * i]).add(g1.mul(gm[3 * i + 1])).add(g2.mul(gm[3 * i + 2])).intoArray(dst, d + i * ds);
+            g2.fma(FloatVector.broadcast(S, gm[3 * i + 2]), g1.fma(FloatVector.broadcast(S, gm[3 * i + 1]), g0.mul(gm[3 * i]))).intoArray(dst, d + i * ds);
         }
     }
 
@@ -235,7 +249,7 @@ final class WinogradConv {
     private void weightGradient(float[] p, int co, float[] dw) {
         float[][] buf = WORKER.get();
         float[] half = grow(buf, 1, 3 * a * L), out = grow(buf, 0, 9 * L);
-        int cin = g.cin(), xiStride = g.cout() * cinL;
+        int cin = g.cin(), xiStride = uXi;
         for (int c = 0; c < cinL; c += L) {
             // Gᵀ along the rows of the α×α sums (α → 3, for each of their α columns), then along their columns.
             for (int j = 0; j < a; j++) kernelGradientTransform(p, j * xiStride + co * cinL + c, a * xiStride, half, j * L, a * L);
@@ -267,7 +281,7 @@ final class WinogradConv {
     private void transformInput(float[] xc, int tile, float[] v, int row) {
         float[] half = grow(WORKER.get(), 2, aa * cinL);
         int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int patch = ((n * paddedH + ty * m) * paddedW + tx * m) * cinL, xiStride = band * cinL;
+        int patch = ((n * paddedH + ty * m) * paddedW + tx * m) * cinL, xiStride = vXi;
         for (int c = 0; c < cinL; c += L) {
             for (int j = 0; j < a; j++) dataTransform(xc, patch + j * cinL + c, paddedW * cinL, half, j * cinL + c, a * cinL);
             for (int i = 0; i < a; i++) dataTransform(half, i * a * cinL + c, cinL, v, i * a * xiStride + row * cinL + c, xiStride);
@@ -328,7 +342,7 @@ final class WinogradConv {
     private void transformOutputGradient(float[] dyc, int tile, float[] wt, int row) {
         float[] half = grow(WORKER.get(), 3, a * m * coutL);
         int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int rowStride = tilesX * m * coutL, patch = ((n * tilesY + ty) * m * tilesX * m + tx * m) * coutL, xiStride = band * coutL;
+        int rowStride = tilesX * m * coutL, patch = ((n * tilesY + ty) * m * tilesX * m + tx * m) * coutL, xiStride = mXi;
         for (int c = 0; c < coutL; c += L) {
             for (int j = 0; j < m; j++) gradientTransform(dyc, patch + j * coutL + c, rowStride, half, j * coutL + c, m * coutL);
             for (int i = 0; i < a; i++) gradientTransform(half, i * m * coutL + c, coutL, wt, i * a * xiStride + row * coutL + c, xiStride);
@@ -366,7 +380,7 @@ final class WinogradConv {
     private void transformOutput(float[] mm, int row, int tile, float[] yc) {
         float[] half = grow(WORKER.get(), 2, m * a * coutL);
         int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int xiStride = band * coutL, cols = tilesX * m, at = ((n * tilesY + ty) * m * cols + tx * m) * coutL;
+        int xiStride = mXi, cols = tilesX * m, at = ((n * tilesY + ty) * m * cols + tx * m) * coutL;
         for (int c = 0; c < coutL; c += L) {
             for (int j = 0; j < a; j++) outputTransform(mm, j * xiStride + row * coutL + c, a * xiStride, half, j * coutL + c, a * coutL);
             for (int i = 0; i < m; i++) outputTransform(half, i * a * coutL + c, coutL, yc, at + i * cols * coutL + c, coutL);
