@@ -1,14 +1,19 @@
 package org.cyclegan.benchmarks;
 
 import java.util.Collection;
+import java.util.OptionalDouble;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs JMH with the usual command-line options (a benchmark regex, {@code -p backend=cpu-2}, {@code -f}, ...), then
- * prints every result as GFLOP/s and as a share of one core's FP32 peak (default 102 GFLOP/s: 2 FMA pipes × 8 lanes ×
- * 2 flops × 3.2 GHz; override with {@code -Dpeak.gflops=...}).
+ * prints every result as GFLOP/s and as a share of one core's FP32 peak as {@link PeakFlopsBenchmark} measures it on
+ * this machine: its best result in the run when it was included, else a short run of it (about 20 s) made for the
+ * purpose; {@code -Dpeak.gflops=...} gives the peak instead.
  */
 public final class BenchMain {
     private BenchMain() {}
@@ -25,8 +30,11 @@ public final class BenchMain {
             return;
         }
         Collection<RunResult> results = runner.run();
-        double peak = Double.parseDouble(System.getProperty("peak.gflops", "102"));
+        String given = System.getProperty("peak.gflops");
+        double peak = given != null ? Double.parseDouble(given) : measuredPeak(results);
         System.out.println();
+        System.out.printf("%% 1-core: of one core's FP32 peak, %.1f GFLOP/s (%s)%n", peak,
+                given != null ? "given by -Dpeak.gflops" : "measured by PeakFlopsBenchmark on this machine: the better of its 256- and 512-bit runs");
         System.out.printf("%-58s %-10s %10s %9s %10s%n", "benchmark", "backend", "ms/op", "GFLOP/s", "% 1-core");
         for (RunResult r : results) {
             String label = r.getParams().getBenchmark().replace("org.cyclegan.benchmarks.", "");
@@ -42,6 +50,22 @@ public final class BenchMain {
             double gflops = flops / (ms * 1e-3) / 1e9;
             System.out.printf("%-58s %-10s %10.3f %9.1f %9.0f%%%n", label, backend, ms, gflops, 100 * gflops / peak);
         }
+    }
+
+    /** The best GFLOP/s of PeakFlopsBenchmark among {@code results}, or of a short run of it made now. */
+    private static double measuredPeak(Collection<RunResult> results) throws RunnerException {
+        OptionalDouble inRun = best(results);
+        if (inRun.isPresent()) return inRun.getAsDouble();
+        System.out.println("Measuring this machine's FP32 peak (PeakFlopsBenchmark, 256- and 512-bit) for the shares; -Dpeak.gflops=... skips it.");
+        Collection<RunResult> peak = new Runner(new OptionsBuilder().include(PeakFlopsBenchmark.class.getName() + ".fma")
+                .forks(1).warmupIterations(2).measurementIterations(3)
+                .warmupTime(TimeValue.seconds(1)).measurementTime(TimeValue.seconds(1)).build()).run();
+        return best(peak).orElseThrow(() -> new IllegalStateException("PeakFlopsBenchmark gave no result"));
+    }
+
+    private static OptionalDouble best(Collection<RunResult> results) {
+        return results.stream().filter(r -> r.getParams().getBenchmark().contains("PeakFlopsBenchmark"))
+                .mapToDouble(r -> flops(r) / (r.getPrimaryResult().getScore() * 1e-3) / 1e9).max();
     }
 
     private static double flops(RunResult r) {
