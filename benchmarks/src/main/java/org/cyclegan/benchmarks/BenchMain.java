@@ -45,10 +45,8 @@ public final class BenchMain {
             String backend = r.getParams().getParam("backend");
             if (backend == null) backend = r.getParams().getParam("impl");
             if (backend == null) backend = r.getParams().getParam("bits") + "-bit";
-            double ms = r.getPrimaryResult().getScore();
-            double flops = flops(r);
-            double gflops = flops / (ms * 1e-3) / 1e9;
-            System.out.printf("%-58s %-10s %10.3f %9.1f %9.0f%%%n", label, backend, ms, gflops, 100 * gflops / peak);
+            double gflops = gflops(r);
+            System.out.printf("%-58s %-10s %10.3f %9.1f %9.0f%%%n", label, backend, r.getPrimaryResult().getScore(), gflops, 100 * gflops / peak);
         }
     }
 
@@ -65,7 +63,12 @@ public final class BenchMain {
 
     private static OptionalDouble best(Collection<RunResult> results) {
         return results.stream().filter(r -> r.getParams().getBenchmark().contains("PeakFlopsBenchmark"))
-                .mapToDouble(r -> flops(r) / (r.getPrimaryResult().getScore() * 1e-3) / 1e9).max();
+                .mapToDouble(BenchMain::gflops).max();
+    }
+
+    /** A result's FLOPs over its time (every benchmark here reports ms an operation). */
+    private static double gflops(RunResult r) {
+        return flops(r) / (r.getPrimaryResult().getScore() * 1e-3) / 1e9;
     }
 
     private static double flops(RunResult r) {

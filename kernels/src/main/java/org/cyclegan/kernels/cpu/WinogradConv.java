@@ -215,8 +215,8 @@ final class WinogradConv {
                 }
                 // G along the kernel's rows (3 → α, for each of its 3 columns), then along its columns.
                 for (int j = 0; j < 3; j++) kernelTransform(taps, j * L, 3 * L, half, j * L, 3 * L);
-                int out = p0 * coutP + co0 / NR * kc * NR + (ci - p0) * NR + co0 % NR, xiStride = uXi;
-                for (int i = 0; i < a; i++) kernelTransform(half, i * 3 * L, L, u, out + i * a * xiStride, xiStride);
+                int out = p0 * coutP + co0 / NR * kc * NR + (ci - p0) * NR + co0 % NR;
+                for (int i = 0; i < a; i++) kernelTransform(half, i * 3 * L, L, u, out + i * a * uXi, uXi);
             }
         }
     }
@@ -250,10 +250,10 @@ final class WinogradConv {
     private void weightGradient(float[] p, int co, float[] dw) {
         float[][] buf = WORKER.get();
         float[] half = grow(buf, 1, 3 * a * L), out = grow(buf, 0, 9 * L);
-        int cin = g.cin(), xiStride = uXi;
+        int cin = g.cin();
         for (int c = 0; c < cinL; c += L) {
             // Gᵀ along the rows of the α×α sums (α → 3, for each of their α columns), then along their columns.
-            for (int j = 0; j < a; j++) kernelGradientTransform(p, j * xiStride + co * cinL + c, a * xiStride, half, j * L, a * L);
+            for (int j = 0; j < a; j++) kernelGradientTransform(p, j * uXi + co * cinL + c, a * uXi, half, j * L, a * L);
             for (int i = 0; i < 3; i++) kernelGradientTransform(half, i * a * L, L, out, i * 3 * L, L);
             for (int lane = 0; lane < L && c + lane < cin; lane++) {
                 int at = (co * cin + c + lane) * 9;
@@ -282,10 +282,10 @@ final class WinogradConv {
     private void transformInput(float[] xc, int tile, float[] v, int row) {
         float[] half = grow(WORKER.get(), 2, aa * cinL);
         int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int patch = ((n * paddedH + ty * m) * paddedW + tx * m) * cinL, xiStride = vXi;
+        int patch = ((n * paddedH + ty * m) * paddedW + tx * m) * cinL;
         for (int c = 0; c < cinL; c += L) {
             for (int j = 0; j < a; j++) dataTransform(xc, patch + j * cinL + c, paddedW * cinL, half, j * cinL + c, a * cinL);
-            for (int i = 0; i < a; i++) dataTransform(half, i * a * cinL + c, cinL, v, i * a * xiStride + row * cinL + c, xiStride);
+            for (int i = 0; i < a; i++) dataTransform(half, i * a * cinL + c, cinL, v, i * a * vXi + row * cinL + c, vXi);
         }
     }
 
@@ -343,10 +343,10 @@ final class WinogradConv {
     private void transformOutputGradient(float[] dyc, int tile, float[] wt, int row) {
         float[] half = grow(WORKER.get(), 3, a * m * coutL);
         int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int rowStride = tilesX * m * coutL, patch = ((n * tilesY + ty) * m * tilesX * m + tx * m) * coutL, xiStride = mXi;
+        int rowStride = tilesX * m * coutL, patch = ((n * tilesY + ty) * m * tilesX * m + tx * m) * coutL;
         for (int c = 0; c < coutL; c += L) {
             for (int j = 0; j < m; j++) gradientTransform(dyc, patch + j * coutL + c, rowStride, half, j * coutL + c, m * coutL);
-            for (int i = 0; i < a; i++) gradientTransform(half, i * m * coutL + c, coutL, wt, i * a * xiStride + row * coutL + c, xiStride);
+            for (int i = 0; i < a; i++) gradientTransform(half, i * m * coutL + c, coutL, wt, i * a * mXi + row * coutL + c, mXi);
         }
     }
 
@@ -381,9 +381,9 @@ final class WinogradConv {
     private void transformOutput(float[] mm, int row, int tile, float[] yc) {
         float[] half = grow(WORKER.get(), 2, m * a * coutL);
         int tx = tile % tilesX, ty = (tile / tilesX) % tilesY, n = tile / (tilesX * tilesY);
-        int xiStride = mXi, cols = tilesX * m, at = ((n * tilesY + ty) * m * cols + tx * m) * coutL;
+        int cols = tilesX * m, at = ((n * tilesY + ty) * m * cols + tx * m) * coutL;
         for (int c = 0; c < coutL; c += L) {
-            for (int j = 0; j < a; j++) outputTransform(mm, j * xiStride + row * coutL + c, a * xiStride, half, j * coutL + c, a * coutL);
+            for (int j = 0; j < a; j++) outputTransform(mm, j * mXi + row * coutL + c, a * mXi, half, j * coutL + c, a * coutL);
             for (int i = 0; i < m; i++) outputTransform(half, i * a * coutL + c, coutL, yc, at + i * cols * coutL + c, coutL);
         }
     }
