@@ -144,6 +144,13 @@ public final class OpCatalog {
         c.add(first("conv2d", "7x7", x -> F.conv2d(x.get(0), x.get(1), x.get(2), 1, 0), in -> List.of(in.randn(1, 2, 8, 9), in.randn(2, 2, 7, 7), in.randn(2))));
         c.add(first("conv2d", "rectangularStrideAndPadding", x -> F.conv2d(x.get(0), x.get(1), x.get(2), new ConvSpec(2, 1, 0, 2)),
                 in -> List.of(in.randn(1, 2, 5, 4), in.randn(2, 2, 3, 2), in.randn(2))));
+        // Reflection padding fused into the convolution (the generators'): borders mirrored, unequal paddings, a stride.
+        c.add(first("conv2d", "reflect1_3x3_bias", x -> F.conv2d(x.get(0), x.get(1), x.get(2), ConvSpec.reflect(1, 1)),
+                in -> List.of(in.randn(2, 2, 4, 5), in.randn(3, 2, 3, 3), in.randn(3))));
+        c.add(first("conv2d", "reflect_wholeImage_unequal", x -> F.conv2d(x.get(0), x.get(1), null, new ConvSpec(1, 1, 2, 3, Padding.Mode.REFLECT)),
+                in -> List.of(in.randn(1, 2, 3, 4), in.randn(2, 2, 3, 3))));
+        c.add(first("conv2d", "reflect_stride2", x -> F.conv2d(x.get(0), x.get(1), x.get(2), ConvSpec.reflect(2, 1)),
+                in -> List.of(in.randn(1, 2, 5, 6), in.randn(2, 2, 3, 3), in.randn(2))));
         c.add(first("conv_transpose2d", "stride2_pad1_outputPadding1_bias", x -> F.convTranspose2d(x.get(0), x.get(1), x.get(2), 2, 1, 1),
                 in -> List.of(in.randn(2, 3, 3, 4), in.randn(3, 2, 3, 3), in.randn(2))));
         c.add(first("conv_transpose2d", "k4_stride2", x -> F.convTranspose2d(x.get(0), x.get(1), x.get(2), 2, 1, 0),
@@ -222,6 +229,8 @@ public final class OpCatalog {
                 in -> List.of(in.randn(1, 2, 7, 6), in.randn(2, 2, 4, 4), in.randn(2))));
         c.add(second("conv2d", "rectangularStrideAndPadding", x -> F.conv2d(x.get(0), x.get(1), null, new ConvSpec(2, 1, 0, 2)).tanh(),
                 in -> List.of(in.randn(1, 2, 5, 4), in.randn(2, 2, 3, 2))));
+        c.add(second("conv2d", "reflect", x -> F.conv2d(x.get(0), x.get(1), x.get(2), ConvSpec.reflect(1, 2)).tanh(),
+                in -> List.of(in.randn(1, 2, 3, 4), in.randn(2, 2, 3, 3), in.randn(2))));
         // A constant image: the second derivative in w alone.
         c.add(second("conv2d", "weightOnly", x -> F.conv2d(x.get(0), x.get(1), null, 1, 0).tanh(), in -> List.of(in.constant(1, 2, 4, 4), in.randn(2, 2, 3, 3))));
         c.add(second("conv_transpose2d", "allInputs", x -> F.convTranspose2d(x.get(0), x.get(1), x.get(2), 2, 1, 1).tanh(),

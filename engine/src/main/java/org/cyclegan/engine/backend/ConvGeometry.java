@@ -19,6 +19,25 @@ public record ConvGeometry(int n, int cin, int h, int w, int cout, int kh, int k
                 dyShape[2], dyShape[3], spec);
     }
 
+    /**
+     * The same convolution on its input padded explicitly by the spec's padding, unpadded: what conv2d computes on
+     * reflection_pad2d(x). The data gradient of a reflection-padded convolution is this one's, folded back.
+     */
+    public ConvGeometry onPaddedInput() {
+        return new ConvGeometry(n, cin, h + 2 * spec.padH(), w + 2 * spec.padW(), cout, kh, kw, oh, ow, spec.unpadded());
+    }
+
+    /**
+     * At most {@value #FEW_OUTPUTS} output channels, stride 1 (the generator's last layer, PatchGAN's last): the cpu
+     * backend computes these directly from padded copies of the input planes rather than through a matrix product,
+     * so with reflection padding it makes that copy, and the meta backend counts it.
+     */
+    public boolean hasFewOutputs() {
+        return cout <= FEW_OUTPUTS && spec.strideH() == 1 && spec.strideW() == 1;
+    }
+
+    public static final int FEW_OUTPUTS = 4;
+
     /** The length of each output's reduction: cin · kh · kw. */
     public int taps() {
         return cin * kh * kw;
@@ -34,8 +53,11 @@ public record ConvGeometry(int n, int cin, int h, int w, int cout, int kh, int k
         return 2.0 * n * cout * cin * kh * kw * oh * ow;
     }
 
-    /** "cout<-cin kxk/s on HxW": the per-shape key of the kernel profile, the same on every backend. */
+    /**
+     * "cout<-cin kxk/s on HxW", and " reflect p" for a reflection-padded one: the per-shape key of the kernel profile,
+     * the same on every backend.
+     */
     public String profileKey() {
-        return cout + "<-" + cin + " " + kh + "x" + kw + "/" + spec.strideH() + " on " + h + "x" + w;
+        return cout + "<-" + cin + " " + kh + "x" + kw + "/" + spec.strideH() + " on " + h + "x" + w + (spec.reflects() ? " reflect " + spec.padH() : "");
     }
 }

@@ -24,7 +24,14 @@ public record Padding(int left, int right, int top, int bottom) {
          * {@code before} in front, or −1 where zero padding reads nothing.
          */
         public int source(int o, int before, int size) {
-            int i = o - before;
+            return index(o - before, size);
+        }
+
+        /**
+         * Where coordinate {@code i} of an axis of {@code size} entries reads from, i outside [0, size) in its
+         * padding (at most size − 1 before or after it, for a reflection): i itself inside, −1 in zero padding.
+         */
+        public int index(int i, int size) {
             if (i >= 0 && i < size) return i;
             if (this == ZERO) return -1;
             return i < 0 ? -i : 2 * (size - 1) - i;   // mirror about the edge element, which is not repeated

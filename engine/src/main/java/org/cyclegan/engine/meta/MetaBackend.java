@@ -6,6 +6,7 @@ import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
 import org.cyclegan.engine.backend.BinaryOp;
+import org.cyclegan.engine.backend.ConvGeometry;
 import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.backend.NormResult;
 import org.cyclegan.engine.backend.Padding;
@@ -122,14 +123,45 @@ public final class MetaBackend implements Backend {
         return make(transposeA ? a.dim(1) : a.dim(0), transposeB ? b.dim(0) : b.dim(1));
     }
 
+    /*
+     * Reflection padding, as the cpu backend computes it: the padded input copied for the call where the direct
+     * kernels of few-output layers need it (forward and weight gradient), and the padded image's gradient made for the
+     * call and folded back (data gradient). The opencl backend's copies are device buffers, which this does not size.
+     */
+
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec spec) {
         read(x, w, bias);
-        return make(x.dim(0), w.dim(0), spec.outH(x.dim(2), w.dim(2)), spec.outW(x.dim(3), w.dim(3)));
+        Tensor copy = directKernelsCopy(x.shape(), w.shape(), spec);
+        Tensor y = make(x.dim(0), w.dim(0), spec.outH(x.dim(2), w.dim(2)), spec.outW(x.dim(3), w.dim(3)));
+        if (copy != null) MemoryScope.done(copy);
+        return y;
     }
 
-    @Override public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec spec) { read(dy, w); return make(xShape); }
-    @Override public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec spec) { read(x, dy); return make(wShape); }
+    @Override
+    public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec spec) {
+        read(dy, w);
+        Tensor dx = make(xShape);
+        if (spec.reflects()) MemoryScope.done(padded(xShape, spec));
+        return dx;
+    }
+
+    @Override
+    public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec spec) {
+        read(x, dy);
+        Tensor copy = directKernelsCopy(x.shape(), wShape, spec);
+        Tensor dw = make(wShape);
+        if (copy != null) MemoryScope.done(copy);
+        return dw;
+    }
+
+    private Tensor directKernelsCopy(int[] xShape, int[] wShape, ConvSpec spec) {
+        return spec.reflects() && ConvGeometry.of(xShape, wShape, spec).hasFewOutputs() ? padded(xShape, spec) : null;
+    }
+
+    private Tensor padded(int[] xShape, ConvSpec spec) {
+        return make(xShape[0], xShape[1], xShape[2] + 2 * spec.padH(), xShape[3] + 2 * spec.padW());
+    }
 
     @Override
     public Tensor pad2d(Tensor x, Padding p, Padding.Mode mode) {

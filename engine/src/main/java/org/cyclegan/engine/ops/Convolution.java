@@ -29,6 +29,12 @@ import org.cyclegan.engine.backend.ConvSpec;
  * </ul>
  * No new arithmetic is needed: the same three kernels serve both ops.
  *
+ * <p>Padding is zeros or, with {@link ConvSpec#reflect}, a reflection of the input's border: then conv2d is
+ * reflection_pad2d followed by an unpadded convolution, fused so that no padded copy of x is made. The adjoint
+ * algebra is unchanged: the data gradient is the transposed convolution with the same spec (the padded image's
+ * gradient with its border folded back onto the rows and columns it mirrors, as {@link Pad2d#padGradient} does), and
+ * the weight gradient reads x through the reflection as the forward does.
+ *
  * <p>Every backward rule here is differentiable again: the input gradients (each op's is the other op), the bias
  * gradients (a sum), and the weight gradients, which are an op of their own, {@link #weightGradient}, whose backward
  * is the two convolutions again. In a plain backward (grad mode off) each rule is one kernel call, as before.
@@ -47,6 +53,7 @@ public final class Convolution {
         if (x.dim(2) + 2 * spec.padH() < kH || x.dim(3) + 2 * spec.padW() < kW) {
             throw Checks.error(op, "kernel " + kH + "x" + kW + " is larger than the padded input (input " + Shape.str(x.shape()) + ", padding " + spec.padH() + "x" + spec.padW() + ")");
         }
+        checkReflection(op, x.shape(), spec);
         Tensor y = x.backend().conv2d(x, w, bias, spec);
         int[] xShape = x.shape();
         int[] wShape = w.shape();
@@ -76,6 +83,7 @@ public final class Convolution {
             throw Checks.error(op, "output would be empty (" + outH + "x" + outW + ") for input " + Shape.str(x.shape()) + " and weight " + Shape.str(w.shape()));
         }
         int[] outShape = {x.dim(0), w.dim(1), outH, outW};
+        checkReflection(op, outShape, spec);
         Tensor y = x.backend().conv2dBackwardData(x, w, outShape, spec);
         if (bias != null) {
             Tensor unbiased = y;
@@ -116,6 +124,13 @@ public final class Convolution {
         return record("conv2d_weight_grad", dw, saves(needDy ? x : null, needX ? dy : null), g -> new Tensor[] {
                 needX && wantsGradient(x) ? dataGradient(dy, g, xShape, spec) : null,
                 needDy && wantsGradient(dy) ? conv2d(x, g, null, spec) : null}, x, dy);
+    }
+
+    /** A reflection cannot reach further than the edge it mirrors (PyTorch's ReflectionPad2d's rule). */
+    private static void checkReflection(String op, int[] imageShape, ConvSpec spec) {
+        if (spec.reflects() && (spec.padH() >= imageShape[2] || spec.padW() >= imageShape[3])) {
+            throw Checks.error(op, "reflection padding " + spec.padH() + "x" + spec.padW() + " must be smaller than the image's H and W, image " + Shape.str(imageShape));
+        }
     }
 
     /** x and w 4-D on one backend, x's channels on w's axis {@code inputAxis}, the bias [the other axis of w] or null. */

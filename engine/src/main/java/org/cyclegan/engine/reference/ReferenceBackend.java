@@ -235,7 +235,10 @@ public sealed class ReferenceBackend implements Backend permits Float64Reference
         return make(out, m, n);
     }
 
-    /** y[n,co,oh,ow] = bias[co] + Σ_{ci,kh,kw} x[n, ci, oh·s − p + kh, ow·s − p + kw] · w[co,ci,kh,kw] (zero outside x). */
+    /**
+     * y[n,co,oh,ow] = bias[co] + Σ_{ci,kh,kw} x[n, ci, oh·s − p + kh, ow·s − p + kw] · w[co,ci,kh,kw], where a row or
+     * column outside x is zero or, with reflection padding, the one it mirrors ({@link ConvSpec#row}).
+     */
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
         int n = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);
@@ -250,11 +253,11 @@ public sealed class ReferenceBackend implements Backend permits Float64Reference
                         double acc = B == null ? 0 : B.get(co);
                         for (int ci = 0; ci < cin; ci++)
                             for (int i = 0; i < kh; i++) {
-                                int iy = y * s.strideH() - s.padH() + i;
-                                if (iy < 0 || iy >= h) continue;
+                                int iy = s.row(y * s.strideH() - s.padH() + i, h);
+                                if (iy < 0) continue;
                                 for (int j = 0; j < kw; j++) {
-                                    int ix = xo * s.strideW() - s.padW() + j;
-                                    if (ix < 0 || ix >= wd) continue;
+                                    int ix = s.column(xo * s.strideW() - s.padW() + j, wd);
+                                    if (ix < 0) continue;
                                     acc += X.get(((b * cin + ci) * h + iy) * wd + ix) * W.get(((co * cin + ci) * kh + i) * kw + j);
                                 }
                             }
@@ -264,8 +267,10 @@ public sealed class ReferenceBackend implements Backend permits Float64Reference
     }
 
     /**
-     * dx[n,ci,iy,ix] = Σ over (co, i, j) with iy = oy·s − p + i and ix = ox·s − p + j for some in-range (oy, ox)
-     * of dy[n,co,oy,ox] · w[co,ci,i,j]. Written as a gather (one dx element at a time) so it reads as the definition.
+     * The adjoint of {@link #conv2d}: for each position (iy, ix) of the padded input, the sum over (co, i, j) with
+     * iy = oy·s − p + i and ix = ox·s − p + j for some in-range (oy, ox) of dy[n,co,oy,ox] · w[co,ci,i,j]; that sum
+     * goes to the element of x the position reads ({@link ConvSpec#row}): inside x the position itself, in zero padding
+     * nowhere, in a reflection the mirrored element, which so gathers the sums of two or more positions.
      */
     @Override
     public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec s) {
@@ -273,11 +278,13 @@ public sealed class ReferenceBackend implements Backend permits Float64Reference
         int cout = w.dim(0), kh = w.dim(2), kw = w.dim(3);
         int oh = dy.dim(2), ow = dy.dim(3);
         Values DY = values(dy), W = values(w);
-        Values DX = zeros(Shape.numel(xShape));
+        double[] dx = new double[Shape.numel(xShape)];
         for (int b = 0; b < n; b++)
             for (int ci = 0; ci < cin; ci++)
-                for (int iy = 0; iy < h; iy++)
-                    for (int ix = 0; ix < wd; ix++) {
+                for (int iy = -s.padH(); iy < h + s.padH(); iy++)
+                    for (int ix = -s.padW(); ix < wd + s.padW(); ix++) {
+                        int sy = s.row(iy, h), sx = s.column(ix, wd);
+                        if (sy < 0 || sx < 0) continue;
                         double acc = 0;
                         for (int i = 0; i < kh; i++) {
                             int ty = iy + s.padH() - i;             // = oy · stride when this tap was used
@@ -294,12 +301,14 @@ public sealed class ReferenceBackend implements Backend permits Float64Reference
                                 }
                             }
                         }
-                        DX.set(((b * cin + ci) * h + iy) * wd + ix, acc);
+                        dx[((b * cin + ci) * h + sy) * wd + sx] += acc;
                     }
+        Values DX = zeros(dx.length);
+        for (int i = 0; i < dx.length; i++) DX.set(i, dx[i]);
         return make(DX, xShape);
     }
 
-    /** dw[co,ci,i,j] = Σ_{n,oy,ox} dy[n,co,oy,ox] · x[n, ci, oy·s − p + i, ox·s − p + j]. */
+    /** dw[co,ci,i,j] = Σ_{n,oy,ox} dy[n,co,oy,ox] · x[n, ci, oy·s − p + i, ox·s − p + j], x read as the forward reads it. */
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
         int n = x.dim(0), cin = x.dim(1), h = x.dim(2), wd = x.dim(3);
@@ -314,11 +323,11 @@ public sealed class ReferenceBackend implements Backend permits Float64Reference
                         double acc = 0;
                         for (int b = 0; b < n; b++)
                             for (int y = 0; y < oh; y++) {
-                                int iy = y * s.strideH() - s.padH() + i;
-                                if (iy < 0 || iy >= h) continue;
+                                int iy = s.row(y * s.strideH() - s.padH() + i, h);
+                                if (iy < 0) continue;
                                 for (int xo = 0; xo < ow; xo++) {
-                                    int ix = xo * s.strideW() - s.padW() + j;
-                                    if (ix < 0 || ix >= wd) continue;
+                                    int ix = s.column(xo * s.strideW() - s.padW() + j, wd);
+                                    if (ix < 0) continue;
                                     acc += DY.get(((b * cout + co) * oh + y) * ow + xo) * X.get(((b * cin + ci) * h + iy) * wd + ix);
                                 }
                             }

@@ -22,6 +22,11 @@ import org.cyclegan.engine.backend.ConvSpec;
  * make a GEMM of one to four rows (the generator's last, PatchGAN's last): its forward pass and weight gradient are
  * {@link DirectConv}, and its data gradient is the forward convolution of dy with flipped, transposed weights.
  *
+ * <p>Reflection padding: the forward pass and the weight gradient read x's border through the reflection where they
+ * read x ({@link ConvPacker}, the Winograd layout pass), so no padded image is made; {@link DirectConv} reads zero
+ * padding only (its few-output layers are padded by the backend for the call), and the data gradient is computed on
+ * the padded shape ({@link ConvGeometry#onPaddedInput}) and folded back by the backend.
+ *
  * <p>Stride-1 3×3 convolutions may instead be Winograd convolutions ({@link WinogradConv}), as the backend's
  * {@link WinogradChoice} says: the forward pass, the data gradient as the forward convolution of dy with flipped,
  * transposed weights padded by 2 − p, and the weight gradient as the forward's adjoint in the weights.
@@ -117,7 +122,12 @@ final class ConvKernels {
         if (first) Arrays.fill(dw, 0f);
     }
 
+    /**
+     * The data gradient of a zero-padded convolution (a reflection-padded one's is that of {@link
+     * ConvGeometry#onPaddedInput}, folded back: see {@code CpuBackend.conv2dBackwardData}).
+     */
     static void backwardData(ConvGeometry g, float[] dy, float[] wt, float[] dx, int colBudget, WinogradChoice winograd, WorkerPool pool) {
+        if (g.spec().reflects()) throw new IllegalArgumentException("backwardData: reflection padding is folded by the caller, got " + g.spec());
         ConvGeometry asForward = winogradDataGradient(g);
         int tile = asForward == null ? 0 : winograd.tile(g);   // the layer's tile, as for its forward pass
         if (tile > 0) {

@@ -2,6 +2,7 @@ package org.cyclegan.kernels.cpu;
 
 import java.util.Arrays;
 import java.util.List;
+import org.cyclegan.engine.MemoryScope;
 import org.cyclegan.engine.Shape;
 import org.cyclegan.engine.Tensor;
 import org.cyclegan.engine.backend.Backend;
@@ -268,9 +269,22 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    /*
+     * Reflection padding. The forward pass and the weight gradient read x's border through the reflection where they
+     * read x (ConvPacker, WinogradConv's layout pass); only the direct kernels of few-output layers
+     * (ConvGeometry.hasFewOutputs: the generator's last layer) read whole padded planes, so for them x is padded
+     * explicitly into a tensor that lives for the call. The data gradient is the padded image's, folded back.
+     */
+
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
         ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
+        if (s.reflects() && g.hasFewOutputs()) {
+            Tensor padded = pad2d(x, s.padding(), Padding.Mode.REFLECT);   // the direct kernels read padded planes (see above)
+            Tensor y = conv2d(padded, w, bias, s.unpadded());
+            MemoryScope.done(padded);
+            return y;
+        }
         return timer.timeConv("conv2d.forward", g, () -> {
             float[] y = take(g.n() * g.cout() * g.oh() * g.ow());
             ConvKernels.forward(g, data(x), data(w), bias == null ? null : data(bias), y, colBudget, winograd, pool);
@@ -283,14 +297,32 @@ public final class CpuBackend implements Backend {
         ConvGeometry g = ConvGeometry.ofGradient(xShape, w.shape(), dy.shape(), s);
         return timer.timeConv("conv2d.backward_data", g, () -> {
             float[] dx = take(Shape.numel(xShape));
-            ConvKernels.backwardData(g, data(dy), data(w), dx, colBudget, winograd, pool);
-            return make(dx, xShape);
+            Tensor result = make(dx, xShape);
+            if (s.reflects()) {
+                // The gradient of the padded image (a convolution without padding), its border folded back onto the
+                // rows and columns it mirrors, as reflection_pad2d's backward: the padded gradient lives only for
+                // this call (a pooled array, a storage of the memory scope like any other, so that it is counted).
+                ConvGeometry padded = g.onPaddedInput();
+                Tensor dxPadded = make(take(g.n() * g.cin() * padded.h() * padded.w()), g.n(), g.cin(), padded.h(), padded.w());
+                ConvKernels.backwardData(padded, data(dy), data(w), data(dxPadded), colBudget, winograd, pool);
+                PadKernels.backward(data(dxPadded), dx, g.n() * g.cin(), g.h(), g.w(), s.padding(), Padding.Mode.REFLECT, pool);
+                MemoryScope.done(dxPadded);
+            } else {
+                ConvKernels.backwardData(g, data(dy), data(w), dx, colBudget, winograd, pool);
+            }
+            return result;
         });
     }
 
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
         ConvGeometry g = ConvGeometry.ofGradient(x.shape(), wShape, dy.shape(), s);
+        if (s.reflects() && g.hasFewOutputs()) {
+            Tensor padded = pad2d(x, s.padding(), Padding.Mode.REFLECT);   // the direct kernels read padded planes (see above)
+            Tensor dw = conv2dBackwardWeight(padded, dy, wShape, s.unpadded());
+            MemoryScope.done(padded);
+            return dw;
+        }
         return timer.timeConv("conv2d.backward_weight", g, () -> {
             float[] dw = take(Shape.numel(wShape));
             ConvKernels.backwardWeight(g, data(x), data(dy), dw, colBudget, winograd, pool);

@@ -20,12 +20,13 @@ final class DirectConv {
     private static final int L = S.length();
 
     /** Use the direct kernels for at most this many output channels. */
-    static final int MAX_COUT = 4;
+    static final int MAX_COUT = ConvGeometry.FEW_OUTPUTS;
 
     private DirectConv() {}
 
+    /** {@link ConvGeometry#hasFewOutputs}, zero-padded (the backend pads a reflection-padded one explicitly first). */
     static boolean applies(ConvGeometry g) {
-        return g.cout() <= MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1;
+        return g.hasFewOutputs() && !g.spec().reflects();
     }
 
     /** Per calling thread: the zero-padded copy of the input, when one is needed. */

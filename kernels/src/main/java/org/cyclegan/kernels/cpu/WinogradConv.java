@@ -4,10 +4,11 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.cyclegan.engine.backend.ConvGeometry;
+import org.cyclegan.engine.backend.ConvSpec;
 
 /**
- * Winograd convolution F(m×m, 3×3) (Lavin and Gray, 2015) for stride-1 3×3 convolutions with any zero padding, m = 2
- * or 4. The output is cut into m×m tiles; each tile needs an α×α patch of the input (α = m + 2), and
+ * Winograd convolution F(m×m, 3×3) (Lavin and Gray, 2015) for stride-1 3×3 convolutions with any zero padding (and
+ * reflection padding in the forward pass and weight gradient), m = 2 or 4. The output is cut into m×m tiles; each tile needs an α×α patch of the input (α = m + 2), and
  * <pre>
  *   y_tile = Aᵀ [ Σ_ci (G g Gᵀ)[co, ci] ⊙ (Bᵀ d B)[ci] ] A
  * </pre>
@@ -20,7 +21,7 @@ import org.cyclegan.engine.backend.ConvGeometry;
  * version to cache by), straight into the GEMM's packed panel layout ({@link Gemm.PackedB}: the GEMMs read them in
  * place). Then, band by band of tiles (a band's transformed input and output each stay within {@link #BAND_BUDGET}
  * floats, or the backend's smaller budget): the input transform (Bᵀ d B with vectors over input channels, read from a
- * copy of the input with channels last and its zero padding in place, made once per call), the α² GEMMs (in
+ * copy of the input with channels last and its padding in place, made once per call), the α² GEMMs (in
  * parallel, one per task), and the output transform (Aᵀ M A with vectors over output channels, into a copy of the
  * output with channels last over whole tiles). Last, the in-bounds part of that copy goes back to planes, plus bias.
  * The layout changes (and the weights' taps, read as vectors over output channels) are vector gathers
@@ -290,15 +291,22 @@ final class WinogradConv {
     }
 
     /**
-     * Image row {@code r} (of n·paddedH) of xc, x channels last with its zero padding, padding channels and the margin
-     * the tiles overhang: xc[((n·paddedH + yy)·paddedW + xx)·cinL + ci] = x[n, ci, yy − ph, xx − pw], zero outside x.
+     * Image row {@code r} (of n·paddedH) of xc, x channels last with its padding, padding channels and the margin the
+     * tiles overhang: xc[((n·paddedH + yy)·paddedW + xx)·cinL + ci] = x[n, ci, yy − ph, xx − pw] inside x; in the
+     * padding zero or, with reflection padding, the value mirrored there (copied from the row's own inside); zero in
+     * the overhang past the padding.
      */
     private void channelsLastRow(float[] x, int r, float[] xc) {
-        int n = r / paddedH, iy = r % paddedH - g.spec().padH(), pw = g.spec().padW();
+        ConvSpec s = g.spec();
+        int n = r / paddedH, yy = r % paddedH, ph = s.padH(), pw = s.padW();
         int cin = g.cin(), h = g.h(), wd = g.w(), base = r * paddedW * cinL;
         Arrays.fill(xc, base, base + paddedW * cinL, 0f);
-        if (iy < 0 || iy >= h) return;
+        int iy = yy < h + 2 * ph ? s.row(yy - ph, h) : -1;
+        if (iy < 0) return;
         Transpose.gathered(x, (n * cin * h + iy) * wd, h * wd, 1, xc, base + pw * cinL, cinL, cin, wd, null);
+        if (!s.reflects()) return;
+        for (int xx = 0; xx < pw; xx++) System.arraycopy(xc, base + (pw + s.column(xx - pw, wd)) * cinL, xc, base + xx * cinL, cinL);
+        for (int xx = pw + wd; xx < wd + 2 * pw; xx++) System.arraycopy(xc, base + (pw + s.column(xx - pw, wd)) * cinL, xc, base + xx * cinL, cinL);
     }
 
     /** α values Bᵀ·(d0 … dα−1) from src[s], src[s + ss], ... (vectors) to dst[d], dst[d + ds], ... */

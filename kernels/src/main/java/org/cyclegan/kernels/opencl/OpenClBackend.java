@@ -283,11 +283,28 @@ public final class OpenClBackend implements Backend {
         return c;
     }
 
+    // Reflection padding (the generators' convolutions): on this backend an explicit pad of x into a pooled device
+    // buffer and the unpadded kernels on it; for the data gradient, the padded image's gradient in such a buffer,
+    // folded back by the padding's backward kernel. No padded tensor is made; the kernels themselves read only zeros.
+
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
         ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
         Tensor y = output(g.n(), g.cout(), g.oh(), g.ow());
-        conv.forward(g, mem(x), mem(w), bias == null ? null : mem(bias), mem(y));
+        cl_mem b = bias == null ? null : mem(bias);
+        if (!s.reflects()) {
+            conv.forward(g, mem(x), mem(w), b, mem(y));
+            return y;
+        }
+        ConvGeometry padded = g.onPaddedInput();
+        long bytes = imageBytes(padded);
+        cl_mem xp = device.pool.take(bytes);
+        try {
+            pad.forward(mem(x), xp, g.n() * g.cin(), g.h(), g.w(), s.padding(), Padding.Mode.REFLECT);
+            conv.forward(padded, xp, mem(w), b, mem(y));
+        } finally {
+            device.pool.give(xp, bytes);   // in-order queue: the next user of the buffer runs after these kernels
+        }
         return y;
     }
 
@@ -295,7 +312,19 @@ public final class OpenClBackend implements Backend {
     public Tensor conv2dBackwardData(Tensor dy, Tensor w, int[] xShape, ConvSpec s) {
         ConvGeometry g = ConvGeometry.ofGradient(xShape, w.shape(), dy.shape(), s);
         Tensor dx = output(xShape);
-        conv.backwardData(g, mem(dy), mem(w), mem(dx));
+        if (!s.reflects()) {
+            conv.backwardData(g, mem(dy), mem(w), mem(dx));
+            return dx;
+        }
+        ConvGeometry padded = g.onPaddedInput();
+        long bytes = imageBytes(padded);
+        cl_mem dxp = device.pool.take(bytes);
+        try {
+            conv.backwardData(padded, mem(dy), mem(w), dxp);
+            pad.backward(dxp, mem(dx), g.n() * g.cin(), g.h(), g.w(), s.padding(), Padding.Mode.REFLECT);
+        } finally {
+            device.pool.give(dxp, bytes);
+        }
         return dx;
     }
 
@@ -303,8 +332,25 @@ public final class OpenClBackend implements Backend {
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
         ConvGeometry g = ConvGeometry.ofGradient(x.shape(), wShape, dy.shape(), s);
         Tensor dw = output(wShape);
-        conv.backwardWeight(g, mem(x), mem(dy), mem(dw));
+        if (!s.reflects()) {
+            conv.backwardWeight(g, mem(x), mem(dy), mem(dw));
+            return dw;
+        }
+        ConvGeometry padded = g.onPaddedInput();
+        long bytes = imageBytes(padded);
+        cl_mem xp = device.pool.take(bytes);
+        try {
+            pad.forward(mem(x), xp, g.n() * g.cin(), g.h(), g.w(), s.padding(), Padding.Mode.REFLECT);
+            conv.backwardWeight(padded, xp, mem(dy), mem(dw));
+        } finally {
+            device.pool.give(xp, bytes);
+        }
         return dw;
+    }
+
+    /** Bytes of a convolution's input image (the whole batch). */
+    private static long imageBytes(ConvGeometry g) {
+        return 4L * g.n() * g.cin() * g.h() * g.w();
     }
 
     // ---- padding and normalization ----------------------------------------------------------------------------

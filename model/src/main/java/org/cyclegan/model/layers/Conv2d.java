@@ -2,6 +2,7 @@ package org.cyclegan.model.layers;
 
 import org.cyclegan.engine.F;
 import org.cyclegan.engine.Tensor;
+import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.nn.Module;
 
 /**
@@ -32,6 +33,19 @@ public final class Conv2d extends Module {
     @Override
     public Tensor forward(Tensor x) {
         return F.conv2d(x, weight, bias, stride, padding);
+    }
+
+    /**
+     * This layer applied to {@code ReflectionPad2d(pad)(x)}, in one op that makes no padded copy of x
+     * ({@link ConvSpec#reflect}); for a layer without padding of its own.
+     */
+    public Tensor forwardReflectionPadded(Tensor x, int pad) {
+        if (padding != 0) throw new IllegalStateException("forwardReflectionPadded: " + this + " pads by itself");
+        return F.conv2d(x, weight, bias, ConvSpec.reflect(stride, pad));
+    }
+
+    public int padding() {
+        return padding;
     }
 
     @Override

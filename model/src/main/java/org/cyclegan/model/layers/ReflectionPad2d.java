@@ -12,6 +12,10 @@ public final class ReflectionPad2d extends Module {
         this.padding = padding;
     }
 
+    public int padding() {
+        return padding;
+    }
+
     @Override
     public Tensor forward(Tensor x) {
         return F.reflectionPad2d(x, padding);

@@ -12,8 +12,17 @@ import org.cyclegan.engine.nn.Module;
  * {@code nn.Sequential}: layers applied one after the other, registered as children "0", "1", … so that the
  * state-dict keys read {@code model.1.weight} as PyTorch's do. Layers without parameters (pads, activations,
  * instance norm, Identity) still take an index.
+ *
+ * <p>A {@link ReflectionPad2d} followed by an unpadded {@link Conv2d} (the ResNet generator's 7×7 layers and its
+ * blocks' 3×3 convolutions) runs as one reflection-padded convolution ({@link Conv2d#forwardReflectionPadded}): the
+ * same values, without the padded copy of the activation that the convolution would otherwise read and its backward
+ * keep. Both layers keep their indices. The system property {@value #FUSE_PADDING_PROPERTY}{@code =false} runs them
+ * one after the other, as written (to measure the difference).
  */
 public final class Sequential extends Module {
+    public static final String FUSE_PADDING_PROPERTY = "cyclegan.fuse.padding";
+    private static final boolean FUSE_PADDING = !"false".equalsIgnoreCase(System.getProperty(FUSE_PADDING_PROPERTY));
+
     private final List<Module> layers;
 
     public Sequential(List<? extends Module> layers) {
@@ -43,16 +52,24 @@ public final class Sequential extends Module {
         Tensor h = x;
         for (int i = from; i < to; i++) {
             Tensor next;
-            GraphCapture.enter(layers.get(i));   // for a graph export: which layer recorded the ops (else a no-op)
+            boolean fused = i + 1 < to && fusesWithNext(i);
+            Module layer = layers.get(fused ? i + 1 : i);
+            GraphCapture.enter(layer);   // for a graph export: which layer recorded the ops (else a no-op)
             try {
-                next = layers.get(i).forward(h);
+                next = fused ? ((Conv2d) layer).forwardReflectionPadded(h, ((ReflectionPad2d) layers.get(i)).padding()) : layer.forward(h);
             } finally {
                 GraphCapture.exit();
             }
             if (i > from) MemoryScope.passedOn(h, x, next);
             h = next;
+            if (fused) i++;
         }
         return h;
+    }
+
+    /** Layer i is a reflection pad and layer i + 1 an unpadded convolution: one op for both. */
+    private boolean fusesWithNext(int i) {
+        return FUSE_PADDING && layers.get(i) instanceof ReflectionPad2d && layers.get(i + 1) instanceof Conv2d conv && conv.padding() == 0;
     }
 
     public Module get(int index) {

@@ -37,6 +37,34 @@ class HeapPlanTest {
         assertTrue(c.message().startsWith("heap: -Xmx") && c.message().contains("give -Xmx"), c.message());
     }
 
+    /**
+     * A larger region only where it saves more than the stated share of the heap: at 128 px (577 MiB in 32 MiB
+     * regions against 865 in 1 MiB ones) large regions; at 256 px with resnet_9blocks, where 32 MiB regions save
+     * under 1 %, 1 MiB ones.
+     */
+    @Test void largerRegionsOnlyWhereTheySaveMuch() {
+        for (int size : new int[] {128, 256}) {
+            CycleGanConfig config = new CycleGanConfig();
+            config.netG = GeneratorKind.resnet(size == 256 ? 9 : 6);
+            MemoryEstimate.Simulation sim = MemoryEstimate.Simulation.run(config, 1, size, size);
+            long region = HeapPlan.bestRegion(sim), least = Long.MAX_VALUE;
+            long[] bytes = new long[HeapPlan.REGION_SIZES.length];
+            boolean[] allowed = new boolean[bytes.length];
+            for (int i = 0; i < bytes.length; i++) {
+                long r = HeapPlan.REGION_SIZES[i];
+                bytes[i] = sim.estimate(Footprint.g1(r)).totalBytes();
+                allowed[i] = i == 0 || HeapPlan.heapFor(bytes[i]) >= HeapPlan.MIN_REGIONS * r;
+                if (allowed[i]) least = Math.min(least, bytes[i]);
+            }
+            double margin = least * (1 + HeapPlan.LARGER_REGION_MIN_SAVING);
+            for (int i = 0; HeapPlan.REGION_SIZES[i] < region; i++) {
+                assertTrue(!allowed[i] || bytes[i] > margin, size + " px: smaller regions of " + (HeapPlan.REGION_SIZES[i] >> 20) + " MiB within the margin: " + bytes[i] + " of " + least);
+            }
+            assertTrue(sim.estimate(Footprint.g1(region)).totalBytes() <= margin, size + " px: the chosen region's cost is within the margin of " + least);
+            assertEquals(size == 256 ? 1L << 20 : 32L << 20, region, size + " px");
+        }
+    }
+
     @Test void theUsersChoiceWins() {
         assertNull(HeapPlan.choose(BENCH, List.of("-Xmx2g"), Map.of(), MACHINE));
         assertNull(HeapPlan.choose(BENCH, List.of("-XX:MaxRAMPercentage=50"), Map.of(), MACHINE));

@@ -85,7 +85,7 @@ class StepMemoryTest {
 
     @Test void translatingA2048pxImageHoldsAFewActivationsNotTheNetwork() {
         Peak p = translate(new MetaBackend(), "resnet_9blocks", 64, 2048);
-        assertEquals(4L * 64 * 2054 * 2054, p.largest, "the largest activation: the last reflection pad's output, 64 x 2054 x 2054");
+        assertEquals(4L * 64 * 2054 * 2054, p.largest, "the largest tensor: the last layer's reflection-padded input, 64 x 2054 x 2054 (a copy for its direct kernels, during the call)");
         System.out.println("2048 px resnet_9blocks ngf 64 under noGrad: peak " + p.peak + " bytes, largest activation " + p.largest + ", made " + p.created);
         assertTrue(p.peak <= 4 * p.largest, "peak " + p.peak + " bytes, largest activation " + p.largest);
         assertTrue(p.created > 8 * p.peak, "what keeping every intermediate would have held: " + p.created + ", peak " + p.peak);

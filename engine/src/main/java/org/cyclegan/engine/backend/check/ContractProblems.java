@@ -18,7 +18,7 @@ import org.cyclegan.engine.reference.ReferenceBackend;
 
 /**
  * The {@link Backend} contract as a list of problems: every kernel on random inputs of odd sizes, strides 1 and 2,
- * padding, 1×1, 3×3, 4×4 and 7×7 kernels, transposed-convolution shapes, channel counts that are not multiples of any
+ * zero and reflection padding, 1×1, 3×3, 4×4 and 7×7 kernels, transposed-convolution shapes, channel counts that are not multiples of any
  * tile, batches of 1 and 2, GEMM edges and all transposes, broadcasting on either side, every axis. The contract test
  * suite and the {@code devices --check} self-check both run these problems against {@link ReferenceBackend}, so a
  * device is checked on the same shapes as the backends are tested on.
@@ -89,6 +89,22 @@ public final class ContractProblems {
     };
 
     /**
+     * {n, cin, h, w, cout, k, stride, padH, padW}: convolutions with reflection padding, which the generators' layers
+     * are (a reflection pad fused into the convolution after it): the 7×7 stem and output layers in miniature, the
+     * residual blocks' 3×3, a reflection as wide as it may be (the image's size minus one), unequal paddings, a stride.
+     */
+    public static final int[][] CONVS_REFLECT = {
+            {1, 3, 13, 11, 5, 7, 1, 3, 3},    // 7×7 stem, reflection 3
+            {2, 6, 24, 40, 3, 7, 1, 3, 3},    // the output layer: few outputs (cpu: DirectConv on a reflected copy), a batch of 2
+            {1, 8, 10, 10, 7, 3, 1, 1, 1},    // residual-block conv
+            {2, 17, 9, 7, 19, 3, 1, 1, 1},    // odd sizes, channels past a vector, a batch of 2
+            {1, 4, 3, 4, 5, 3, 1, 2, 3},      // reflections of size − 1: the whole image mirrored
+            {1, 5, 6, 9, 4, 3, 1, 1, 2},      // unequal paddings
+            {1, 3, 9, 70, 5, 3, 2, 1, 1},     // stride 2, 35 outputs a row
+            {1, 9, 7, 7, 1, 4, 1, 1, 1},      // one output channel, 4×4
+    };
+
+    /**
      * Relative error (max norm) allowed to a Winograd F(4×4, 3×3) convolution: its transforms hold 4, 5, 8 and 1/6,
      * 1/12, 1/24, and it loses about one decimal digit against {@link #SUMMED}. F(2×2, 3×3) is held to SUMMED.
      */
@@ -139,7 +155,21 @@ public final class ContractProblems {
             out.add(new KernelProblem("conv2dBackwardData", what + " backward data", SUMMED, b -> b.conv2dBackwardData(rand(b, 4, ys), rand(b, 2, ws), xs, s)));
             out.add(new KernelProblem("conv2dBackwardWeight", what + " backward weight", SUMMED, b -> b.conv2dBackwardWeight(rand(b, 1, xs), rand(b, 4, ys), ws, s)));
         }
+        for (int[] c : CONVS_REFLECT) out.addAll(reflected(c, "", SUMMED));
         return out;
+    }
+
+    /** Forward with bias and both gradients of the reflection-padded convolution {@code c} (of {@link #CONVS_REFLECT}'s form). */
+    private static List<KernelProblem> reflected(int[] c, String variant, double tolerance) {
+        ConvSpec s = new ConvSpec(c[6], c[6], c[7], c[8], Padding.Mode.REFLECT);
+        int[] xs = {c[0], c[1], c[2], c[3]}, ws = {c[4], c[1], c[5], c[5]};
+        int[] ys = {c[0], c[4], s.outH(c[2], c[5]), s.outW(c[3], c[5])};
+        String what = "conv reflect " + Arrays.toString(c);
+        return List.of(
+                new KernelProblem("conv2d reflect" + variant, what + " forward", tolerance, b -> b.conv2d(rand(b, 1, xs), rand(b, 2, ws), rand(b, 3, c[4]), s)),
+                new KernelProblem("conv2dBackwardData reflect" + variant, what + " backward data", tolerance, b -> b.conv2dBackwardData(rand(b, 4, ys), rand(b, 2, ws), xs, s)),
+                new KernelProblem("conv2dBackwardWeight reflect" + variant, what + " backward weight", tolerance,
+                        b -> b.conv2dBackwardWeight(rand(b, 1, xs), rand(b, 4, ys), ws, s)));
     }
 
     /**
@@ -159,6 +189,9 @@ public final class ContractProblems {
             out.add(new KernelProblem("conv2dBackwardData 3x3 " + variant, what + " backward data", tolerance, b -> b.conv2dBackwardData(rand(b, 4, ys), rand(b, 2, ws), xs, s)));
             out.add(new KernelProblem("conv2dBackwardWeight 3x3 " + variant, what + " backward weight", tolerance,
                     b -> b.conv2dBackwardWeight(rand(b, 1, xs), rand(b, 4, ys), ws, s)));
+            if (c[5] > 0 && c[5] < Math.min(c[2], c[3])) {
+                out.addAll(reflected(new int[] {c[0], c[1], c[2], c[3], c[4], 3, 1, c[5], c[5]}, " 3x3 " + variant, tolerance));
+            }
         }
         return out;
     }
