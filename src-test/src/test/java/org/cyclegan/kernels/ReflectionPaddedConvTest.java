@@ -3,6 +3,7 @@ package org.cyclegan.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.cyclegan.engine.backend.ConvSpec;
 import org.cyclegan.engine.reference.ReferenceBackend;
 import org.cyclegan.kernels.cpu.CpuBackend;
 import org.cyclegan.model.Networks;
+import org.cyclegan.model.layers.Sequential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -92,6 +94,14 @@ class ReflectionPaddedConvTest {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) rng.nextGaussian();
         return Tensor.of(be, v, shape);
+    }
+
+    @Test
+    void theFusionPropertyTakesTrueOrFalseOnly() {
+        assertTrue(Sequential.fusePadding(null) && Sequential.fusePadding(" ") && Sequential.fusePadding("TRUE"));
+        assertFalse(Sequential.fusePadding("false") || Sequential.fusePadding(" False "));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Sequential.fusePadding("no"));
+        assertTrue(e.getMessage().contains(Sequential.FUSE_PADDING_PROPERTY) && e.getMessage().contains("'no'"), e.getMessage());
     }
 
     @Test

@@ -8,7 +8,8 @@ import org.cyclegan.engine.backend.ConvSpec;
 
 /**
  * Winograd convolution F(m×m, 3×3) (Lavin and Gray, 2015) for stride-1 3×3 convolutions with any zero padding (and
- * reflection padding in the forward pass and weight gradient), m = 2 or 4. The output is cut into m×m tiles; each tile needs an α×α patch of the input (α = m + 2), and
+ * reflection padding in the forward pass and weight gradient), m = 2 or 4. The output is cut into m×m tiles; each
+ * tile needs an α×α patch of the input (α = m + 2), and
  * <pre>
  *   y_tile = Aᵀ [ Σ_ci (G g Gᵀ)[co, ci] ⊙ (Bᵀ d B)[ci] ] A
  * </pre>

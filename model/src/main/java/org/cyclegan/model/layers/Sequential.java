@@ -21,9 +21,17 @@ import org.cyclegan.engine.nn.Module;
  */
 public final class Sequential extends Module {
     public static final String FUSE_PADDING_PROPERTY = "cyclegan.fuse.padding";
-    private static final boolean FUSE_PADDING = !"false".equalsIgnoreCase(System.getProperty(FUSE_PADDING_PROPERTY));
+
+    /** The property's value read: true (also when unset or blank) or false, in any case; anything else is refused. */
+    public static boolean fusePadding(String value) {
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("true")) return true;
+        if (value.trim().equalsIgnoreCase("false")) return false;
+        throw new IllegalArgumentException(FUSE_PADDING_PROPERTY + " must be true or false, got '" + value + "'");
+    }
 
     private final List<Module> layers;
+    /** {@value #FUSE_PADDING_PROPERTY}, read when the network is built (a wrong value is refused there, by name). */
+    private final boolean fusePadding = fusePadding(System.getProperty(FUSE_PADDING_PROPERTY));
 
     public Sequential(List<? extends Module> layers) {
         List<Module> list = new ArrayList<>();
@@ -69,7 +77,7 @@ public final class Sequential extends Module {
 
     /** Layer i is a reflection pad and layer i + 1 an unpadded convolution: one op for both. */
     private boolean fusesWithNext(int i) {
-        return FUSE_PADDING && layers.get(i) instanceof ReflectionPad2d && layers.get(i + 1) instanceof Conv2d conv && conv.padding() == 0;
+        return fusePadding && layers.get(i) instanceof ReflectionPad2d && layers.get(i + 1) instanceof Conv2d conv && conv.padding() == 0;
     }
 
     public Module get(int index) {
