@@ -7,7 +7,8 @@ package org.cyclegan.engine.backend;
  * <p>The padding is zeros ({@link Padding.Mode#ZERO}, PyTorch's {@code padding=}) or a reflection of the input
  * ({@link Padding.Mode#REFLECT}): {@code conv2d(x, w, reflect(s, p))} equals {@code conv2d(reflection_pad2d(x, p), w,
  * of(s, 0))}, the reference's {@code ReflectionPad2d} followed by an unpadded {@code Conv2d}, without the padded copy
- * of x in between. A backend's kernels read the border of x through {@link Padding.Mode#index}.
+ * of x in between. A backend's kernels read the border of x through {@link Padding.Mode#index} ({@link #row},
+ * {@link #column}), or the backend pads x for the duration of the call where a kernel needs whole padded planes.
  */
 public record ConvSpec(int strideH, int strideW, int padH, int padW, Padding.Mode padMode) {
     public ConvSpec {
