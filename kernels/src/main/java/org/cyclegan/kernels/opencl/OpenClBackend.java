@@ -297,14 +297,10 @@ public final class OpenClBackend implements Backend {
             return y;
         }
         ConvGeometry padded = g.onPaddedInput();
-        long bytes = imageBytes(padded);
-        cl_mem xp = device.pool.take(bytes);
-        try {
+        withPaddedImage(padded, xp -> {
             pad.forward(mem(x), xp, g.n() * g.cin(), g.h(), g.w(), s.padding(), Padding.Mode.REFLECT);
             conv.forward(padded, xp, mem(w), b, mem(y));
-        } finally {
-            device.pool.give(xp, bytes);   // in-order queue: the next user of the buffer runs after these kernels
-        }
+        });
         return y;
     }
 
@@ -317,14 +313,10 @@ public final class OpenClBackend implements Backend {
             return dx;
         }
         ConvGeometry padded = g.onPaddedInput();
-        long bytes = imageBytes(padded);
-        cl_mem dxp = device.pool.take(bytes);
-        try {
+        withPaddedImage(padded, dxp -> {
             conv.backwardData(padded, mem(dy), mem(w), dxp);
             pad.backward(dxp, mem(dx), g.n() * g.cin(), g.h(), g.w(), s.padding(), Padding.Mode.REFLECT);
-        } finally {
-            device.pool.give(dxp, bytes);
-        }
+        });
         return dx;
     }
 
@@ -337,20 +329,22 @@ public final class OpenClBackend implements Backend {
             return dw;
         }
         ConvGeometry padded = g.onPaddedInput();
-        long bytes = imageBytes(padded);
-        cl_mem xp = device.pool.take(bytes);
-        try {
+        withPaddedImage(padded, xp -> {
             pad.forward(mem(x), xp, g.n() * g.cin(), g.h(), g.w(), s.padding(), Padding.Mode.REFLECT);
             conv.backwardWeight(padded, xp, mem(dy), mem(dw));
-        } finally {
-            device.pool.give(xp, bytes);
-        }
+        });
         return dw;
     }
 
-    /** Bytes of a convolution's input image (the whole batch). */
-    private static long imageBytes(ConvGeometry g) {
-        return 4L * g.n() * g.cin() * g.h() * g.w();
+    /** Runs {@code use} with a pooled device buffer of {@code padded}'s input image (the whole batch). */
+    private void withPaddedImage(ConvGeometry padded, java.util.function.Consumer<cl_mem> use) {
+        long bytes = 4L * padded.n() * padded.cin() * padded.h() * padded.w();
+        cl_mem buffer = device.pool.take(bytes);
+        try {
+            use.accept(buffer);
+        } finally {
+            device.pool.give(buffer, bytes);   // in-order queue: the buffer's next user runs after these kernels
+        }
     }
 
     // ---- padding and normalization ----------------------------------------------------------------------------
