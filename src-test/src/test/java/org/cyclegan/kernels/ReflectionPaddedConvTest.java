@@ -1,5 +1,6 @@
 package org.cyclegan.kernels;
 
+import static org.cyclegan.engine.backend.check.KernelProblem.rand;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -76,24 +77,15 @@ class ReflectionPaddedConvTest {
 
     /** y = conv(pad(x)) + b, loss Σ y·r for a fixed random r; returns y, dL/dx, dL/dw, dL/db. */
     private static List<float[]> run(Backend be, int[] s, boolean fused) {
-        Random rng = new Random(11);
         try (MemoryScope scope = MemoryScope.open()) {
-            Tensor x = random(be, rng, s[0], s[1], s[2], s[3]).requiresGrad(true);
-            Tensor w = random(be, rng, s[4], s[1], s[5], s[5]).requiresGrad(true);
-            Tensor b = random(be, rng, s[4]).requiresGrad(true);
+            Tensor x = rand(be, 1, s[0], s[1], s[2], s[3]).requiresGrad(true);
+            Tensor w = rand(be, 2, s[4], s[1], s[5], s[5]).requiresGrad(true);
+            Tensor b = rand(be, 3, s[4]).requiresGrad(true);
             Tensor y = fused ? F.conv2d(x, w, b, ConvSpec.reflect(1, s[6])) : F.conv2d(F.reflectionPad2d(x, s[6]), w, b, 1, 0);
-            Tensor r = random(be, rng, y.shape());
+            Tensor r = rand(be, 4, y.shape());
             y.mul(r).sum().backward();
             return List.of(y.toArray(), x.grad().toArray(), w.grad().toArray(), b.grad().toArray());
         }
-    }
-
-    private static Tensor random(Backend be, Random rng, int... shape) {
-        int n = 1;
-        for (int d : shape) n *= d;
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) rng.nextGaussian();
-        return Tensor.of(be, v, shape);
     }
 
     @Test

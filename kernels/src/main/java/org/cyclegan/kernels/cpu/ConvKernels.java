@@ -165,8 +165,7 @@ final class ConvKernels {
      * swapped, so it is an ordinary, well-shaped forward convolution.
      */
     private static boolean dataGradientIsAForwardConvolution(ConvGeometry g) {
-        return g.cout() <= DirectConv.MAX_COUT && g.spec().strideH() == 1 && g.spec().strideW() == 1
-                && g.spec().padH() < g.kh() && g.spec().padW() < g.kw();
+        return g.hasFewOutputs() && g.spec().padH() < g.kh() && g.spec().padW() < g.kw();
     }
 
     /**

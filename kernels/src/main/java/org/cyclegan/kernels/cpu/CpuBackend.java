@@ -279,12 +279,7 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor conv2d(Tensor x, Tensor w, Tensor bias, ConvSpec s) {
         ConvGeometry g = ConvGeometry.of(x.shape(), w.shape(), s);
-        if (s.reflects() && g.hasFewOutputs()) {
-            Tensor padded = pad2d(x, s.padding(), Padding.Mode.REFLECT);   // the direct kernels read padded planes (see above)
-            Tensor y = conv2d(padded, w, bias, s.unpadded());
-            MemoryScope.done(padded);
-            return y;
-        }
+        if (s.reflects() && g.hasFewOutputs()) return onReflectedCopy(x, s, padded -> conv2d(padded, w, bias, s.unpadded()));
         return timer.timeConv("conv2d.forward", g, () -> {
             float[] y = take(g.n() * g.cout() * g.oh() * g.ow());
             ConvKernels.forward(g, data(x), data(w), bias == null ? null : data(bias), y, colBudget, winograd, pool);
@@ -314,15 +309,18 @@ public final class CpuBackend implements Backend {
         });
     }
 
+    /** {@code unpadded} applied to x padded by the spec's reflection, a copy that lives for the call (the direct kernels read padded planes). */
+    private Tensor onReflectedCopy(Tensor x, ConvSpec s, java.util.function.UnaryOperator<Tensor> unpadded) {
+        Tensor padded = pad2d(x, s.padding(), Padding.Mode.REFLECT);
+        Tensor out = unpadded.apply(padded);
+        MemoryScope.done(padded);
+        return out;
+    }
+
     @Override
     public Tensor conv2dBackwardWeight(Tensor x, Tensor dy, int[] wShape, ConvSpec s) {
         ConvGeometry g = ConvGeometry.ofGradient(x.shape(), wShape, dy.shape(), s);
-        if (s.reflects() && g.hasFewOutputs()) {
-            Tensor padded = pad2d(x, s.padding(), Padding.Mode.REFLECT);   // the direct kernels read padded planes (see above)
-            Tensor dw = conv2dBackwardWeight(padded, dy, wShape, s.unpadded());
-            MemoryScope.done(padded);
-            return dw;
-        }
+        if (s.reflects() && g.hasFewOutputs()) return onReflectedCopy(x, s, padded -> conv2dBackwardWeight(padded, dy, wShape, s.unpadded()));
         return timer.timeConv("conv2d.backward_weight", g, () -> {
             float[] dw = take(Shape.numel(wShape));
             ConvKernels.backwardWeight(g, data(x), data(dy), dw, colBudget, winograd, pool);
